@@ -1,0 +1,71 @@
+namespace Confidant.Services.Kms;
+
+/// <summary>
+/// The key-provider port: the subset of AWS KMS Confidant uses. Every backend binds the encryption context to the
+/// ciphertext: decrypting with a context other than the one used to encrypt fails with
+/// <see cref="KeyServiceError.InvalidCiphertext"/>.
+/// </summary>
+public interface IKeyService
+{
+    /// <summary>Random bytes from the key provider (KMS GenerateRandom).</summary>
+    Task<byte[]> GenerateRandomAsync(int numberOfBytes, CancellationToken cancellationToken = default);
+
+    /// <summary>Encrypts <paramref name="plaintext"/> under <paramref name="keyId"/> (id, ARN or alias).</summary>
+    Task<KmsEncryptResult> EncryptAsync(
+        string keyId,
+        ReadOnlyMemory<byte> plaintext,
+        IReadOnlyDictionary<string, string> encryptionContext,
+        CancellationToken cancellationToken = default);
+
+    /// <summary>Decrypts a ciphertext; the key is found from the ciphertext itself. Returns the key's ARN.</summary>
+    Task<KmsDecryptResult> DecryptAsync(
+        ReadOnlyMemory<byte> ciphertext,
+        IReadOnlyDictionary<string, string> encryptionContext,
+        CancellationToken cancellationToken = default);
+
+    /// <summary>Re-encrypts a ciphertext under another key and context without exposing the plaintext to the caller.</summary>
+    Task<KmsEncryptResult> ReEncryptAsync(
+        ReadOnlyMemory<byte> ciphertext,
+        IReadOnlyDictionary<string, string> sourceEncryptionContext,
+        string destinationKeyId,
+        IReadOnlyDictionary<string, string> destinationEncryptionContext,
+        CancellationToken cancellationToken = default);
+
+    /// <summary>Resolves a key id, ARN or alias to the key's metadata.</summary>
+    Task<KmsKeyMetadata> DescribeKeyAsync(string keyId, CancellationToken cancellationToken = default);
+}
+
+public sealed record KmsEncryptResult(byte[] Ciphertext, string KeyArn);
+
+public sealed record KmsDecryptResult(byte[] Plaintext, string KeyArn);
+
+public sealed record KmsKeyMetadata(string KeyId, string Arn, bool Enabled);
+
+/// <summary>Why a key-service call failed.</summary>
+public enum KeyServiceError
+{
+    /// <summary>Tampered ciphertext, wrong encryption context, or a ciphertext of another key ring.</summary>
+    InvalidCiphertext,
+
+    /// <summary>The key id, ARN or alias names no key.</summary>
+    KeyNotFound,
+
+    /// <summary>The key exists but is disabled or pending deletion.</summary>
+    KeyDisabled,
+
+    /// <summary>The caller may not use the key.</summary>
+    AccessDenied,
+
+    /// <summary>The request itself was invalid (for example a size out of range).</summary>
+    InvalidRequest,
+
+    /// <summary>The key provider could not be reached or failed.</summary>
+    Unavailable,
+}
+
+/// <summary>A key-service failure. Messages name keys and operations, never plaintext or ciphertext.</summary>
+public sealed class KeyServiceException(KeyServiceError error, string message, Exception? innerException = null)
+    : Exception(message, innerException)
+{
+    public KeyServiceError Error { get; } = error;
+}

@@ -1,0 +1,58 @@
+namespace Confidant.Services.Storage;
+
+/// <summary>The six item types that share one table (spec §6.2).</summary>
+public enum DataType
+{
+    Credential,
+    ArchiveCredential,
+    BlindCredential,
+    ArchiveBlindCredential,
+    Service,
+    ArchiveService,
+}
+
+public static class DataTypes
+{
+    public static string ToWire(this DataType type) => type switch
+    {
+        DataType.Credential => "credential",
+        DataType.ArchiveCredential => "archive-credential",
+        DataType.BlindCredential => "blind-credential",
+        DataType.ArchiveBlindCredential => "archive-blind-credential",
+        DataType.Service => "service",
+        DataType.ArchiveService => "archive-service",
+    };
+
+    public static bool TryParse(string? wire, out DataType type)
+    {
+        switch (wire)
+        {
+            case "credential": type = DataType.Credential; return true;
+            case "archive-credential": type = DataType.ArchiveCredential; return true;
+            case "blind-credential": type = DataType.BlindCredential; return true;
+            case "archive-blind-credential": type = DataType.ArchiveBlindCredential; return true;
+            case "service": type = DataType.Service; return true;
+            case "archive-service": type = DataType.ArchiveService; return true;
+            default: type = default; return false;
+        }
+    }
+
+    /// <summary>True for the revision-record types (<c>archive-*</c>).</summary>
+    public static bool IsRevision(this DataType type) =>
+        type is DataType.ArchiveCredential or DataType.ArchiveBlindCredential or DataType.ArchiveService;
+
+    /// <summary>The revision-record type that belongs to a current type, and vice versa.</summary>
+    public static DataType RevisionType(this DataType type) => type switch
+    {
+        DataType.Credential or DataType.ArchiveCredential => DataType.ArchiveCredential,
+        DataType.BlindCredential or DataType.ArchiveBlindCredential => DataType.ArchiveBlindCredential,
+        DataType.Service or DataType.ArchiveService => DataType.ArchiveService,
+    };
+
+    public static DataType CurrentType(this DataType type) => type switch
+    {
+        DataType.Credential or DataType.ArchiveCredential => DataType.Credential,
+        DataType.BlindCredential or DataType.ArchiveBlindCredential => DataType.BlindCredential,
+        DataType.Service or DataType.ArchiveService => DataType.Service,
+    };
+}

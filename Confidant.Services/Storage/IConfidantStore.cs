@@ -1,0 +1,56 @@
+namespace Confidant.Services.Storage;
+
+/// <summary>
+/// The storage port. Every backend keeps the Confidant item model (spec §6) and passes the same contract suite.
+/// </summary>
+public interface IConfidantStore
+{
+    /// <summary>Reads one item of the primary table by id, or null when there is none.</summary>
+    Task<StoredItem?> GetAsync(string id, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Reads several items of the primary table. Missing ids are skipped, duplicates read once; the order of the
+    /// result is unspecified.
+    /// </summary>
+    Task<IReadOnlyList<StoredItem>> GetManyAsync(IEnumerable<string> ids, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Items of one data type ordered by modified date (then id). A malformed <see cref="PageRequest.StartToken"/>
+    /// raises a bad-request <see cref="Errors.ConfidantException"/> with the message "Failed to parse page".
+    /// </summary>
+    Task<ItemPage> QueryAsync(DataType dataType, PageRequest request, CancellationToken cancellationToken = default);
+
+    /// <summary>Ids of the items of one data type whose name equals <paramref name="name"/> (ordinal).</summary>
+    Task<IReadOnlyList<string>> FindIdsByNameAsync(DataType dataType, string name, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Writes revision <c>n = current.Revision</c> of a resource: first the revision record <c>&lt;id&gt;-&lt;n&gt;</c>
+    /// (which must not exist), then the current item (which must still be at revision n-1, or absent when n is 1).
+    /// Of several concurrent writers of the same revision exactly one succeeds; the others get a
+    /// <see cref="Errors.RevisionConflictException"/> and nothing of theirs is written. A record left by a writer
+    /// that stopped between the two puts is completed (rolled forward) by the next writer before it reports the
+    /// conflict, so revisions stay contiguous and no revision is lost.
+    /// </summary>
+    Task WriteRevisionAsync(StoredItem current, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Rewrites bookkeeping fields of an existing item in place (spec §4.2 last_decrypted_date). The item must exist
+    /// with the same revision; the content of a revision never changes through this call.
+    /// </summary>
+    Task TouchAsync(StoredItem item, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Moves a resource (current item and every revision record) to the archive table, each stamped with
+    /// <paramref name="archiveDate"/>. Copies first, deletes second: an interruption leaves both copies, never none.
+    /// </summary>
+    Task ArchiveAsync(string id, DateTimeOffset archiveDate, CancellationToken cancellationToken = default);
+
+    /// <summary>Items of the archive table of one data type, as <see cref="QueryAsync"/>.</summary>
+    Task<ItemPage> QueryArchiveAsync(DataType dataType, PageRequest request, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Copies an archived resource back into the primary table (items that already exist there are kept as they
+    /// are) and removes it from the archive table. Returns false when the archive holds no such resource.
+    /// </summary>
+    Task<bool> RestoreAsync(string id, CancellationToken cancellationToken = default);
+}
