@@ -1,0 +1,59 @@
+using System.Security.Cryptography;
+using Confidant.Services.Caching;
+using Confidant.Services.Kms;
+using Microsoft.Extensions.Options;
+
+namespace Confidant.Services.Crypto;
+
+/// <summary>
+/// Plaintext data keys by SHA-256 (lowercase hex) of their KMS ciphertext blob. Spec §7.1 step 4: the original
+/// cache was unbounded and never expired; this one is bounded in size and time, and key bytes leaving it are zeroed.
+/// An entry also remembers the credential id whose context KMS checked, so a blob copied onto another credential
+/// still goes to KMS (which rejects the wrong context) instead of being served from memory.
+/// </summary>
+internal sealed class DataKeyCache
+{
+    private readonly Lock _lock = new();
+    private readonly BoundedLruCache<string, CachedKey> _cache;
+
+    public DataKeyCache(IOptions<KmsOptions> options, TimeProvider timeProvider)
+    {
+        var settings = options.Value;
+        _cache = new BoundedLruCache<string, CachedKey>(
+            settings.DataKeyCacheSize,
+            TimeSpan.FromSeconds(settings.DataKeyCacheSeconds),
+            timeProvider,
+            static (_, entry) => CryptographicOperations.ZeroMemory(entry.Key),
+            StringComparer.Ordinal);
+    }
+
+    public int Count => _cache.Count;
+
+    /// <summary>A copy of the cached key (the caller may zero it), or null.</summary>
+    public byte[]? TryGet(ReadOnlySpan<byte> ciphertextBlob, string contextId)
+    {
+        var hash = Hash(ciphertextBlob);
+
+        // The copy is taken under the same lock as eviction, so a concurrent eviction cannot zero it half-read.
+        lock (_lock)
+        {
+            return _cache.TryGet(hash, out var entry) && string.Equals(entry.ContextId, contextId, StringComparison.Ordinal)
+                ? entry.Key.ToArray()
+                : null;
+        }
+    }
+
+    /// <summary>Stores a copy of <paramref name="key"/>.</summary>
+    public void Set(ReadOnlySpan<byte> ciphertextBlob, string contextId, ReadOnlySpan<byte> key)
+    {
+        var hash = Hash(ciphertextBlob);
+        lock (_lock)
+        {
+            _cache.Set(hash, new CachedKey(contextId, key.ToArray()));
+        }
+    }
+
+    private static string Hash(ReadOnlySpan<byte> blob) => Convert.ToHexStringLower(SHA256.HashData(blob));
+
+    private sealed record CachedKey(string ContextId, byte[] Key);
+}

@@ -1,0 +1,84 @@
+using Amazon.KeyManagementService;
+using Amazon.KeyManagementService.Model;
+
+namespace Confidant.Services.Kms;
+
+/// <summary>AWS KMS (or an API-compatible server) behind <see cref="IKeyService"/>.</summary>
+internal sealed class AwsKmsKeyService(IAmazonKeyManagementService kms) : IKeyService
+{
+    // KMS accepts 1..1024 bytes; checked here too so that every backend (and KMS look-alikes) answers alike.
+    private const int MaxRandomBytes = 1024;
+
+    public Task<byte[]> GenerateRandomAsync(int numberOfBytes, CancellationToken cancellationToken = default) =>
+        numberOfBytes is < 1 or > MaxRandomBytes
+            ? throw new KeyServiceException(
+                KeyServiceError.InvalidRequest,
+                $"GenerateRandom: the number of bytes must be between 1 and {MaxRandomBytes} (was {numberOfBytes}).")
+            : AwsKmsErrors.CallAsync("GenerateRandom", null, async () =>
+        {
+            var response = await kms.GenerateRandomAsync(new GenerateRandomRequest { NumberOfBytes = numberOfBytes }, cancellationToken);
+            return response.Plaintext.ToArray();
+        }, cancellationToken);
+
+    public Task<KmsEncryptResult> EncryptAsync(
+        string keyId,
+        ReadOnlyMemory<byte> plaintext,
+        IReadOnlyDictionary<string, string> encryptionContext,
+        CancellationToken cancellationToken = default) =>
+        AwsKmsErrors.CallAsync("Encrypt", keyId, async () =>
+        {
+            using var body = new MemoryStream(plaintext.ToArray());
+            var response = await kms.EncryptAsync(new EncryptRequest
+            {
+                KeyId = keyId,
+                Plaintext = body,
+                EncryptionContext = Copy(encryptionContext),
+            }, cancellationToken);
+            return new KmsEncryptResult(response.CiphertextBlob.ToArray(), response.KeyId);
+        }, cancellationToken);
+
+    public Task<KmsDecryptResult> DecryptAsync(
+        ReadOnlyMemory<byte> ciphertext,
+        IReadOnlyDictionary<string, string> encryptionContext,
+        CancellationToken cancellationToken = default) =>
+        AwsKmsErrors.CallAsync("Decrypt", null, async () =>
+        {
+            using var blob = new MemoryStream(ciphertext.ToArray());
+            var response = await kms.DecryptAsync(new DecryptRequest
+            {
+                CiphertextBlob = blob,
+                EncryptionContext = Copy(encryptionContext),
+            }, cancellationToken);
+            return new KmsDecryptResult(response.Plaintext.ToArray(), response.KeyId);
+        }, cancellationToken);
+
+    public Task<KmsEncryptResult> ReEncryptAsync(
+        ReadOnlyMemory<byte> ciphertext,
+        IReadOnlyDictionary<string, string> sourceEncryptionContext,
+        string destinationKeyId,
+        IReadOnlyDictionary<string, string> destinationEncryptionContext,
+        CancellationToken cancellationToken = default) =>
+        AwsKmsErrors.CallAsync("ReEncrypt", destinationKeyId, async () =>
+        {
+            using var blob = new MemoryStream(ciphertext.ToArray());
+            var response = await kms.ReEncryptAsync(new ReEncryptRequest
+            {
+                CiphertextBlob = blob,
+                SourceEncryptionContext = Copy(sourceEncryptionContext),
+                DestinationKeyId = destinationKeyId,
+                DestinationEncryptionContext = Copy(destinationEncryptionContext),
+            }, cancellationToken);
+            return new KmsEncryptResult(response.CiphertextBlob.ToArray(), response.KeyId);
+        }, cancellationToken);
+
+    public Task<KmsKeyMetadata> DescribeKeyAsync(string keyId, CancellationToken cancellationToken = default) =>
+        AwsKmsErrors.CallAsync("DescribeKey", keyId, async () =>
+        {
+            var response = await kms.DescribeKeyAsync(new DescribeKeyRequest { KeyId = keyId }, cancellationToken);
+            var metadata = response.KeyMetadata;
+            return new KmsKeyMetadata(metadata.KeyId, metadata.Arn, metadata.Enabled ?? false);
+        }, cancellationToken);
+
+    private static Dictionary<string, string> Copy(IReadOnlyDictionary<string, string> context) =>
+        new(context, StringComparer.Ordinal);
+}

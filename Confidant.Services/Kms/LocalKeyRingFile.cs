@@ -1,0 +1,137 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using Microsoft.Extensions.Logging;
+
+namespace Confidant.Services.Kms;
+
+/// <summary>
+/// Reads, creates and extends the key ring file. Every change happens under an exclusive lock on a sibling
+/// <c>.lock</c> file and is published by an atomic rename, so processes starting at once neither clobber each
+/// other's keys nor read a half-written ring.
+/// </summary>
+internal sealed partial class LocalKeyRingFile(string path, TimeProvider timeProvider, ILogger logger)
+{
+    private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+    private const UnixFileMode GroupOrOther =
+        UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute
+        | UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute;
+
+    private static readonly TimeSpan LockTimeout = TimeSpan.FromSeconds(30);
+
+    public LocalKeyRing LoadOrCreate(IEnumerable<string> aliases)
+    {
+        var directory = Path.GetDirectoryName(path)!;
+        if (!Directory.Exists(directory))
+        {
+            if (OperatingSystem.IsWindows())
+            {
+                Directory.CreateDirectory(directory);
+            }
+            else
+            {
+                Directory.CreateDirectory(directory, OwnerOnly | UnixFileMode.UserExecute);
+            }
+        }
+
+        using var fileLock = AcquireLock();
+        var ring = File.Exists(path) ? Read() : null;
+        var keys = ring?.Keys.ToList() ?? [];
+        var missing = aliases.Distinct(StringComparer.Ordinal)
+            .Where(alias => !keys.Any(k => k.Aliases.Contains(alias, StringComparer.Ordinal)))
+            .ToList();
+        foreach (var alias in missing)
+        {
+            var key = NewKey(alias);
+            keys.Add(key);
+            LogKeyCreated(logger, alias, key.KeyId);
+        }
+
+        if (ring is not null && missing.Count == 0)
+        {
+            return ring;
+        }
+
+        var updated = new LocalKeyRing(LocalKeyRing.CurrentVersion, keys);
+        Publish(updated);
+        if (ring is null)
+        {
+            LogRingCreated(logger, path);
+        }
+
+        return updated;
+    }
+
+    private LocalKeyRing Read()
+    {
+        if (!OperatingSystem.IsWindows() && (File.GetUnixFileMode(path) & GroupOrOther) != 0)
+        {
+            throw new InvalidOperationException(
+                $"The local key ring {path} is readable or writable by group or others; run 'chmod 600 {path}' and start again.");
+        }
+
+        return LocalKeyRing.Parse(File.ReadAllText(path), path);
+    }
+
+    private LocalKey NewKey(string alias)
+    {
+        var id = new Guid(RandomNumberGenerator.GetBytes(16)).ToString("D");
+        return new LocalKey(id, LocalKey.ArnPrefix + id, timeProvider.GetUtcNow(), Enabled: true, [alias],
+            RandomNumberGenerator.GetBytes(32));
+    }
+
+    private void Publish(LocalKeyRing ring)
+    {
+        var temporary = $"{path}.{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8))}.tmp";
+        var bytes = ring.ToUtf8Json();
+        try
+        {
+            // Owner-only from the first byte: the mode is set when the file is created, not changed afterwards.
+            using (var stream = new FileStream(temporary, CreateOptions(FileMode.CreateNew, FileAccess.Write)))
+            {
+                stream.Write(bytes);
+                stream.Flush(flushToDisk: true);
+            }
+
+            File.Move(temporary, path, overwrite: true);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(bytes);
+            File.Delete(temporary);
+        }
+    }
+
+    private FileStream AcquireLock()
+    {
+        // Wall-clock waiting, not the injected clock: a fake clock in tests must not make this spin forever.
+        var started = Stopwatch.GetTimestamp();
+        while (true)
+        {
+            try
+            {
+                return new FileStream(path + ".lock", CreateOptions(FileMode.OpenOrCreate, FileAccess.ReadWrite));
+            }
+            catch (IOException) when (Stopwatch.GetElapsedTime(started) < LockTimeout)
+            {
+                Thread.Sleep(20);
+            }
+        }
+    }
+
+    private static FileStreamOptions CreateOptions(FileMode mode, FileAccess access)
+    {
+        var options = new FileStreamOptions { Mode = mode, Access = access, Share = FileShare.None };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = OwnerOnly;
+        }
+
+        return options;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Created the local key ring {Path}")]
+    private static partial void LogRingCreated(ILogger logger, string path);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Created local key {KeyId} for {Alias}")]
+    private static partial void LogKeyCreated(ILogger logger, string alias, string keyId);
+}

@@ -1,0 +1,196 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.Logging;
+
+namespace Confidant.Services.Kms;
+
+/// <summary>
+/// The embedded key provider: AES-256-GCM keys in a 0600 key ring file, with the encryption context bound as
+/// associated data so that a wrong context fails as it does in KMS. File and blob formats:
+/// docs/decisions/0004-local-key-ring.md.
+/// </summary>
+internal sealed class LocalKeyService : IKeyService
+{
+    private const byte BlobVersion = 1;
+    private const int NonceSize = 12;
+    private const int TagSize = 16;
+    private const int MaxRandomBytes = 1024;
+
+    private readonly Dictionary<string, LocalKey> _keysByName;
+    private readonly Dictionary<string, LocalKey> _keysById;
+
+    public LocalKeyService(string ringPath, IEnumerable<string> aliases, TimeProvider timeProvider, ILogger<LocalKeyService> logger)
+    {
+        var ring = new LocalKeyRingFile(Path.GetFullPath(ringPath), timeProvider, logger).LoadOrCreate(aliases);
+        _keysById = ring.Keys.ToDictionary(k => k.KeyId, StringComparer.Ordinal);
+        _keysByName = new Dictionary<string, LocalKey>(StringComparer.Ordinal);
+        foreach (var key in ring.Keys)
+        {
+            _keysByName[key.KeyId] = key;
+            _keysByName[key.Arn] = key;
+            foreach (var alias in key.Aliases)
+            {
+                _keysByName[alias] = key;
+                _keysByName[LocalKey.AliasArnPrefix + alias] = key;
+            }
+        }
+    }
+
+    public Task<byte[]> GenerateRandomAsync(int numberOfBytes, CancellationToken cancellationToken = default)
+    {
+        if (numberOfBytes is < 1 or > MaxRandomBytes)
+        {
+            throw new KeyServiceException(
+                KeyServiceError.InvalidRequest,
+                $"GenerateRandom: the number of bytes must be between 1 and {MaxRandomBytes} (was {numberOfBytes}).");
+        }
+
+        return Task.FromResult(RandomNumberGenerator.GetBytes(numberOfBytes));
+    }
+
+    public Task<KmsEncryptResult> EncryptAsync(
+        string keyId,
+        ReadOnlyMemory<byte> plaintext,
+        IReadOnlyDictionary<string, string> encryptionContext,
+        CancellationToken cancellationToken = default)
+    {
+        var key = Resolve(keyId, "Encrypt");
+        return Task.FromResult(new KmsEncryptResult(Seal(key, plaintext.Span, encryptionContext), key.Arn));
+    }
+
+    public Task<KmsDecryptResult> DecryptAsync(
+        ReadOnlyMemory<byte> ciphertext,
+        IReadOnlyDictionary<string, string> encryptionContext,
+        CancellationToken cancellationToken = default)
+    {
+        var (key, plaintext) = Open(ciphertext.Span, encryptionContext, "Decrypt");
+        return Task.FromResult(new KmsDecryptResult(plaintext, key.Arn));
+    }
+
+    public Task<KmsEncryptResult> ReEncryptAsync(
+        ReadOnlyMemory<byte> ciphertext,
+        IReadOnlyDictionary<string, string> sourceEncryptionContext,
+        string destinationKeyId,
+        IReadOnlyDictionary<string, string> destinationEncryptionContext,
+        CancellationToken cancellationToken = default)
+    {
+        var destination = Resolve(destinationKeyId, "ReEncrypt");
+        var (_, plaintext) = Open(ciphertext.Span, sourceEncryptionContext, "ReEncrypt");
+        try
+        {
+            return Task.FromResult(new KmsEncryptResult(Seal(destination, plaintext, destinationEncryptionContext), destination.Arn));
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(plaintext);
+        }
+    }
+
+    public Task<KmsKeyMetadata> DescribeKeyAsync(string keyId, CancellationToken cancellationToken = default)
+    {
+        var key = Find(keyId, "DescribeKey");
+        return Task.FromResult(new KmsKeyMetadata(key.KeyId, key.Arn, key.Enabled));
+    }
+
+    private LocalKey Find(string keyId, string operation) =>
+        _keysByName.TryGetValue(keyId, out var key)
+            ? key
+            : throw new KeyServiceException(KeyServiceError.KeyNotFound, $"{operation}: key '{keyId}' is not in the local key ring.");
+
+    private LocalKey Resolve(string keyId, string operation)
+    {
+        var key = Find(keyId, operation);
+        return key.Enabled
+            ? key
+            : throw new KeyServiceException(KeyServiceError.KeyDisabled, $"{operation}: key '{key.Arn}' is disabled.");
+    }
+
+    // Blob: version ‖ key-id length ‖ key id (ASCII) ‖ 12-byte nonce ‖ ciphertext ‖ 16-byte tag.
+    private static byte[] Seal(LocalKey key, ReadOnlySpan<byte> plaintext, IReadOnlyDictionary<string, string> context)
+    {
+        var keyIdBytes = Encoding.ASCII.GetBytes(key.KeyId);
+        var headerSize = 2 + keyIdBytes.Length;
+        var blob = new byte[headerSize + NonceSize + plaintext.Length + TagSize];
+        blob[0] = BlobVersion;
+        blob[1] = checked((byte)keyIdBytes.Length);
+        keyIdBytes.CopyTo(blob, 2);
+        var nonce = blob.AsSpan(headerSize, NonceSize);
+        RandomNumberGenerator.Fill(nonce);
+        using var aes = new AesGcm(key.Material, TagSize);
+        aes.Encrypt(
+            nonce,
+            plaintext,
+            blob.AsSpan(headerSize + NonceSize, plaintext.Length),
+            blob.AsSpan(blob.Length - TagSize),
+            AssociatedData(blob.AsSpan(0, headerSize), context));
+        return blob;
+    }
+
+    private (LocalKey Key, byte[] Plaintext) Open(ReadOnlySpan<byte> blob, IReadOnlyDictionary<string, string> context, string operation)
+    {
+        if (blob.Length < 2 || blob[0] != BlobVersion || blob.Length < 2 + blob[1] + NonceSize + TagSize)
+        {
+            throw Invalid(operation);
+        }
+
+        var headerSize = 2 + blob[1];
+        if (!_keysById.TryGetValue(Encoding.ASCII.GetString(blob[2..headerSize]), out var key))
+        {
+            // KMS reports a ciphertext of a key it does not hold as invalid ciphertext too.
+            throw Invalid(operation);
+        }
+
+        if (!key.Enabled)
+        {
+            throw new KeyServiceException(KeyServiceError.KeyDisabled, $"{operation}: key '{key.Arn}' is disabled.");
+        }
+
+        var plaintext = new byte[blob.Length - headerSize - NonceSize - TagSize];
+        try
+        {
+            using var aes = new AesGcm(key.Material, TagSize);
+            aes.Decrypt(
+                blob.Slice(headerSize, NonceSize),
+                blob.Slice(headerSize + NonceSize, plaintext.Length),
+                blob[^TagSize..],
+                plaintext,
+                AssociatedData(blob[..headerSize], context));
+        }
+        catch (AuthenticationTagMismatchException)
+        {
+            throw Invalid(operation);
+        }
+
+        return (key, plaintext);
+    }
+
+    private static KeyServiceException Invalid(string operation) =>
+        new(KeyServiceError.InvalidCiphertext,
+            $"{operation}: the ciphertext is not valid for the local key ring and the given encryption context.");
+
+    /// <summary>
+    /// The blob header followed by the context: pair count, then each key and value as a length-prefixed UTF-8
+    /// string, keys in ordinal order. Length prefixes make the encoding unambiguous whatever the strings contain.
+    /// </summary>
+    internal static byte[] AssociatedData(ReadOnlySpan<byte> header, IReadOnlyDictionary<string, string> context)
+    {
+        using var stream = new MemoryStream();
+        stream.Write(header);
+        Span<byte> length = stackalloc byte[4];
+        BinaryPrimitives.WriteInt32BigEndian(length, context.Count);
+        stream.Write(length);
+        foreach (var (name, value) in context.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            foreach (var text in (ReadOnlySpan<string>)[name, value])
+            {
+                var bytes = Encoding.UTF8.GetBytes(text);
+                BinaryPrimitives.WriteInt32BigEndian(length, bytes.Length);
+                stream.Write(length);
+                stream.Write(bytes);
+            }
+        }
+
+        return stream.ToArray();
+    }
+}

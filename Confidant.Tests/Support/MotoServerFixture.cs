@@ -1,0 +1,140 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using Amazon.KeyManagementService;
+using Amazon.KeyManagementService.Model;
+using Amazon.Runtime;
+
+namespace Confidant.Tests.Support;
+
+/// <summary>
+/// One moto server (python3 -m moto.server) for the whole test run, on a free loopback port. A missing python3 or
+/// moto fails the tests that use it; it never skips them.
+/// </summary>
+public sealed class MotoServerFixture : IAsyncLifetime
+{
+    public const string CollectionName = "moto";
+
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
+    private Process? _process;
+    private AmazonKeyManagementServiceClient? _kms;
+
+    public string ServiceUrl { get; private set; } = string.Empty;
+
+    public IAmazonKeyManagementService Kms => _kms ?? throw new InvalidOperationException("moto is not running.");
+
+    /// <summary>A new client for this server; <paramref name="maxErrorRetry"/> overrides the SDK's retry count.</summary>
+    public AmazonKeyManagementServiceClient CreateKmsClient(int? maxErrorRetry = null)
+    {
+        var config = new AmazonKeyManagementServiceConfig { ServiceURL = ServiceUrl, AuthenticationRegion = "us-east-1" };
+        if (maxErrorRetry is { } retries)
+        {
+            config.MaxErrorRetry = retries;
+        }
+
+        return new AmazonKeyManagementServiceClient(new BasicAWSCredentials("x", "x"), config);
+    }
+
+    /// <summary>Creates a symmetric key and an alias for it; returns the alias name and the key ARN.</summary>
+    public async Task<(string Alias, string Arn)> CreateKeyAsync(string aliasPrefix = "test")
+    {
+        var key = await Kms.CreateKeyAsync(new CreateKeyRequest { Description = aliasPrefix });
+        var alias = $"alias/{aliasPrefix}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6))}";
+        await Kms.CreateAliasAsync(new CreateAliasRequest { AliasName = alias, TargetKeyId = key.KeyMetadata.KeyId });
+        return (alias, key.KeyMetadata.Arn);
+    }
+
+    public async Task InitializeAsync()
+    {
+        var port = FreePort();
+        var start = new ProcessStartInfo("python3")
+        {
+            ArgumentList = { "-m", "moto.server", "-H", "127.0.0.1", "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture) },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        try
+        {
+            _process = Process.Start(start) ?? throw new InvalidOperationException("python3 did not start.");
+        }
+        catch (System.ComponentModel.Win32Exception ex)
+        {
+            throw new InvalidOperationException("python3 is not installed; moto-backed tests need python3 with moto[server].", ex);
+        }
+
+        // Drain the pipes so a chatty server cannot block on a full buffer.
+        var errors = new System.Text.StringBuilder();
+        _process.OutputDataReceived += (_, _) => { };
+        _process.ErrorDataReceived += (_, e) =>
+        {
+            lock (errors)
+            {
+                errors.AppendLine(e.Data);
+            }
+        };
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+
+        var watch = Stopwatch.StartNew();
+        while (!await PortAnswersAsync(port))
+        {
+            if (_process.HasExited || watch.Elapsed > StartTimeout)
+            {
+                string output;
+                lock (errors)
+                {
+                    output = errors.ToString();
+                }
+
+                throw new InvalidOperationException(
+                    $"moto did not start on port {port} (is 'pip install moto[server]' done?). Output: {output}");
+            }
+
+            await Task.Delay(100);
+        }
+
+        ServiceUrl = $"http://127.0.0.1:{port}";
+        _kms = CreateKmsClient();
+    }
+
+    public Task DisposeAsync()
+    {
+        _kms?.Dispose();
+        if (_process is { HasExited: false })
+        {
+            _process.Kill(entireProcessTree: true);
+            _process.WaitForExit(5000);
+        }
+
+        _process?.Dispose();
+        return Task.CompletedTask;
+    }
+
+    private static int FreePort()
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+
+    private static async Task<bool> PortAnswersAsync(int port)
+    {
+        try
+        {
+            using var client = new TcpClient();
+            await client.ConnectAsync(IPAddress.Loopback, port);
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+}
+
+[CollectionDefinition(MotoServerFixture.CollectionName)]
+public sealed class MotoCollection : ICollectionFixture<MotoServerFixture>;
