@@ -5,12 +5,10 @@ using Microsoft.Extensions.Options;
 
 namespace Confidant.Services.Crypto;
 
-/// <summary>
-/// Plaintext data keys by SHA-256 (lowercase hex) of their KMS ciphertext blob. Spec §7.1 step 4: the original
-/// cache was unbounded and never expired; this one is bounded in size and time, and key bytes leaving it are zeroed.
-/// An entry also remembers the credential id whose context KMS checked, so a blob copied onto another credential
-/// still goes to KMS (which rejects the wrong context) instead of being served from memory.
-/// </summary>
+// Plaintext data keys by SHA-256 (lowercase hex) of their KMS ciphertext blob. Spec §7.1 step 4: the original
+// cache was unbounded and never expired; this one is bounded in size and time, and key bytes leaving it are zeroed.
+// An entry also remembers the credential id whose context KMS checked, so a blob copied onto another credential
+// still goes to KMS (which rejects the wrong context) instead of being served from memory.
 internal sealed class DataKeyCache
 {
     private readonly Lock _lock = new();
@@ -29,7 +27,7 @@ internal sealed class DataKeyCache
 
     public int Count => _cache.Count;
 
-    /// <summary>A copy of the cached key (the caller may zero it), or null.</summary>
+    // A copy of the cached key (the caller may zero it), or null.
     public byte[]? TryGet(ReadOnlySpan<byte> ciphertextBlob, string contextId)
     {
         var hash = Hash(ciphertextBlob);
@@ -43,7 +41,7 @@ internal sealed class DataKeyCache
         }
     }
 
-    /// <summary>Stores a copy of <paramref name="key"/>.</summary>
+    // Stores a copy of key.
     public void Set(ReadOnlySpan<byte> ciphertextBlob, string contextId, ReadOnlySpan<byte> key)
     {
         var hash = Hash(ciphertextBlob);

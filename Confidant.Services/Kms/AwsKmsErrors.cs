@@ -3,10 +3,8 @@ using Amazon.Runtime;
 
 namespace Confidant.Services.Kms;
 
-/// <summary>
-/// Runs a KMS call and turns SDK failures into <see cref="KeyServiceException"/>. Messages name the operation and
-/// the key, never request or response data.
-/// </summary>
+// Runs a KMS call and turns SDK failures into KeyServiceException. Messages name the operation and
+// the key, never request or response data.
 internal static class AwsKmsErrors
 {
     public static async Task<T> CallAsync<T>(string operation, string? keyId, Func<Task<T>> call, CancellationToken cancellationToken)

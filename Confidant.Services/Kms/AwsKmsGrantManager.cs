@@ -3,7 +3,7 @@ using Amazon.KeyManagementService.Model;
 
 namespace Confidant.Services.Kms;
 
-/// <summary>KMS grants (spec §8.4): list with NextMarker paging, create with an EncryptionContextSubset, revoke.</summary>
+// KMS grants (spec §8.4): list with NextMarker paging, create with an EncryptionContextSubset, revoke.
 internal sealed class AwsKmsGrantManager(IAmazonKeyManagementService kms) : IKmsGrantManager
 {
     // Spec §8.4: the first ListGrants call carries no limit, the follow-up pages ask for 250.

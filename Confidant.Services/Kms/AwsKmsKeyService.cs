@@ -3,7 +3,7 @@ using Amazon.KeyManagementService.Model;
 
 namespace Confidant.Services.Kms;
 
-/// <summary>AWS KMS (or an API-compatible server) behind <see cref="IKeyService"/>.</summary>
+// AWS KMS (or an API-compatible server) behind IKeyService.
 internal sealed class AwsKmsKeyService(IAmazonKeyManagementService kms) : IKeyService
 {
     // KMS accepts 1..1024 bytes; checked here too so that every backend (and KMS look-alikes) answers alike.

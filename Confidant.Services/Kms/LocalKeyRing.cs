@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 
 namespace Confidant.Services.Kms;
 
-/// <summary>The key ring file (docs/decisions/0004-local-key-ring.md).</summary>
+// The key ring file (docs/decisions/0004-local-key-ring.md).
 internal sealed record LocalKeyRing(
     [property: JsonPropertyName("version")] int Version,
     [property: JsonPropertyName("keys")] IReadOnlyList<LocalKey> Keys)

@@ -4,11 +4,9 @@ using Microsoft.Extensions.Logging;
 
 namespace Confidant.Services.Kms;
 
-/// <summary>
-/// Reads, creates and extends the key ring file. Every change happens under an exclusive lock on a sibling
-/// <c>.lock</c> file and is published by an atomic rename, so processes starting at once neither clobber each
-/// other's keys nor read a half-written ring.
-/// </summary>
+// Reads, creates and extends the key ring file. Every change happens under an exclusive lock on a sibling
+// .lock file and is published by an atomic rename, so processes starting at once neither clobber each
+// other's keys nor read a half-written ring.
 internal sealed partial class LocalKeyRingFile(string path, TimeProvider timeProvider, ILogger logger)
 {
     private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;

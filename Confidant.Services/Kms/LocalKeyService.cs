@@ -5,11 +5,9 @@ using Microsoft.Extensions.Logging;
 
 namespace Confidant.Services.Kms;
 
-/// <summary>
-/// The embedded key provider: AES-256-GCM keys in a 0600 key ring file, with the encryption context bound as
-/// associated data so that a wrong context fails as it does in KMS. File and blob formats:
-/// docs/decisions/0004-local-key-ring.md.
-/// </summary>
+// The embedded key provider: AES-256-GCM keys in a 0600 key ring file, with the encryption context bound as
+// associated data so that a wrong context fails as it does in KMS. File and blob formats:
+// docs/decisions/0004-local-key-ring.md.
 internal sealed class LocalKeyService : IKeyService
 {
     private const byte BlobVersion = 1;
@@ -169,10 +167,8 @@ internal sealed class LocalKeyService : IKeyService
         new(KeyServiceError.InvalidCiphertext,
             $"{operation}: the ciphertext is not valid for the local key ring and the given encryption context.");
 
-    /// <summary>
-    /// The blob header followed by the context: pair count, then each key and value as a length-prefixed UTF-8
-    /// string, keys in ordinal order. Length prefixes make the encoding unambiguous whatever the strings contain.
-    /// </summary>
+    // The blob header followed by the context: pair count, then each key and value as a length-prefixed UTF-8
+    // string, keys in ordinal order. Length prefixes make the encoding unambiguous whatever the strings contain.
     internal static byte[] AssociatedData(ReadOnlySpan<byte> header, IReadOnlyDictionary<string, string> context)
     {
         using var stream = new MemoryStream();

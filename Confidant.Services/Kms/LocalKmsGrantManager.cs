@@ -1,6 +1,6 @@
 namespace Confidant.Services.Kms;
 
-/// <summary>The local key ring has no grants: nothing to list, and asking to change grants is a request error.</summary>
+// The local key ring has no grants: nothing to list, and asking to change grants is a request error.
 internal sealed class LocalKmsGrantManager : IKmsGrantManager
 {
     private const string NotSupported = "grants are not supported by the local key ring";

@@ -1,5 +1,15 @@
+using System.Net;
+using System.Text.Json;
+using Amazon.KeyManagementService;
+using Amazon.Runtime;
 using Confidant.Services.Kms;
 using Confidant.Tests.Support;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Confidant.Tests.Services.Kms;
 
@@ -7,6 +17,7 @@ namespace Confidant.Tests.Services.Kms;
 public sealed class AwsKmsGrantManagerTests(MotoServerFixture moto)
 {
     private const string Grantee = "arn:aws:iam::123456789012:role/orders";
+    private static readonly string[] DecryptOnly = ["Decrypt"];
 
     [Fact]
     public async Task CreateGrantAsync_ThenList_ReturnsGrantWithContextSubsetAsync()
@@ -63,5 +74,42 @@ public sealed class AwsKmsGrantManagerTests(MotoServerFixture moto)
             () => grants.ListGrantsAsync("0b6a4c6e-0000-4000-8000-000000000000"));
 
         Assert.Equal(KeyServiceError.Unavailable, error.Error);
+    }
+
+    // moto answers ListGrants in one page, so paging (spec §8.4) is checked against a small KMS-shaped HTTP
+    // endpoint that serves three pages and records what the SDK sent.
+    [Fact]
+    public async Task ListGrantsAsync_TruncatedPages_FollowsNextMarkerWithLimit250Async()
+    {
+        var requests = new List<JsonElement>();
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        await using var app = builder.Build();
+        app.MapPost("/", async (HttpRequest request) =>
+        {
+            var body = await JsonDocument.ParseAsync(request.Body);
+            var page = requests.Count;
+            requests.Add(body.RootElement.Clone());
+            var grants = new[] { new { GrantId = $"g{page}", GranteePrincipal = "arn:aws:iam::1:role/x", Operations = DecryptOnly } };
+            object response = page < 2
+                ? new { Grants = grants, Truncated = true, NextMarker = $"m{page + 1}" }
+                : new { Grants = grants, Truncated = false };
+            return Results.Text(JsonSerializer.Serialize(response), "application/x-amz-json-1.1");
+        });
+        await app.StartAsync();
+        var url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        using var client = new AmazonKeyManagementServiceClient(
+            new BasicAWSCredentials("x", "x"),
+            new AmazonKeyManagementServiceConfig { ServiceURL = url, AuthenticationRegion = "us-east-1" });
+
+        var grants = await new AwsKmsGrantManager(client).ListGrantsAsync("key-1");
+
+        Assert.Equal(["g0", "g1", "g2"], grants.Select(g => g.GrantId));
+        Assert.False(requests[0].TryGetProperty("Limit", out _));
+        Assert.Equal("m1", requests[1].GetProperty("Marker").GetString());
+        Assert.Equal(250, requests[1].GetProperty("Limit").GetInt32());
+        Assert.Equal("m2", requests[2].GetProperty("Marker").GetString());
+        Assert.All(requests, r => Assert.Equal("key-1", r.GetProperty("KeyId").GetString()));
+        await app.StopAsync();
     }
 }
