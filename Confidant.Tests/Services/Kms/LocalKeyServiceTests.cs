@@ -89,6 +89,34 @@ public sealed class LocalKeyServiceTests : KeyServiceContract, IDisposable
     }
 
     [Fact]
+    public async Task EncryptAsync_KeyDisabledInRing_ThrowsKeyDisabledAsync()
+    {
+        var encrypted = await KeyService.EncryptAsync(AtRest, new byte[] { 1 }, Context);
+        var json = await File.ReadAllTextAsync(RingPath);
+        await File.WriteAllTextAsync(RingPath, json.Replace("\"enabled\": true", "\"enabled\": false", StringComparison.Ordinal));
+
+        var reopened = Open(AtRest);
+        var error = await Assert.ThrowsAsync<KeyServiceException>(() => reopened.EncryptAsync(AtRest, new byte[] { 1 }, Context));
+        var decryptError = await Assert.ThrowsAsync<KeyServiceException>(() => reopened.DecryptAsync(encrypted.Ciphertext, Context));
+
+        Assert.Equal(KeyServiceError.KeyDisabled, error.Error);
+        Assert.Equal(KeyServiceError.KeyDisabled, decryptError.Error);
+        Assert.False((await reopened.DescribeKeyAsync(AtRest)).Enabled);
+    }
+
+    [Fact]
+    public async Task Constructor_CorruptRing_RefusesWithoutQuotingFileAsync()
+    {
+        var json = await File.ReadAllTextAsync(RingPath);
+        await File.WriteAllTextAsync(RingPath, json[..(json.Length / 2)]);
+
+        var error = Assert.Throws<InvalidOperationException>(() => Open(AtRest));
+
+        Assert.Contains(RingPath, error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("material", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task DecryptAsync_CiphertextOfAnotherRing_ThrowsInvalidCiphertextAsync()
     {
         using var other = new TempDirectory();
