@@ -9,16 +9,21 @@ internal sealed class AwsKmsKeyService(IAmazonKeyManagementService kms) : IKeySe
     // KMS accepts 1..1024 bytes; checked here too so that every backend (and KMS look-alikes) answers alike.
     private const int MaxRandomBytes = 1024;
 
-    public Task<byte[]> GenerateRandomAsync(int numberOfBytes, CancellationToken cancellationToken = default) =>
-        numberOfBytes is < 1 or > MaxRandomBytes
-            ? throw new KeyServiceException(
+    public Task<byte[]> GenerateRandomAsync(int numberOfBytes, CancellationToken cancellationToken = default)
+    {
+        if (numberOfBytes is < 1 or > MaxRandomBytes)
+        {
+            throw new KeyServiceException(
                 KeyServiceError.InvalidRequest,
-                $"GenerateRandom: the number of bytes must be between 1 and {MaxRandomBytes} (was {numberOfBytes}).")
-            : AwsKmsErrors.CallAsync("GenerateRandom", null, async () =>
+                $"GenerateRandom: the number of bytes must be between 1 and {MaxRandomBytes} (was {numberOfBytes}).");
+        }
+
+        return AwsKmsErrors.CallAsync("GenerateRandom", null, async () =>
         {
             var response = await kms.GenerateRandomAsync(new GenerateRandomRequest { NumberOfBytes = numberOfBytes }, cancellationToken);
             return response.Plaintext.ToArray();
         }, cancellationToken);
+    }
 
     public Task<KmsEncryptResult> EncryptAsync(
         string keyId,
