@@ -87,7 +87,7 @@ internal sealed partial class DynamoDbConfidantStore(
         }
 
         var previous = revision == 1 ? null : ItemCodec.N(revision - 1);
-        var condition = revision == 1 ? "attribute_not_exists(id)" : "revision = :previous";
+        var condition = revision == 1 ? "attribute_not_exists(id)" : "#revision = :previous";
         if (!await TryPutAsync(_table, item, condition, previous, cancellationToken))
         {
             // Another writer may already have rolled our record forward: then the write has landed.
@@ -108,7 +108,13 @@ internal sealed partial class DynamoDbConfidantStore(
             TableName = _table,
             Item = ItemCodec.Encode(item with { ArchiveDate = null }),
             // Same revision and same write time: only bookkeeping of that very revision may change.
-            ConditionExpression = "revision = :revision AND modified_date = :modified_date AND data_type = :data_type",
+            ConditionExpression = "#revision = :revision AND #modified_date = :modified_date AND #data_type = :data_type",
+            ExpressionAttributeNames = new()
+            {
+                ["#revision"] = "revision",
+                ["#modified_date"] = "modified_date",
+                ["#data_type"] = "data_type",
+            },
             ExpressionAttributeValues = new()
             {
                 [":revision"] = ItemCodec.N(item.Revision),
@@ -145,7 +151,7 @@ internal sealed partial class DynamoDbConfidantStore(
             return;
         }
 
-        var condition = currentRevision == 0 ? "attribute_not_exists(id)" : "revision = :previous";
+        var condition = currentRevision == 0 ? "attribute_not_exists(id)" : "#revision = :previous";
         var previous = currentRevision == 0 ? null : ItemCodec.N(currentRevision);
         if (await TryPutAsync(_table, next.AsCurrentItem() with { ArchiveDate = null }, condition, previous, cancellationToken))
         {
@@ -159,6 +165,8 @@ internal sealed partial class DynamoDbConfidantStore(
         var request = new PutItemRequest { TableName = table, Item = ItemCodec.Encode(item), ConditionExpression = condition };
         if (previous is not null)
         {
+            // Attribute names go through placeholders so no DynamoDB reserved word can break an expression.
+            request.ExpressionAttributeNames = new() { ["#revision"] = "revision" };
             request.ExpressionAttributeValues = new() { [":previous"] = previous };
         }
 
