@@ -1,4 +1,12 @@
+using Amazon.DynamoDBv2;
+using Confidant.Services.Storage.DynamoDb;
+using Confidant.Services.Storage.Sqlite;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Confidant.Services.Storage;
 
@@ -7,6 +15,68 @@ public static class StorageServiceCollectionExtensions
     /// <summary>Registers <see cref="IConfidantStore"/> for the configured provider.</summary>
     public static IHostApplicationBuilder AddConfidantStorage(this IHostApplicationBuilder builder)
     {
+        var section = builder.Configuration.GetSection(StorageOptions.SectionName);
+        builder.Services.AddOptions<StorageOptions>().Bind(section).ValidateOnStart();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>());
+        builder.Services.TryAddSingleton(TimeProvider.System);
+
+        var options = section.Get<StorageOptions>() ?? new StorageOptions();
+        switch (options.Provider)
+        {
+            case StorageProvider.Sqlite:
+                var path = Path.Combine(builder.Environment.ContentRootPath, options.Sqlite.Path);
+                builder.Services.AddSingleton(services =>
+                    new SqliteConfidantStore(path, services.GetRequiredService<ILogger<SqliteConfidantStore>>()));
+                builder.Services.AddSingleton<IConfidantStore>(services => services.GetRequiredService<SqliteConfidantStore>());
+                builder.Services.AddHostedService(services => new StorageStartup(
+                    services.GetRequiredService<SqliteConfidantStore>().InitializeAsync));
+                break;
+            case StorageProvider.DynamoDb:
+                builder.Services.TryAddSingleton<IAmazonDynamoDB>(_ => CreateClient(options.DynamoDb));
+                builder.Services.AddSingleton<IConfidantStore, DynamoDbConfidantStore>();
+                if (options.DynamoDb.CreateTable)
+                {
+                    builder.Services.AddHostedService(services => new StorageStartup(cancellationToken =>
+                        new TableBootstrapper(
+                                services.GetRequiredService<IAmazonDynamoDB>(),
+                                services.GetRequiredService<TimeProvider>())
+                            .EnsureTablesAsync(TableNames(services.GetRequiredService<IOptions<StorageOptions>>().Value.DynamoDb), cancellationToken)));
+                }
+
+                break;
+            default:
+                // The validator reports the unknown provider at start.
+                break;
+        }
+
         return builder;
+    }
+
+    private static AmazonDynamoDBClient CreateClient(DynamoDbStorageOptions options)
+    {
+        var config = new AmazonDynamoDBConfig();
+        if (string.IsNullOrEmpty(options.ServiceUrl))
+        {
+            config.RegionEndpoint = Amazon.RegionEndpoint.GetBySystemName(options.Region);
+        }
+        else
+        {
+            config.ServiceURL = options.ServiceUrl;
+            config.AuthenticationRegion = options.Region;
+        }
+
+        // The default credential chain: environment, profile, container or instance role.
+        return new AmazonDynamoDBClient(config);
+    }
+
+    private static IEnumerable<string> TableNames(DynamoDbStorageOptions options) =>
+        options.ArchiveTable is { } archive ? [options.Table!, archive] : [options.Table!];
+
+    /// <summary>Runs the backend's schema or table bootstrap once when the host starts.</summary>
+    private sealed class StorageStartup(Func<CancellationToken, Task> start) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken) => start(cancellationToken);
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }

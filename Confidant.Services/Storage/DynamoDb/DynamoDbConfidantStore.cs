@@ -1,0 +1,195 @@
+using Amazon.DynamoDBv2;
+using Amazon.DynamoDBv2.Model;
+using Confidant.Services.Errors;
+using Confidant.Services.Revisions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Confidant.Services.Storage.DynamoDb;
+
+/// <summary>
+/// The DynamoDB backend on the low-level client, so every attribute keeps Confidant's exact encoding (spec §6).
+/// Writes are conditional single-item puts: transactions are not available on every DynamoDB-compatible server.
+/// </summary>
+internal sealed partial class DynamoDbConfidantStore(
+    IAmazonDynamoDB client,
+    IOptions<StorageOptions> options,
+    ILogger<DynamoDbConfidantStore> logger) : IConfidantStore
+{
+    private const int BatchGetSize = 100;
+
+    private readonly string _table = options.Value.DynamoDb.Table
+        ?? throw new InvalidOperationException("Storage:DynamoDb:Table is required when Storage:Provider is DynamoDb.");
+
+    private readonly string? _archiveTable = options.Value.DynamoDb.ArchiveTable;
+
+    public Task<StoredItem?> GetAsync(string id, CancellationToken cancellationToken = default) =>
+        GetFromAsync(_table, id, cancellationToken);
+
+    public Task<IReadOnlyList<StoredItem>> GetManyAsync(IEnumerable<string> ids, CancellationToken cancellationToken = default) =>
+        GetManyFromAsync(_table, ids, cancellationToken);
+
+    public Task<ItemPage> QueryAsync(DataType dataType, PageRequest request, CancellationToken cancellationToken = default) =>
+        QueryTableAsync(_table, dataType, request, cancellationToken);
+
+    public async Task<IReadOnlyList<string>> FindIdsByNameAsync(DataType dataType, string name, CancellationToken cancellationToken = default)
+    {
+        var ids = new List<string>();
+        Dictionary<string, AttributeValue>? startKey = null;
+        do
+        {
+            // Spec §6.9: "name" is a reserved word, hence the expression attribute name.
+            var response = await client.QueryAsync(
+                new QueryRequest
+                {
+                    TableName = _table,
+                    IndexName = TableBootstrapper.DateIndexName,
+                    KeyConditionExpression = "#data_type = :data_type",
+                    FilterExpression = "#name = :name",
+                    ProjectionExpression = "#id",
+                    ExpressionAttributeNames = new() { ["#data_type"] = "data_type", ["#name"] = "name", ["#id"] = "id" },
+                    ExpressionAttributeValues = new()
+                    {
+                        [":data_type"] = ItemCodec.S(dataType.ToWire()),
+                        [":name"] = ItemCodec.S(name),
+                    },
+                    ExclusiveStartKey = startKey,
+                },
+                cancellationToken);
+            ids.AddRange((response.Items ?? []).Select(item => item["id"].S));
+            startKey = response.LastEvaluatedKey is { Count: > 0 } last ? last : null;
+        }
+        while (startKey is not null);
+
+        return ids;
+    }
+
+    public async Task WriteRevisionAsync(StoredItem current, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(current.Revision, 1);
+        var item = current.AsCurrentItem() with { ArchiveDate = null };
+        var record = current.AsRevisionRecord() with { ArchiveDate = null };
+        var revision = item.Revision;
+
+        // Checking first keeps a writer with a stale revision from leaving a record that skips numbers.
+        var existing = await GetFromAsync(_table, item.Id, cancellationToken);
+        if ((existing?.Revision ?? 0) != revision - 1 || (existing is not null && existing.DataType != item.DataType))
+        {
+            await RollForwardAsync(item, cancellationToken);
+            throw Conflict(item.Id, revision);
+        }
+
+        // Spec §13.36: the revision put is conditional, so of two writers of revision n exactly one wins.
+        if (!await TryPutAsync(_table, record, "attribute_not_exists(id)", null, cancellationToken))
+        {
+            await RollForwardAsync(item, cancellationToken);
+            throw Conflict(item.Id, revision);
+        }
+
+        var previous = revision == 1 ? null : ItemCodec.N(revision - 1);
+        var condition = revision == 1 ? "attribute_not_exists(id)" : "#revision = :previous";
+        if (!await TryPutAsync(_table, item, condition, previous, cancellationToken))
+        {
+            // Another writer may already have rolled our record forward: then the write has landed.
+            var now = await GetFromAsync(_table, item.Id, cancellationToken);
+            if (now is not null && now.Revision == revision && StoredItemJson.SameContent(now, item))
+            {
+                return;
+            }
+
+            throw Conflict(item.Id, revision);
+        }
+    }
+
+    public async Task TouchAsync(StoredItem item, CancellationToken cancellationToken = default)
+    {
+        var request = new PutItemRequest
+        {
+            TableName = _table,
+            Item = ItemCodec.Encode(item with { ArchiveDate = null }),
+            // Same revision and same write time: only bookkeeping of that very revision may change.
+            ConditionExpression = "#revision = :revision AND #modified_date = :modified_date AND #data_type = :data_type",
+            ExpressionAttributeNames = new()
+            {
+                ["#revision"] = "revision",
+                ["#modified_date"] = "modified_date",
+                ["#data_type"] = "data_type",
+            },
+            ExpressionAttributeValues = new()
+            {
+                [":revision"] = ItemCodec.N(item.Revision),
+                [":modified_date"] = ItemCodec.S(ConfidantDates.ToStored(item.ModifiedDate)),
+                [":data_type"] = ItemCodec.S(item.DataType.ToWire()),
+            },
+        };
+        try
+        {
+            await client.PutItemAsync(request, cancellationToken);
+        }
+        catch (ConditionalCheckFailedException)
+        {
+            throw Conflict(item.Id, item.Revision);
+        }
+    }
+
+    /// <summary>
+    /// Completes a write interrupted between its two puts: when the revision record after the current item's
+    /// revision exists, the current item is set from it (conditionally, so concurrent roll-forwards agree).
+    /// </summary>
+    private async Task RollForwardAsync(StoredItem item, CancellationToken cancellationToken)
+    {
+        var current = await GetFromAsync(_table, item.Id, cancellationToken);
+        if (current is not null && current.DataType != item.DataType)
+        {
+            return;
+        }
+
+        var currentRevision = current?.Revision ?? 0;
+        var next = await GetFromAsync(_table, RevisionId.Of(item.Id, currentRevision + 1), cancellationToken);
+        if (next is null || next.DataType != item.DataType.RevisionType() || next.Revision != currentRevision + 1)
+        {
+            return;
+        }
+
+        var condition = currentRevision == 0 ? "attribute_not_exists(id)" : "#revision = :previous";
+        var previous = currentRevision == 0 ? null : ItemCodec.N(currentRevision);
+        if (await TryPutAsync(_table, next.AsCurrentItem() with { ArchiveDate = null }, condition, previous, cancellationToken))
+        {
+            LogRolledForward(item.Id, next.Revision);
+        }
+    }
+
+    private async Task<bool> TryPutAsync(
+        string table, StoredItem item, string condition, AttributeValue? previous, CancellationToken cancellationToken)
+    {
+        var request = new PutItemRequest { TableName = table, Item = ItemCodec.Encode(item), ConditionExpression = condition };
+        if (previous is not null)
+        {
+            // Attribute names go through placeholders so no DynamoDB reserved word can break an expression.
+            request.ExpressionAttributeNames = new() { ["#revision"] = "revision" };
+            request.ExpressionAttributeValues = new() { [":previous"] = previous };
+        }
+
+        try
+        {
+            await client.PutItemAsync(request, cancellationToken);
+            return true;
+        }
+        catch (ConditionalCheckFailedException)
+        {
+            return false;
+        }
+    }
+
+    private RevisionConflictException Conflict(string id, int revision)
+    {
+        LogRevisionConflict(id, revision);
+        return new RevisionConflictException(id, revision);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Completed the interrupted write of revision {Revision} of {Id}")]
+    private partial void LogRolledForward(string id, int revision);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Revision {Revision} of {Id} was written by another writer first")]
+    private partial void LogRevisionConflict(string id, int revision);
+}

@@ -1,0 +1,174 @@
+using Confidant.Services.Errors;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+
+namespace Confidant.Services.Storage.Sqlite;
+
+/// <summary>
+/// The default backend: one SQLite file, the Confidant item model kept as is (docs/decisions/0003-sqlite-schema.md).
+/// Each revision write is one <c>BEGIN IMMEDIATE</c> transaction, so the two puts of spec §6.3 cannot be torn.
+/// </summary>
+internal sealed partial class SqliteConfidantStore(string databasePath, ILogger<SqliteConfidantStore> logger)
+    : IConfidantStore
+{
+    private const int BusyTimeoutMilliseconds = 30_000;
+
+    private readonly string _connectionString = new SqliteConnectionStringBuilder
+    {
+        DataSource = databasePath,
+        Mode = SqliteOpenMode.ReadWriteCreate,
+        Pooling = true,
+        DefaultTimeout = BusyTimeoutMilliseconds / 1000,
+    }.ToString();
+
+    private readonly Lock _initializeGate = new();
+    private Task? _initialization;
+
+    /// <summary>Creates the file, its directory and the schema once; a failed attempt is retried on the next call.</summary>
+    public Task InitializeAsync(CancellationToken cancellationToken)
+    {
+        lock (_initializeGate)
+        {
+            if (_initialization is null || _initialization.IsFaulted || _initialization.IsCanceled)
+            {
+                _initialization = CreateSchemaAsync();
+            }
+
+            return _initialization.WaitAsync(cancellationToken);
+        }
+    }
+
+    public async Task<StoredItem?> GetAsync(string id, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        return await SqliteRows.ReadAsync(connection, null, SqliteSchema.Items, id, cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<StoredItem>> GetManyAsync(IEnumerable<string> ids, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        return await SqliteRows.ReadManyAsync(connection, null, SqliteSchema.Items, ids.Distinct(StringComparer.Ordinal), cancellationToken);
+    }
+
+    public Task<ItemPage> QueryAsync(DataType dataType, PageRequest request, CancellationToken cancellationToken = default) =>
+        QueryTableAsync(SqliteSchema.Items, dataType, request, cancellationToken);
+
+    public Task<ItemPage> QueryArchiveAsync(DataType dataType, PageRequest request, CancellationToken cancellationToken = default) =>
+        QueryTableAsync(SqliteSchema.ArchiveItems, dataType, request, cancellationToken);
+
+    public async Task<IReadOnlyList<string>> FindIdsByNameAsync(DataType dataType, string name, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        // The default BINARY collation makes this an ordinal, case-sensitive match, as DynamoDB's filter is.
+        command.CommandText = $"SELECT id FROM {SqliteSchema.Items} WHERE data_type = $data_type AND name = $name ORDER BY id";
+        command.Parameters.AddWithValue("$data_type", dataType.ToWire());
+        command.Parameters.AddWithValue("$name", name);
+        var ids = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            ids.Add(reader.GetString(0));
+        }
+
+        return ids;
+    }
+
+    public async Task TouchAsync(StoredItem item, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        // Same revision and same write time: only bookkeeping of that very revision may change.
+        command.CommandText = $"""
+            UPDATE {SqliteSchema.Items} SET body = $body
+            WHERE id = $id AND data_type = $data_type AND revision = $revision AND modified_date = $modified_date
+            """;
+        command.Parameters.AddWithValue("$body", StoredItemJson.Serialize(item with { ArchiveDate = null }));
+        command.Parameters.AddWithValue("$id", item.Id);
+        command.Parameters.AddWithValue("$data_type", item.DataType.ToWire());
+        command.Parameters.AddWithValue("$revision", item.Revision);
+        command.Parameters.AddWithValue("$modified_date", ConfidantDates.ToStored(item.ModifiedDate));
+        if (await command.ExecuteNonQueryAsync(cancellationToken) == 0)
+        {
+            throw new RevisionConflictException(item.Id, item.Revision);
+        }
+    }
+
+    private async Task CreateSchemaAsync()
+    {
+        var directory = Path.GetDirectoryName(Path.GetFullPath(databasePath));
+        if (!string.IsNullOrEmpty(directory))
+        {
+            Directory.CreateDirectory(directory);
+        }
+
+        await using var connection = await OpenRawAsync(CancellationToken.None);
+        await SqliteSchema.EnsureCreatedAsync(connection, CancellationToken.None);
+        LogSchemaReady(databasePath);
+    }
+
+    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        await InitializeAsync(cancellationToken);
+        return await OpenRawAsync(cancellationToken);
+    }
+
+    private async Task<SqliteConnection> OpenRawAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+            await using var command = connection.CreateCommand();
+            // Concurrent writers wait for the write lock instead of failing with SQLITE_BUSY.
+            command.CommandText = $"PRAGMA busy_timeout = {BusyTimeoutMilliseconds};";
+            await command.ExecuteNonQueryAsync(cancellationToken);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    private async Task<ItemPage> QueryTableAsync(
+        string table, DataType dataType, PageRequest request, CancellationToken cancellationToken)
+    {
+        if (request.Limit is < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(request), request.Limit, "Limit must be at least 1.");
+        }
+
+        // The same token as DynamoDB's (spec §4.0): keyset paging on (modified_date, id) after the token's item.
+        var start = request.StartToken is null ? null : PageToken.Decode(request.StartToken, dataType);
+        var (comparison, direction) = request.Descending ? ("<", "DESC") : (">", "ASC");
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"""
+            SELECT data_type, body FROM {table}
+            WHERE data_type = $data_type {(start is null ? string.Empty : $"AND (modified_date, id) {comparison} ($modified_date, $id)")}
+            ORDER BY modified_date {direction}, id {direction}
+            LIMIT $limit
+            """;
+        command.Parameters.AddWithValue("$data_type", dataType.ToWire());
+        command.Parameters.AddWithValue("$limit", request.Limit is { } limit ? limit + 1L : -1L);
+        if (start is not null)
+        {
+            command.Parameters.AddWithValue("$modified_date", start.ModifiedDate);
+            command.Parameters.AddWithValue("$id", start.Id);
+        }
+
+        var items = await SqliteRows.ReadAllAsync(command, cancellationToken);
+        if (request.Limit is { } pageSize && items.Count > pageSize)
+        {
+            items.RemoveRange(pageSize, items.Count - pageSize);
+            return new ItemPage(items, PageToken.From(items[^1]).Encode());
+        }
+
+        return new ItemPage(items, null);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "SQLite store ready at {Path}")]
+    private partial void LogSchemaReady(string path);
+}
