@@ -1,8 +1,13 @@
 using Confidant.Services;
+using Confidant.Web;
+using Confidant.Web.Configuration;
 
 var builder = WebApplication.CreateBuilder(args);
+builder.AddRootAppSettings();
 builder.AddConfidantServices();
+builder.AddConfidantWeb();
 
 var app = builder.Build();
-app.MapGet("/healthz", () => Results.Text("ok"));
+app.UseConfidantPipeline();
+app.MapConfidantEndpoints();
 await app.RunAsync();

@@ -1,0 +1,34 @@
+using Confidant.Web.Auth;
+using Confidant.Web.Components;
+using Confidant.Web.Health;
+using Confidant.Web.Security;
+
+namespace Confidant.Web;
+
+public static class WebApplicationExtensions
+{
+    /// <summary>Middleware in order: security headers first so that every response, errors included, carries them.</summary>
+    public static WebApplication UseConfidantPipeline(this WebApplication app)
+    {
+        app.UseSecurityHeaders();
+        if (!app.Environment.IsDevelopment())
+        {
+            app.UseExceptionHandler("/error", createScopeForErrors: true);
+        }
+
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseAntiforgery();
+        return app;
+    }
+
+    /// <summary>Health, sign-in / sign-out, static assets and the Blazor UI.</summary>
+    public static WebApplication MapConfidantEndpoints(this WebApplication app)
+    {
+        app.MapHealthEndpoints();
+        app.MapDevelopmentSignIn();
+        app.MapStaticAssets();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        return app;
+    }
+}

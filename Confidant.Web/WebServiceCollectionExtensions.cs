@@ -1,0 +1,18 @@
+using Confidant.Web.Auth;
+using MudBlazor.Services;
+
+namespace Confidant.Web;
+
+public static class WebServiceCollectionExtensions
+{
+    /// <summary>Razor components (interactive server), MudBlazor, sign-in, antiforgery and health checks.</summary>
+    public static IHostApplicationBuilder AddConfidantWeb(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+        builder.Services.AddMudServices();
+        builder.AddConfidantAuthentication();
+        builder.Services.AddAntiforgery();
+        builder.Services.AddHealthChecks();
+        return builder;
+    }
+}
