@@ -1,7 +1,15 @@
+using Confidant.Services.Authorization;
+using Confidant.Services.BlindCredentials;
+using Confidant.Services.Credentials;
+using Confidant.Services.Iam;
 using Confidant.Services.Kms;
+using Confidant.Services.KmsAuth;
+using Confidant.Services.ServiceMappings;
 using Confidant.Services.Storage;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace Confidant.Services;
 
@@ -13,6 +21,27 @@ public static class ConfidantServicesExtensions
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.AddConfidantStorage();
         builder.AddConfidantKms();
+        builder.AddConfidantKmsAuth();
+        builder.AddConfidantDomain();
+        return builder;
+    }
+
+    /// <summary>Credentials, blind credentials, service mappings and the ACL policy.</summary>
+    public static IHostApplicationBuilder AddConfidantDomain(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<CredentialOptions>().BindConfiguration(CredentialOptions.SectionName).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<CredentialOptions>, CredentialOptionsValidator>();
+        builder.Services.AddOptions<ServiceMappingOptions>().BindConfiguration(ServiceMappingOptions.SectionName);
+        builder.Services.TryAddSingleton<IAclPolicy, DefaultAclPolicy>();
+        builder.Services.AddSingleton<CredentialReader>();
+        builder.Services.AddSingleton<CredentialService>();
+        builder.Services.AddSingleton<CredentialConflictDetector>();
+        builder.Services.AddSingleton<BlindCredentialService>();
+        builder.Services.AddSingleton<ServiceMappingService>();
+        builder.Services.AddSingleton<ValueGenerator>();
+        builder.Services.AddSingleton<KmsGrantService>();
+        builder.Services.AddOptions<IamOptions>().BindConfiguration(IamOptions.SectionName);
+        builder.Services.TryAddSingleton<IRoleDirectory, ConfiguredRoleDirectory>();
         return builder;
     }
 }

@@ -1,3 +1,4 @@
+using Confidant.Web.Api;
 using Confidant.Web.Auth;
 using Confidant.Web.Components;
 using Confidant.Web.Health;
@@ -27,6 +28,12 @@ public static class WebApplicationExtensions
     {
         app.MapHealthEndpoints();
         app.MapDevelopmentSignIn();
+        app.MapConfidantApi();
+        if (app.Environment.IsDevelopment())
+        {
+            app.MapOpenApi();
+        }
+
         app.MapStaticAssets();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;

@@ -1,3 +1,4 @@
+using Confidant.Web.Api;
 using Confidant.Web.Auth;
 using MudBlazor.Services;
 
@@ -11,6 +12,7 @@ public static class WebServiceCollectionExtensions
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
         builder.AddConfidantAuthentication();
+        builder.AddConfidantApi();
         builder.Services.AddAntiforgery();
         builder.Services.AddHealthChecks();
         return builder;

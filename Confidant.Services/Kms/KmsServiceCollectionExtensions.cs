@@ -40,7 +40,7 @@ public static class KmsServiceCollectionExtensions
                     var root = sp.GetRequiredService<IHostEnvironment>().ContentRootPath;
                     return new LocalKeyService(
                         Path.GetFullPath(options.LocalKeyRingPath, root),
-                        [options.MasterKeyId],
+                        LocalAliases(options, sp.GetRequiredService<IOptions<KmsAuth.KmsAuthOptions>>().Value),
                         sp.GetRequiredService<TimeProvider>(),
                         sp.GetRequiredService<ILogger<LocalKeyService>>());
                 });
@@ -58,6 +58,15 @@ public static class KmsServiceCollectionExtensions
             sp.GetRequiredService<TimeProvider>()));
         return builder;
     }
+
+    /// <summary>Every key the configuration names by alias exists in the local ring: at-rest and kmsauth keys alike.</summary>
+    private static List<string> LocalAliases(KmsOptions options, KmsAuth.KmsAuthOptions auth) =>
+        new[] { options.MasterKeyId, auth.AuthKey, auth.UserAuthKey }
+            .Concat(auth.ScopedAuthKeys.Keys)
+            .OfType<string>()
+            .Where(name => name.StartsWith("alias/", StringComparison.Ordinal))
+            .Distinct(StringComparer.Ordinal)
+            .ToList();
 
     private static AmazonKeyManagementServiceClient CreateClient(KmsOptions options)
     {

@@ -1,0 +1,24 @@
+namespace Confidant.Services.Authorization;
+
+/// <summary>Resource types of the ACL hook (spec §3.2).</summary>
+public static class AclResources
+{
+    public const string Credential = "credential";
+    public const string Service = "service";
+    public const string BlindCredential = "blind_credential";
+    public const string Certificate = "certificate";
+    public const string Ca = "ca";
+    public const string Jwt = "jwt";
+}
+
+/// <summary>Actions of the ACL hook (spec §3.2).</summary>
+public static class AclActions
+{
+    public const string List = "list";
+    public const string Create = "create";
+    public const string Metadata = "metadata";
+    public const string Get = "get";
+    public const string Update = "update";
+    public const string Revert = "revert";
+    public const string Archive = "archive";
+}

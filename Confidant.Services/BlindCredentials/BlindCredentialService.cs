@@ -1,0 +1,253 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using Confidant.Services.Authorization;
+using Confidant.Services.Credentials;
+using Confidant.Services.Crypto;
+using Confidant.Services.Errors;
+using Confidant.Services.Revisions;
+using Confidant.Services.ServiceMappings;
+using Confidant.Services.Storage;
+using Microsoft.Extensions.Options;
+
+namespace Confidant.Services.BlindCredentials;
+
+/// <summary>
+/// Blind credentials (spec §4.4): stored verbatim, never decrypted here. The original had no ACL on them at all
+/// (spec §13.7); ours checks the <c>blind_credential</c> resource like any other.
+/// </summary>
+public sealed class BlindCredentialService(
+    IConfidantStore store,
+    CredentialConflictDetector conflicts,
+    IAclPolicy acl,
+    IOptions<CredentialOptions> options,
+    TimeProvider time)
+{
+    public async Task<BlindCredentialItem> GetAsync(ConfidantPrincipal caller, string id, CancellationToken cancellationToken = default)
+    {
+        Require(caller, AclActions.Get, id);
+        return await store.GetAsync(id, cancellationToken) as BlindCredentialItem
+            ?? throw ConfidantException.NotFound(ErrorMessages.BlindCredentialNotFound, id);
+    }
+
+    public async Task<IReadOnlyList<BlindCredentialItem>> ListAsync(ConfidantPrincipal caller, CancellationToken cancellationToken = default)
+    {
+        Require(caller, AclActions.List, null);
+        return (await store.QueryAsync(DataType.BlindCredential, PageRequest.All, cancellationToken)).Items.OfType<BlindCredentialItem>().ToList();
+    }
+
+    public async Task<Page<BlindCredentialItem>> ListHistoryAsync(
+        ConfidantPrincipal caller,
+        int? limit = null,
+        string? page = null,
+        CancellationToken cancellationToken = default)
+    {
+        Require(caller, AclActions.List, null);
+        var result = await store.QueryAsync(DataType.ArchiveBlindCredential, new PageRequest(limit, Descending: true, page), cancellationToken);
+        return new Page<BlindCredentialItem>(result.Items.OfType<BlindCredentialItem>().ToList(), result.NextToken);
+    }
+
+    /// <summary>Every revision, newest first (spec §4.4; the original returned copies of the current item).</summary>
+    public async Task<IReadOnlyList<BlindCredentialItem>> ListRevisionsAsync(ConfidantPrincipal caller, string id, CancellationToken cancellationToken = default)
+    {
+        Require(caller, AclActions.Metadata, id);
+        var current = await LoadCurrentAsync(id, cancellationToken);
+        var ids = Enumerable.Range(1, current.Revision).Select(n => RevisionId.Of(id, n));
+        return (await store.GetManyAsync(ids, cancellationToken)).OfType<BlindCredentialItem>().OrderByDescending(b => b.Revision).ToList();
+    }
+
+    public async Task<BlindCredentialItem> CreateAsync(ConfidantPrincipal caller, BlindCredentialInput input, CancellationToken cancellationToken = default)
+    {
+        Require(caller, AclActions.Create, null);
+        if (options.Value.EnforceDocumentation && string.IsNullOrEmpty(input.Documentation))
+        {
+            throw ConfidantException.BadRequest(ErrorMessages.DocumentationRequired);
+        }
+
+        var name = CredentialRules.ValidName(input.Name);
+        var item = new BlindCredentialItem
+        {
+            Id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)),
+            DataType = DataType.BlindCredential,
+            Revision = 1,
+            Enabled = input.Enabled ?? true,
+            ModifiedDate = RevisionWriter.Now(time),
+            ModifiedBy = caller.Name,
+            Name = name,
+            CredentialPairs = RegionMap(input.CredentialPairs, "credential_pairs"),
+            DataKey = RegionMap(input.DataKey, "data_key"),
+            CipherType = ValidCipherType(input.CipherType),
+            CipherVersion = ValidCipherVersion(input.CipherVersion),
+            CredentialKeys = ValidKeys(input.CredentialKeys ?? []),
+            Metadata = input.Metadata is { } m ? CredentialRules.ValidMetadata(m) : "{}",
+            Documentation = CredentialRules.ValidDocumentation(input.Documentation),
+        };
+        var holders = await store.FindIdsByNameAsync(DataType.BlindCredential, name, cancellationToken);
+        var holder = holders.Count > 0 ? holders[0] : null;
+        if (holder is not null)
+        {
+            throw ConfidantException.Conflict(ErrorMessages.NameAlreadyExists(holder), holder);
+        }
+
+        await store.WriteRevisionAsync(item, cancellationToken);
+        return item;
+    }
+
+    public async Task<BlindCredentialItem> UpdateAsync(
+        ConfidantPrincipal caller,
+        string id,
+        BlindCredentialInput input,
+        CancellationToken cancellationToken = default)
+    {
+        Require(caller, AclActions.Update, id);
+        return await RevisionWriter.WriteAsync(store, options.Value.WriteAttempts, input.ExpectedRevision, async ct =>
+        {
+            var current = await LoadCurrentAsync(id, ct);
+            var next = current with
+            {
+                Revision = current.Revision + 1,
+                ModifiedDate = RevisionWriter.Now(time),
+                ModifiedBy = caller.Name,
+                Name = input.Name is null ? current.Name : CredentialRules.ValidName(input.Name),
+                Enabled = input.Enabled ?? current.Enabled,
+                Metadata = input.Metadata is { } m ? CredentialRules.ValidMetadata(m) : current.Metadata,
+                Documentation = input.Documentation is null ? current.Documentation : CredentialRules.ValidDocumentation(input.Documentation),
+            };
+            if (string.IsNullOrEmpty(next.Documentation) && options.Value.EnforceDocumentation && !input.BypassDocumentationRequirement)
+            {
+                throw ConfidantException.BadRequest(ErrorMessages.DocumentationRequired);
+            }
+
+            if (input.CredentialPairs is { } pairs)
+            {
+                var keys = ValidKeys(input.CredentialKeys ?? []);
+                await ThrowOnConflictsAsync(id, keys, ct);
+                next = next with
+                {
+                    CredentialPairs = RegionMap(pairs, "credential_pairs"),
+                    DataKey = RegionMap(input.DataKey ?? throw ConfidantException.BadRequest("data_key required when updating credential_pairs."), "data_key"),
+                    CipherType = ValidCipherType(input.CipherType ?? throw ConfidantException.BadRequest("cipher_type required when updating credential_pairs.")),
+                    CipherVersion = ValidCipherVersion(input.CipherVersion ?? throw ConfidantException.BadRequest("cipher_version required when updating credential_pairs.")),
+                    CredentialKeys = keys,
+                };
+            }
+
+            return next;
+        }, cancellationToken);
+    }
+
+    public async Task<BlindCredentialItem> RevertAsync(
+        ConfidantPrincipal caller,
+        string id,
+        int toRevision,
+        int? expectedRevision = null,
+        CancellationToken cancellationToken = default)
+    {
+        Require(caller, AclActions.Revert, id);
+        return await RevisionWriter.WriteAsync(store, options.Value.WriteAttempts, expectedRevision, async ct =>
+        {
+            var current = await LoadCurrentAsync(id, ct);
+            var target = await store.GetAsync(RevisionId.Of(id, toRevision), ct) switch
+            {
+                null => throw ConfidantException.NotFound(ErrorMessages.BlindCredentialNotFound, id),
+                BlindCredentialItem { DataType: DataType.ArchiveBlindCredential } b => b,
+                _ => throw ConfidantException.BadRequest(ErrorMessages.NotAnArchiveBlindCredential, id),
+            };
+            if (SameContent(current, target))
+            {
+                throw ConfidantException.BadRequest(ErrorMessages.NoDifferenceBlindCredential, id);
+            }
+
+            if (target.CredentialKeys.Count > 0)
+            {
+                await ThrowOnConflictsAsync(id, target.CredentialKeys, ct);
+            }
+
+            return target with
+            {
+                Id = id,
+                DataType = DataType.BlindCredential,
+                Revision = current.Revision + 1,
+                ModifiedDate = RevisionWriter.Now(time),
+                ModifiedBy = caller.Name,
+            };
+        }, cancellationToken);
+    }
+
+    private static bool SameContent(BlindCredentialItem a, BlindCredentialItem b) =>
+        string.Equals(a.Name, b.Name, StringComparison.Ordinal)
+        && JsonTextEquals(a.CredentialPairs, b.CredentialPairs)
+        && a.CredentialKeys.ToHashSet(StringComparer.Ordinal).SetEquals(b.CredentialKeys)
+        && a.Enabled == b.Enabled
+        && JsonTextEquals(a.DataKey, b.DataKey)
+        && a.CipherVersion == b.CipherVersion
+        && string.Equals(a.CipherType, b.CipherType, StringComparison.Ordinal)
+        && JsonTextEquals(a.Metadata, b.Metadata)
+        && string.Equals(a.Documentation, b.Documentation, StringComparison.Ordinal);
+
+    private static bool JsonTextEquals(string left, string right)
+    {
+        using var l = JsonDocument.Parse(left);
+        using var r = JsonDocument.Parse(right);
+        return JsonElement.DeepEquals(l.RootElement, r.RootElement);
+    }
+
+    private async Task<BlindCredentialItem> LoadCurrentAsync(string id, CancellationToken ct) => await store.GetAsync(id, ct) switch
+    {
+        null => throw ConfidantException.NotFound(ErrorMessages.BlindCredentialNotFound, id),
+        BlindCredentialItem { DataType: DataType.BlindCredential } b => b,
+        _ => throw ConfidantException.BadRequest(ErrorMessages.NotABlindCredential, id),
+    };
+
+    private async Task ThrowOnConflictsAsync(string id, IEnumerable<string> keys, CancellationToken ct)
+    {
+        var found = await conflicts.FindForResourceAsync(id, keys, ct);
+        if (found.Count > 0)
+        {
+            throw new KeyConflictException(found);
+        }
+    }
+
+    private static string RegionMap(JsonElement? value, string field)
+    {
+        if (value is not { ValueKind: JsonValueKind.Object } map)
+        {
+            throw ConfidantException.BadRequest(field == "data_key"
+                ? ErrorMessages.DataKeyMustBeDict
+                : $"{field} must be a dict with a region/ciphertext mapping.");
+        }
+
+        if (!map.EnumerateObject().Any() || map.EnumerateObject().Any(p => p.Value.ValueKind != JsonValueKind.String))
+        {
+            throw ConfidantException.BadRequest($"{field} must map at least one region to a string.");
+        }
+
+        return PythonJson.Serialize(map);
+    }
+
+    private static string ValidCipherType(string? cipherType) =>
+        string.IsNullOrWhiteSpace(cipherType) || cipherType.Length > 64
+            ? throw ConfidantException.BadRequest("cipher_type must be a non-empty string of at most 64 characters.")
+            : cipherType;
+
+    private static int ValidCipherVersion(int? version) =>
+        version is > 0 ? version.Value : throw ConfidantException.BadRequest("cipher_version must be a positive integer.");
+
+    private static List<string> ValidKeys(IReadOnlyList<string> keys)
+    {
+        if (keys.Count > CredentialRules.MaxPairs || keys.Any(k => k.Length is 0 or > CredentialRules.MaxKeyLength || k.Any(char.IsWhiteSpace)))
+        {
+            throw ConfidantException.BadRequest(
+                $"credential_keys must hold at most {CredentialRules.MaxPairs} keys of 1 to {CredentialRules.MaxKeyLength} characters without whitespace.");
+        }
+
+        return keys.Distinct(StringComparer.Ordinal).ToList();
+    }
+
+    private void Require(ConfidantPrincipal caller, string action, string? id)
+    {
+        if (!acl.IsAllowed(caller, AclResources.BlindCredential, action, id))
+        {
+            throw ConfidantException.Forbidden($"{caller.Name} does not have access to {action} blind credential {id}".TrimEnd(), id);
+        }
+    }
+}

@@ -1,0 +1,34 @@
+using Confidant.Services.Credentials;
+using Confidant.Services.Storage;
+
+namespace Confidant.Services.ServiceMappings;
+
+/// <summary>A service mapping with the credentials it maps, as a workload reads it (spec §4.5 "expanded").</summary>
+public sealed record ServiceMapping(
+    ServiceItem Item,
+    IReadOnlyList<Credential> Credentials,
+    IReadOnlyList<BlindCredentialItem> BlindCredentials);
+
+/// <summary>A service mapping write (spec §4.5 PUT). Null lists keep the stored ones (empty for a new service).</summary>
+public sealed record ServiceMappingInput
+{
+    public IReadOnlyList<string>? Credentials { get; init; }
+    public IReadOnlyList<string>? BlindCredentials { get; init; }
+    public bool? Enabled { get; init; }
+    public string? Account { get; init; }
+
+    /// <summary>When set, the write fails with a conflict if the mapping has moved past this revision.</summary>
+    public int? ExpectedRevision { get; init; }
+}
+
+/// <summary>A service that maps a given credential (spec §4.2 GET /v1/credentials/&lt;id&gt;/services).</summary>
+public sealed record ServiceReference(string Id, bool Enabled);
+
+/// <summary>Settings of service mappings.</summary>
+public sealed class ServiceMappingOptions
+{
+    public const string SectionName = "ServiceMappings";
+
+    /// <summary>Account names a service may be scoped to (the values of SCOPED_AUTH_KEYS, spec §4.5).</summary>
+    public List<string> Accounts { get; set; } = [];
+}

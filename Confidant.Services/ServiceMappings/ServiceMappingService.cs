@@ -1,0 +1,301 @@
+using Confidant.Services.Authorization;
+using Confidant.Services.Credentials;
+using Confidant.Services.Crypto;
+using Confidant.Services.Errors;
+using Confidant.Services.Revisions;
+using Confidant.Services.Storage;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Confidant.Services.ServiceMappings;
+
+/// <summary>Service mappings: which credentials a workload may read (spec §4.5, §8).</summary>
+public sealed partial class ServiceMappingService(
+    IConfidantStore store,
+    CredentialCipher cipher,
+    CredentialReader credentials,
+    CredentialConflictDetector conflicts,
+    IAclPolicy acl,
+    IOptions<CredentialOptions> credentialOptions,
+    IOptions<ServiceMappingOptions> options,
+    KmsGrantService grants,
+    ILogger<ServiceMappingService> logger,
+    TimeProvider time)
+{
+    public const int MaxIdLength = 512;
+
+    /// <summary>
+    /// A service with its credentials. Pairs are decrypted unless <paramref name="metadataOnly"/>; disabled
+    /// credentials are not served to a workload (spec §13.9 recommends it).
+    /// </summary>
+    public async Task<ServiceMapping> GetAsync(
+        ConfidantPrincipal caller,
+        string id,
+        bool metadataOnly = false,
+        CancellationToken cancellationToken = default)
+    {
+        var action = metadataOnly ? AclActions.Metadata : AclActions.Get;
+        if (!acl.IsAllowed(caller, AclResources.Service, action, id))
+        {
+            throw ConfidantException.Forbidden($"{caller.Name} does not have access to get service {id}", id);
+        }
+
+        if (await store.GetAsync(id, cancellationToken) is not ServiceItem service)
+        {
+            throw ConfidantException.NotFound(ErrorMessages.ServiceNotFound, id);
+        }
+
+        if (caller.IsService && service.Account is not null && !string.Equals(service.Account, caller.Account, StringComparison.Ordinal))
+        {
+            throw new ConfidantException(ConfidantErrorKind.Unauthorized, "Authenticated user is not authorized.", id);
+        }
+
+        return await ExpandAsync(service, includePairs: !metadataOnly, servedToWorkload: caller.IsService, cancellationToken);
+    }
+
+    public async Task<Page<ServiceItem>> ListAsync(
+        ConfidantPrincipal caller,
+        int? limit = null,
+        string? page = null,
+        CancellationToken cancellationToken = default)
+    {
+        RequireList(caller);
+        var request = limit is null ? PageRequest.All : new PageRequest(limit, Descending: true, page);
+        return SortedById(await store.QueryAsync(DataType.Service, request, cancellationToken));
+    }
+
+    public async Task<Page<ServiceItem>> ListHistoryAsync(
+        ConfidantPrincipal caller,
+        int? limit = null,
+        string? page = null,
+        CancellationToken cancellationToken = default)
+    {
+        RequireList(caller);
+        return SortedById(await store.QueryAsync(DataType.ArchiveService, new PageRequest(limit, Descending: true, page), cancellationToken));
+    }
+
+    public async Task<IReadOnlyList<ServiceItem>> ListRevisionsAsync(
+        ConfidantPrincipal caller,
+        string id,
+        CancellationToken cancellationToken = default)
+    {
+        RequireMetadata(caller, id, $"{caller.Name} does not have access to service {id} revisions");
+        var current = await LoadCurrentAsync(id, cancellationToken);
+        var ids = Enumerable.Range(1, current.Revision).Select(n => RevisionId.Of(id, n));
+        return (await store.GetManyAsync(ids, cancellationToken)).OfType<ServiceItem>().OrderBy(s => s.Revision).ToList();
+    }
+
+    /// <summary>Services whose mapping contains a credential or blind credential id.</summary>
+    public async Task<IReadOnlyList<ServiceReference>> ListServicesUsingAsync(string resourceId, CancellationToken cancellationToken = default)
+    {
+        var services = await store.QueryAsync(DataType.Service, PageRequest.All, cancellationToken);
+        return services.Items.OfType<ServiceItem>()
+            .Where(s => s.Credentials.Contains(resourceId) || s.BlindCredentials.Contains(resourceId))
+            .Select(s => new ServiceReference(s.Id, s.Enabled))
+            .ToList();
+    }
+
+    /// <summary>Creates a service (revision 1) or writes its next revision.</summary>
+    public async Task<ServiceMapping> PutAsync(
+        ConfidantPrincipal caller,
+        string id,
+        ServiceMappingInput input,
+        CancellationToken cancellationToken = default)
+    {
+        ValidateId(id);
+        var written = await RevisionWriter.WriteAsync(store, credentialOptions.Value.WriteAttempts, input.ExpectedRevision, async ct =>
+        {
+            var current = await store.GetAsync(id, ct) switch
+            {
+                null => null,
+                ServiceItem { DataType: DataType.Service } s => s,
+                _ => throw ConfidantException.BadRequest(ErrorMessages.NotAService, id),
+            };
+            if (current is null && !acl.IsAllowed(caller, AclResources.Service, AclActions.Create, id))
+            {
+                throw ConfidantException.Forbidden($"{caller.Name} does not have access to create service {id}", id);
+            }
+
+            var requested = (input.Credentials ?? current?.Credentials ?? []).Distinct(StringComparer.Ordinal).ToList();
+            var blind = (input.BlindCredentials ?? current?.BlindCredentials ?? []).Distinct(StringComparer.Ordinal).ToList();
+            var all = requested.Concat(blind).ToList();
+            var previously = (current?.Credentials ?? []).Concat(current?.BlindCredentials ?? []).ToHashSet(StringComparer.Ordinal);
+            var arguments = new AclArguments(all, all.Where(c => !previously.Contains(c)).ToHashSet(StringComparer.Ordinal));
+            if (!acl.IsAllowed(caller, AclResources.Service, AclActions.Update, id, arguments))
+            {
+                throw ConfidantException.Forbidden(
+                    $"{caller.Name} does not have access to map the credentials because they do not own the credentials being added", id);
+            }
+
+            var existing = (await store.GetManyAsync(requested, ct)).Where(i => i.DataType == DataType.Credential).Select(i => i.Id).ToHashSet(StringComparer.Ordinal);
+            var mapped = requested.Where(existing.Contains).ToList();
+            await ThrowOnConflictsAsync(mapped, blind, ct);
+            var account = string.IsNullOrEmpty(input.Account) ? (input.Account is null ? current?.Account : null) : input.Account;
+            if (account is not null && !options.Value.Accounts.Contains(account, StringComparer.Ordinal))
+            {
+                throw ConfidantException.BadRequest(ErrorMessages.InvalidAccount, id);
+            }
+
+            return new ServiceItem
+            {
+                Id = id,
+                DataType = DataType.Service,
+                Revision = (current?.Revision ?? 0) + 1,
+                Enabled = input.Enabled ?? current?.Enabled ?? true,
+                ModifiedDate = RevisionWriter.Now(time),
+                ModifiedBy = caller.Name,
+                Credentials = mapped,
+                BlindCredentials = blind,
+                Account = account,
+            };
+        }, cancellationToken);
+        if (written.Revision == 1)
+        {
+            await EnsureGrantsAsync(id, cancellationToken);
+        }
+
+        return await ExpandAsync(written, includePairs: false, servedToWorkload: false, cancellationToken);
+    }
+
+    /// <summary>Spec §8.4: a new service gets its kmsauth grants; a failure is logged, not reported.</summary>
+    private async Task EnsureGrantsAsync(string id, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await grants.EnsureAsync(id, cancellationToken);
+        }
+        catch (Kms.KeyServiceException error)
+        {
+            LogGrantFailure(logger, id, error.Error);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not ensure kmsauth grants for service {ServiceId}: {Error}")]
+    private static partial void LogGrantFailure(ILogger logger, string serviceId, Kms.KeyServiceError error);
+
+    public async Task<ServiceMapping> RevertAsync(
+        ConfidantPrincipal caller,
+        string id,
+        int toRevision,
+        int? expectedRevision = null,
+        CancellationToken cancellationToken = default)
+    {
+        if (!acl.IsAllowed(caller, AclResources.Service, AclActions.Revert, id))
+        {
+            throw ConfidantException.Forbidden($"{caller.Name} does not have access to revert service {id}", id);
+        }
+
+        var written = await RevisionWriter.WriteAsync(store, credentialOptions.Value.WriteAttempts, expectedRevision, async ct =>
+        {
+            var current = await LoadCurrentAsync(id, ct);
+            var target = await LoadRevisionAsync(id, toRevision, ct);
+            var existing = (await store.GetManyAsync(target.Credentials, ct)).Where(i => i.DataType == DataType.Credential).Select(i => i.Id).ToHashSet(StringComparer.Ordinal);
+            var mapped = target.Credentials.Where(existing.Contains).ToList();
+            await ThrowOnConflictsAsync(mapped, target.BlindCredentials, ct);
+            if (mapped.ToHashSet(StringComparer.Ordinal).SetEquals(current.Credentials)
+                && target.BlindCredentials.ToHashSet(StringComparer.Ordinal).SetEquals(current.BlindCredentials)
+                && string.Equals(target.Account, current.Account, StringComparison.Ordinal))
+            {
+                throw ConfidantException.BadRequest(ErrorMessages.NoDifferenceService, id);
+            }
+
+            return target with
+            {
+                Id = id,
+                DataType = DataType.Service,
+                Revision = current.Revision + 1,
+                ModifiedDate = RevisionWriter.Now(time),
+                ModifiedBy = caller.Name,
+                Credentials = mapped,
+            };
+        }, cancellationToken);
+        return await ExpandAsync(written, includePairs: false, servedToWorkload: false, cancellationToken);
+    }
+
+    public async Task<System.Text.Json.Nodes.JsonObject> DiffAsync(
+        ConfidantPrincipal caller,
+        string id,
+        int oldRevision,
+        int newRevision,
+        CancellationToken cancellationToken = default)
+    {
+        RequireMetadata(caller, id, $"{caller.Name} does not have access to diff service {id}");
+        var (low, high) = oldRevision <= newRevision ? (oldRevision, newRevision) : (newRevision, oldRevision);
+        var old = await LoadRevisionAsync(id, low, cancellationToken);
+        var @new = await LoadRevisionAsync(id, high, cancellationToken);
+        return low == high ? [] : RevisionDiff.Services(old, @new);
+    }
+
+    private async Task<ServiceMapping> ExpandAsync(ServiceItem service, bool includePairs, bool servedToWorkload, CancellationToken ct)
+    {
+        var items = await store.GetManyAsync(service.Credentials.Concat(service.BlindCredentials), ct);
+        var mapped = new List<Credential>();
+        foreach (var credential in items.OfType<CredentialItem>().Where(c => c.DataType == DataType.Credential))
+        {
+            if (servedToWorkload && !credential.Enabled)
+            {
+                continue;
+            }
+
+            var pairs = await cipher.DecryptAsync(credential, ct);
+            mapped.Add(credentials.View(credential, pairs, includePairs));
+        }
+
+        var blind = items.OfType<BlindCredentialItem>()
+            .Where(b => b.DataType == DataType.BlindCredential && !(servedToWorkload && !b.Enabled))
+            .ToList();
+        return new ServiceMapping(service, mapped, blind);
+    }
+
+    private async Task ThrowOnConflictsAsync(IReadOnlyCollection<string> credentialIds, IReadOnlyCollection<string> blindIds, CancellationToken ct)
+    {
+        var found = await conflicts.FindInMappingAsync(credentialIds, blindIds, ct);
+        if (found.Count > 0)
+        {
+            throw new KeyConflictException(found);
+        }
+    }
+
+    private async Task<ServiceItem> LoadCurrentAsync(string id, CancellationToken ct) => await store.GetAsync(id, ct) switch
+    {
+        null => throw ConfidantException.NotFound(ErrorMessages.ServiceNotFound, id),
+        ServiceItem { DataType: DataType.Service } s => s,
+        _ => throw ConfidantException.BadRequest(ErrorMessages.NotAService, id),
+    };
+
+    private async Task<ServiceItem> LoadRevisionAsync(string id, int revision, CancellationToken ct) =>
+        await store.GetAsync(RevisionId.Of(id, revision), ct) switch
+        {
+            null => throw ConfidantException.NotFound(ErrorMessages.ServiceNotFound, id),
+            ServiceItem { DataType: DataType.ArchiveService } s => s,
+            _ => throw ConfidantException.BadRequest(ErrorMessages.NotAService, id),
+        };
+
+    private static void ValidateId(string id)
+    {
+        if (string.IsNullOrWhiteSpace(id) || id.Length > MaxIdLength || id.Contains('/', StringComparison.Ordinal) || id.Any(char.IsControl))
+        {
+            throw ConfidantException.BadRequest($"service id must be 1 to {MaxIdLength} characters without '/' or control characters");
+        }
+    }
+
+    private static Page<ServiceItem> SortedById(ItemPage page) => new(
+        page.Items.OfType<ServiceItem>().OrderBy(s => s.Id, StringComparer.OrdinalIgnoreCase).ToList(),
+        page.NextToken);
+
+    private void RequireList(ConfidantPrincipal caller)
+    {
+        if (!acl.IsAllowed(caller, AclResources.Service, AclActions.List))
+        {
+            throw ConfidantException.Forbidden($"{caller.Name} does not have access to list services");
+        }
+    }
+
+    private void RequireMetadata(ConfidantPrincipal caller, string id, string message)
+    {
+        if (!acl.IsAllowed(caller, AclResources.Service, AclActions.Metadata, id))
+        {
+            throw ConfidantException.Forbidden(message, id);
+        }
+    }
+}

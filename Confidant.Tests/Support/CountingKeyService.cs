@@ -1,0 +1,58 @@
+using Confidant.Services.Kms;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Confidant.Tests.Support;
+
+/// <summary>Wraps the real key service and counts the calls that reach it.</summary>
+public sealed class CountingKeyService(IKeyService inner) : IKeyService
+{
+    private int _decrypts;
+    private int _encrypts;
+    private int _randoms;
+
+    public int Decrypts => Volatile.Read(ref _decrypts);
+
+    public int Encrypts => Volatile.Read(ref _encrypts);
+
+    public int Calls => Decrypts + Encrypts + Volatile.Read(ref _randoms);
+
+    /// <summary>Replaces the registered <see cref="IKeyService"/> with a counting wrapper around it.</summary>
+    public static void Decorate(IServiceCollection services)
+    {
+        var original = services.Last(d => d.ServiceType == typeof(IKeyService));
+        services.Remove(original);
+        services.AddSingleton<IKeyService>(provider => new CountingKeyService(Resolve(provider, original)));
+    }
+
+    public Task<byte[]> GenerateRandomAsync(int numberOfBytes, CancellationToken cancellationToken = default)
+    {
+        Interlocked.Increment(ref _randoms);
+        return inner.GenerateRandomAsync(numberOfBytes, cancellationToken);
+    }
+
+    public Task<KmsEncryptResult> EncryptAsync(string keyId, ReadOnlyMemory<byte> plaintext, IReadOnlyDictionary<string, string> encryptionContext, CancellationToken cancellationToken = default)
+    {
+        Interlocked.Increment(ref _encrypts);
+        return inner.EncryptAsync(keyId, plaintext, encryptionContext, cancellationToken);
+    }
+
+    public Task<KmsDecryptResult> DecryptAsync(ReadOnlyMemory<byte> ciphertext, IReadOnlyDictionary<string, string> encryptionContext, CancellationToken cancellationToken = default)
+    {
+        Interlocked.Increment(ref _decrypts);
+        return inner.DecryptAsync(ciphertext, encryptionContext, cancellationToken);
+    }
+
+    public Task<KmsEncryptResult> ReEncryptAsync(ReadOnlyMemory<byte> ciphertext, IReadOnlyDictionary<string, string> sourceEncryptionContext, string destinationKeyId, IReadOnlyDictionary<string, string> destinationEncryptionContext, CancellationToken cancellationToken = default) =>
+        inner.ReEncryptAsync(ciphertext, sourceEncryptionContext, destinationKeyId, destinationEncryptionContext, cancellationToken);
+
+    public Task<KmsKeyMetadata> DescribeKeyAsync(string keyId, CancellationToken cancellationToken = default) =>
+        inner.DescribeKeyAsync(keyId, cancellationToken);
+
+    private static IKeyService Resolve(IServiceProvider provider, ServiceDescriptor descriptor) => descriptor switch
+    {
+        { ImplementationInstance: IKeyService instance } => instance,
+        { ImplementationFactory: { } factory } => (IKeyService)factory(provider),
+        { ImplementationType: { } type } => (IKeyService)ActivatorUtilities.CreateInstance(provider, type),
+        _ => throw new InvalidOperationException("Unsupported IKeyService registration."),
+    };
+}

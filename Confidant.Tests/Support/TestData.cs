@@ -1,0 +1,25 @@
+using System.Text.Json;
+using Confidant.Services.Credentials;
+
+namespace Confidant.Tests.Support;
+
+/// <summary>Builders for domain input.</summary>
+public static class TestData
+{
+    public static IReadOnlyList<KeyValuePair<string, JsonElement>> Pairs(params (string Key, string Value)[] pairs) =>
+        pairs.Select(p => new KeyValuePair<string, JsonElement>(p.Key, JsonSerializer.SerializeToElement(p.Value))).ToList();
+
+    public static CredentialInput Credential(string name, params (string Key, string Value)[] pairs) => new()
+    {
+        Name = name,
+        Pairs = Pairs(pairs),
+        Metadata = JsonSerializer.SerializeToElement(new Dictionary<string, string> { ["owner"] = "payments" }),
+        Documentation = "rotate in the dashboard",
+        Tags = ["FINANCIALLY_SENSITIVE"],
+    };
+
+    public static JsonElement Json(string json) => JsonDocument.Parse(json).RootElement.Clone();
+
+    public static string Value(CredentialPairs? pairs, string key) =>
+        pairs is not null && pairs.TryGetValue(key, out var value) ? CredentialPairs.DisplayText(value) : throw new KeyNotFoundException(key);
+}

@@ -1,0 +1,200 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Confidant.Services.Authorization;
+using Confidant.Services.Credentials;
+using Confidant.Services.Errors;
+using Confidant.Services.ServiceMappings;
+using Confidant.Web.Api.Binding;
+using Confidant.Web.Api.Contracts;
+using Confidant.Web.Api.Json;
+using Confidant.Web.Auth;
+
+namespace Confidant.Web.Api;
+
+/// <summary>/v1/credentials… and /v1/archive/credentials… (spec §4.2).</summary>
+public static class CredentialEndpoints
+{
+    public static RouteGroupBuilder MapCredentialEndpoints(this RouteGroupBuilder v1)
+    {
+        v1.MapGet("/credentials", ListCredentials);
+        v1.MapPost("/credentials", CreateCredential);
+        v1.MapGet("/credentials/{id}", GetCredential);
+        v1.MapPut("/credentials/{id}", UpdateCredential);
+        v1.MapGet("/credentials/{id}/services", GetCredentialServices);
+        v1.MapPost("/credentials/{id}/archive", ArchiveCredential);
+        v1.MapPut("/credentials/{id}/{revision}", RevertCredential);
+        v1.MapGet("/credentials/{id}/{oldRevision}/{newRevision}", DiffCredential);
+        v1.MapGet("/archive/credentials", ListCredentialHistory);
+        v1.MapGet("/archive/credentials/{id}", ListCredentialRevisions);
+        return v1;
+    }
+
+    private static async Task<IResult> ListCredentials(HttpContext http, CredentialReader reader, string? limit, string? page)
+    {
+        var size = Positive(QueryFlags.LenientInt(limit));
+        var result = await reader.ListAsync(http.User.ToConfidantPrincipal(), size, size is null ? null : page, http.RequestAborted);
+        return ApiResults.Schema(new JsonObject
+        {
+            ["credentials"] = new JsonArray(result.Items.Select(c => (JsonNode?)CredentialContract.Summary(c)).ToArray()),
+            ["next_page"] = result.NextPage,
+        });
+    }
+
+    private static async Task<IResult> GetCredential(HttpContext http, CredentialReader reader, IAclPolicy acl, string id, string? metadata_only)
+    {
+        var caller = http.User.ToConfidantPrincipal();
+        try
+        {
+            var credential = await reader.GetAsync(caller, id, QueryFlags.IsTrue(metadata_only), http.RequestAborted);
+            var permissions = CredentialContract.Permissions(
+                ("metadata", true),
+                ("get", acl.IsAllowed(caller, AclResources.Credential, AclActions.Get, id)),
+                ("update", acl.IsAllowed(caller, AclResources.Credential, AclActions.Update, id)));
+            return ApiResults.Schema(CredentialContract.From(credential, permissions));
+        }
+        catch (ConfidantException error) when (error.Kind == ConfidantErrorKind.NotFound)
+        {
+            return ApiResults.EmptyNotFound();
+        }
+    }
+
+    private static async Task<IResult> CreateCredential(HttpContext http, CredentialService service)
+    {
+        var body = await RequestJson.ReadObjectAsync(http.Request);
+        var created = await service.CreateAsync(http.User.ToConfidantPrincipal(), ReadInput(body, creating: true), http.RequestAborted);
+        return ApiResults.Schema(CredentialContract.From(created, AllPermissions()));
+    }
+
+    private static async Task<IResult> UpdateCredential(HttpContext http, CredentialService service, string id)
+    {
+        var body = await RequestJson.ReadObjectAsync(http.Request);
+        var updated = await service.UpdateAsync(http.User.ToConfidantPrincipal(), id, ReadInput(body, creating: false), http.RequestAborted);
+        return ApiResults.Schema(CredentialContract.From(updated, AllPermissions()));
+    }
+
+    private static async Task<IResult> RevertCredential(HttpContext http, CredentialService service, string id, string revision)
+    {
+        var caller = http.User.ToConfidantPrincipal();
+        if (!TryRevision(revision, out var target))
+        {
+            // The Python client sends the literal "None" when no revision is given (spec §4.2).
+            return await RevertToUnknownAsync(service, caller, id, http.RequestAborted);
+        }
+
+        try
+        {
+            var reverted = await service.RevertAsync(caller, id, target, cancellationToken: http.RequestAborted);
+            return ApiResults.Schema(CredentialContract.From(reverted with { Pairs = null }, new JsonObject(), includeKeys: false));
+        }
+        catch (ConfidantException error) when (error.Kind == ConfidantErrorKind.NotFound && error.Message != ErrorMessages.CredentialNotFound)
+        {
+            return ApiResults.EmptyNotFound();
+        }
+    }
+
+    private static async Task<IResult> DiffCredential(HttpContext http, CredentialReader reader, string id, string oldRevision, string newRevision)
+    {
+        if (!TryRevision(oldRevision, out var old) || !TryRevision(newRevision, out var @new))
+        {
+            return ApiResults.Error(StatusCodes.Status404NotFound, ErrorMessages.CredentialNotFound, id);
+        }
+
+        var diff = await reader.DiffAsync(http.User.ToConfidantPrincipal(), id, old, @new, http.RequestAborted);
+        return ApiResults.Plain(diff);
+    }
+
+    private static async Task<IResult> GetCredentialServices(HttpContext http, IAclPolicy acl, ServiceMappingService mappings, string id)
+    {
+        var caller = http.User.ToConfidantPrincipal();
+        if (!acl.IsAllowed(caller, AclResources.Credential, AclActions.Metadata, id))
+        {
+            return ApiResults.Error(StatusCodes.Status403Forbidden, $"{caller.Name} does not have access to get dependencies for credential {id}", id);
+        }
+
+        var services = await mappings.ListServicesUsingAsync(id, http.RequestAborted);
+        return ApiResults.Plain(new JsonObject
+        {
+            ["services"] = new JsonArray(services.Select(s => (JsonNode?)new JsonObject { ["enabled"] = s.Enabled, ["id"] = s.Id }).ToArray()),
+        });
+    }
+
+    private static async Task<IResult> ArchiveCredential(HttpContext http, CredentialService service, string id)
+    {
+        var body = await RequestJson.ReadObjectAsync(http.Request, optional: true);
+        var force = RequestJson.OptionalBool(body, "force", ErrorMessages.ForceMustBeBoolean) ?? false;
+        var moved = await service.ArchiveAsync(http.User.ToConfidantPrincipal(), id, force, http.RequestAborted);
+        return ApiResults.Plain(new JsonObject { ["result"] = moved ? "success" : "dry-run success" });
+    }
+
+    private static async Task<IResult> ListCredentialHistory(HttpContext http, CredentialReader reader, Microsoft.Extensions.Options.IOptions<ApiOptions> options, string? limit, string? page)
+    {
+        var size = Positive(QueryFlags.LenientInt(limit)) ?? options.Value.HistoryPageLimit;
+        var result = await reader.ListHistoryAsync(http.User.ToConfidantPrincipal(), size, page, http.RequestAborted);
+        return ApiResults.Schema(new JsonObject
+        {
+            ["credentials"] = new JsonArray(result.Items.Select(c => (JsonNode?)CredentialContract.Summary(c)).ToArray()),
+            ["next_page"] = result.NextPage,
+        });
+    }
+
+    private static async Task<IResult> ListCredentialRevisions(HttpContext http, CredentialReader reader, string id)
+    {
+        try
+        {
+            var revisions = await reader.ListRevisionsAsync(http.User.ToConfidantPrincipal(), id, http.RequestAborted);
+            return ApiResults.Schema(new JsonObject
+            {
+                ["revisions"] = new JsonArray(revisions.Select(c => (JsonNode?)CredentialContract.Summary(c)).ToArray()),
+                ["next_page"] = null,
+            });
+        }
+        catch (ConfidantException error) when (error.Kind == ConfidantErrorKind.NotFound)
+        {
+            return ApiResults.EmptyNotFound();
+        }
+    }
+
+    private static async Task<IResult> RevertToUnknownAsync(CredentialService service, ConfidantPrincipal caller, string id, CancellationToken cancellationToken)
+    {
+        // Run the ACL and current-item checks first so the status matches a numeric revision that does not exist.
+        try
+        {
+            await service.RevertAsync(caller, id, 0, cancellationToken: cancellationToken);
+        }
+        catch (ConfidantException error) when (error.Kind == ConfidantErrorKind.NotFound && error.Message != ErrorMessages.CredentialNotFound)
+        {
+        }
+
+        return ApiResults.EmptyNotFound();
+    }
+
+    private static CredentialInput ReadInput(JsonElement body, bool creating)
+    {
+        var pairs = RequestJson.OptionalPairs(body, "credential_pairs", ErrorMessages.CredentialPairsMustBeKeyValue);
+        var metadata = RequestJson.Property(body, "metadata");
+        if (metadata is { } m && m.ValueKind != JsonValueKind.Object)
+        {
+            throw ConfidantException.BadRequest(ErrorMessages.MetadataMustBeDict);
+        }
+
+        return new CredentialInput
+        {
+            Name = RequestJson.OptionalString(body, "name"),
+            Pairs = pairs,
+            Metadata = metadata,
+            Enabled = RequestJson.OptionalBool(body, "enabled", ErrorMessages.EnabledMustBeBoolean),
+            Documentation = RequestJson.OptionalString(body, "documentation"),
+            Tags = RequestJson.OptionalStringList(body, "tags"),
+            BypassDocumentationRequirement = !creating && RequestJson.IsTruthy(RequestJson.Property(body, "revision")),
+        };
+    }
+
+    private static JsonObject AllPermissions() =>
+        CredentialContract.Permissions(("metadata", true), ("get", true), ("update", true));
+
+    internal static bool TryRevision(string text, out int revision) =>
+        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out revision) && revision > 0;
+
+    internal static int? Positive(int? value) => value is > 0 ? value : null;
+}

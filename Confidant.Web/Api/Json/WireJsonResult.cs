@@ -1,0 +1,47 @@
+using System.Text;
+using System.Text.Json.Nodes;
+
+namespace Confidant.Web.Api.Json;
+
+/// <summary>A JSON response in one of the two wire styles (spec §1.2). Every success is 200 (spec §0).</summary>
+public sealed class WireJsonResult(JsonNode? body, bool plain, int statusCode = StatusCodes.Status200OK) : IResult
+{
+    public int StatusCode { get; } = statusCode;
+
+    public string Text { get; } = plain ? WireJson.Plain(body) : WireJson.Schema(body);
+
+    public Task ExecuteAsync(HttpContext httpContext)
+    {
+        httpContext.Response.StatusCode = StatusCode;
+        httpContext.Response.ContentType = "application/json";
+        return httpContext.Response.WriteAsync(Text, Encoding.UTF8, httpContext.RequestAborted);
+    }
+}
+
+/// <summary>Shorthands for the API's results.</summary>
+public static class ApiResults
+{
+    public static WireJsonResult Schema(JsonNode body) => new(body, plain: false);
+
+    public static WireJsonResult Plain(JsonNode body) => new(body, plain: true);
+
+    /// <summary>An error in the documented shape: style P <c>{"error": ..., "reference": ...}</c>.</summary>
+    public static WireJsonResult Error(int statusCode, string message, string? reference = null, JsonNode? conflicts = null)
+    {
+        var body = new JsonObject { ["error"] = message };
+        if (reference is not null)
+        {
+            body["reference"] = reference;
+        }
+
+        if (conflicts is not null)
+        {
+            body["conflicts"] = conflicts;
+        }
+
+        return new WireJsonResult(body, plain: true, statusCode);
+    }
+
+    /// <summary>The bare <c>404 {}</c> many lookups answer (spec §1.4).</summary>
+    public static WireJsonResult EmptyNotFound() => new(new JsonObject(), plain: true, StatusCodes.Status404NotFound);
+}

@@ -1,0 +1,129 @@
+using System.Text.Json.Nodes;
+using Confidant.Services.Authorization;
+using Confidant.Services.Errors;
+using Confidant.Services.ServiceMappings;
+using Confidant.Web.Api.Binding;
+using Confidant.Web.Api.Contracts;
+using Confidant.Web.Api.Json;
+using Confidant.Web.Auth;
+using Microsoft.Extensions.Options;
+
+namespace Confidant.Web.Api;
+
+/// <summary>/v1/services… and /v1/archive/services… (spec §4.5).</summary>
+public static class ServiceMappingEndpoints
+{
+    public static RouteGroupBuilder MapServiceMappingEndpoints(this RouteGroupBuilder v1)
+    {
+        v1.MapGet("/services", ListServices);
+        v1.MapGet("/services/{id}", GetService);
+        v1.MapPut("/services/{id}", PutService);
+        v1.MapPut("/services/{id}/{revision}", RevertService);
+        v1.MapGet("/services/{id}/{oldRevision}/{newRevision}", DiffService);
+        v1.MapGet("/archive/services", ListServiceHistory);
+        v1.MapGet("/archive/services/{id}", ListServiceRevisions);
+        return v1;
+    }
+
+    private static async Task<IResult> ListServices(HttpContext http, ServiceMappingService mappings, string? limit, string? page)
+    {
+        var size = CredentialEndpoints.Positive(QueryFlags.LenientInt(limit));
+        var result = await mappings.ListAsync(http.User.ToConfidantPrincipal(), size, size is null ? null : page, http.RequestAborted);
+        return ApiResults.Schema(new JsonObject
+        {
+            ["services"] = new JsonArray(result.Items.Select(s => (JsonNode?)ServiceContract.Summary(s)).ToArray()),
+            ["next_page"] = result.NextPage,
+        });
+    }
+
+    /// <summary>The route every workload calls to read its secrets.</summary>
+    private static async Task<IResult> GetService(HttpContext http, ServiceMappingService mappings, IAclPolicy acl, string id, string? metadata_only)
+    {
+        var caller = http.User.ToConfidantPrincipal();
+        var metadataOnly = QueryFlags.IsTrue(metadata_only);
+        ServiceMapping mapping;
+        try
+        {
+            mapping = await mappings.GetAsync(caller, id, metadataOnly, http.RequestAborted);
+        }
+        catch (ConfidantException error) when (error.Kind == ConfidantErrorKind.NotFound)
+        {
+            return ApiResults.EmptyNotFound();
+        }
+
+        // spec §3.4: only the requested action is evaluated; update only for people.
+        var ids = mapping.Item.Credentials.Concat(mapping.Item.BlindCredentials).ToList();
+        var permissions = CredentialContract.Permissions(
+            ("metadata", metadataOnly),
+            ("get", !metadataOnly),
+            ("update", !caller.IsService && acl.IsAllowed(caller, AclResources.Service, AclActions.Update, id, new AclArguments(ids))));
+        return ApiResults.Schema(ServiceContract.Expanded(mapping, permissions, includePairs: !metadataOnly));
+    }
+
+    private static async Task<IResult> PutService(HttpContext http, ServiceMappingService mappings, string id)
+    {
+        var body = await RequestJson.ReadObjectAsync(http.Request);
+        var input = new ServiceMappingInput
+        {
+            Credentials = RequestJson.OptionalStringList(body, "credentials"),
+            BlindCredentials = RequestJson.OptionalStringList(body, "blind_credentials"),
+            Enabled = RequestJson.OptionalBool(body, "enabled", ErrorMessages.EnabledMustBeBoolean),
+            Account = RequestJson.OptionalString(body, "account") ?? (RequestJson.Property(body, "account") is null ? null : string.Empty),
+        };
+        var mapping = await mappings.PutAsync(http.User.ToConfidantPrincipal(), id, input, http.RequestAborted);
+        var permissions = CredentialContract.Permissions(("create", true), ("metadata", true), ("get", true), ("update", true));
+        return ApiResults.Schema(ServiceContract.Expanded(mapping, permissions, includePairs: false));
+    }
+
+    private static async Task<IResult> RevertService(HttpContext http, ServiceMappingService mappings, string id, string revision)
+    {
+        try
+        {
+            var target = CredentialEndpoints.TryRevision(revision, out var parsed) ? parsed : 0;
+            var mapping = await mappings.RevertAsync(http.User.ToConfidantPrincipal(), id, target, cancellationToken: http.RequestAborted);
+            return ApiResults.Schema(ServiceContract.Expanded(mapping, new JsonObject(), includePairs: false));
+        }
+        catch (ConfidantException error) when (error.Kind == ConfidantErrorKind.NotFound)
+        {
+            return ApiResults.EmptyNotFound();
+        }
+    }
+
+    private static async Task<IResult> DiffService(HttpContext http, ServiceMappingService mappings, string id, string oldRevision, string newRevision)
+    {
+        if (!CredentialEndpoints.TryRevision(oldRevision, out var old) || !CredentialEndpoints.TryRevision(newRevision, out var @new))
+        {
+            return ApiResults.Error(StatusCodes.Status404NotFound, ErrorMessages.ServiceNotFound, id);
+        }
+
+        return ApiResults.Plain(await mappings.DiffAsync(http.User.ToConfidantPrincipal(), id, old, @new, http.RequestAborted));
+    }
+
+    private static async Task<IResult> ListServiceHistory(HttpContext http, ServiceMappingService mappings, IOptions<ApiOptions> options, string? limit, string? page)
+    {
+        var size = CredentialEndpoints.Positive(QueryFlags.LenientInt(limit)) ?? options.Value.HistoryPageLimit;
+        var result = await mappings.ListHistoryAsync(http.User.ToConfidantPrincipal(), size, page, http.RequestAborted);
+        return ApiResults.Schema(new JsonObject
+        {
+            ["services"] = new JsonArray(result.Items.Select(s => (JsonNode?)ServiceContract.Summary(s)).ToArray()),
+            ["next_page"] = result.NextPage,
+        });
+    }
+
+    private static async Task<IResult> ListServiceRevisions(HttpContext http, ServiceMappingService mappings, string id)
+    {
+        try
+        {
+            var revisions = await mappings.ListRevisionsAsync(http.User.ToConfidantPrincipal(), id, http.RequestAborted);
+            return ApiResults.Schema(new JsonObject
+            {
+                ["revisions"] = new JsonArray(revisions.Select(s => (JsonNode?)ServiceContract.Summary(s)).ToArray()),
+                ["next_page"] = null,
+            });
+        }
+        catch (ConfidantException error) when (error.Kind == ConfidantErrorKind.NotFound)
+        {
+            return ApiResults.EmptyNotFound();
+        }
+    }
+}
