@@ -1,3 +1,4 @@
+using Confidant.Services.Errors;
 using Confidant.Services.Revisions;
 using Confidant.Services.Storage;
 using static Confidant.Tests.Support.StoredItemSamples;
@@ -88,5 +89,35 @@ public abstract partial class ConfidantStoreContract
 
         Assert.False(await Store.RestoreAsync(item.Id));
         AssertSameItem(item, await Store.GetAsync(item.Id));
+    }
+
+    [Fact]
+    public async Task ArchiveAsync_30Revisions_MovesAndRestoresEveryRecordAsync()
+    {
+        // More items than one DynamoDB BatchWriteItem call takes (25).
+        var item = Credential(NewId());
+        for (var revision = 1; revision <= 30; revision++)
+        {
+            await Store.WriteRevisionAsync(item with { Revision = revision, ModifiedDate = At(revision) });
+        }
+
+        await Store.ArchiveAsync(item.Id, At(1000));
+
+        var recordIds = Enumerable.Range(1, 30).Select(n => RevisionId.Of(item.Id, n)).ToList();
+        Assert.Empty(await Store.GetManyAsync(recordIds.Append(item.Id)));
+        Assert.Equal(30, (await Store.QueryArchiveAsync(DataType.ArchiveCredential, PageRequest.All)).Items.Count);
+
+        Assert.True(await Store.RestoreAsync(item.Id));
+
+        Assert.Equal(31, (await Store.GetManyAsync(recordIds.Append(item.Id))).Count);
+        Assert.Empty((await Store.QueryArchiveAsync(DataType.ArchiveCredential, PageRequest.All)).Items);
+    }
+
+    [Fact]
+    public async Task ArchiveAsync_MissingId_ThrowsNotFoundAsync()
+    {
+        var error = await Assert.ThrowsAsync<ConfidantException>(() => Store.ArchiveAsync(NewId(), At(1)));
+
+        Assert.Equal(ConfidantErrorKind.NotFound, error.Kind);
     }
 }

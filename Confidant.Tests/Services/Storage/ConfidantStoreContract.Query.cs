@@ -123,4 +123,24 @@ public abstract partial class ConfidantStoreContract
 
         Assert.Equal(ErrorMessages.FailedToParsePage, error.Message);
     }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-1)]
+    public async Task QueryAsync_LimitBelowOne_ThrowsArgumentOutOfRangeAsync(int limit)
+    {
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(
+            () => Store.QueryAsync(DataType.Service, new PageRequest(limit)));
+    }
+
+    [Fact]
+    public async Task QueryArchiveAsync_EmptyArchive_ReturnsNoItemsAsync()
+    {
+        await Store.WriteRevisionAsync(Credential(NewId()));
+
+        var page = await Store.QueryArchiveAsync(DataType.Credential, new PageRequest(5, Descending: true));
+
+        Assert.Empty(page.Items);
+        Assert.Null(page.NextToken);
+    }
 }

@@ -80,6 +80,14 @@ public abstract partial class ConfidantStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task GetManyAsync_NoIds_ReturnsEmptyAsync()
+    {
+        await Store.WriteRevisionAsync(Credential(NewId()));
+
+        Assert.Empty(await Store.GetManyAsync([]));
+    }
+
+    [Fact]
     public async Task GetManyAsync_250Ids_ReturnsAllAcrossBatchesAsync()
     {
         // Spec §6.3: BatchGet works in chunks of 100; 250 ids cross two chunk boundaries.
