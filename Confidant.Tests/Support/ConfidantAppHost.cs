@@ -4,6 +4,7 @@ using Confidant.Web.Configuration;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Hosting;
 
 namespace Confidant.Tests.Support;
 
@@ -27,6 +28,7 @@ public static class ConfidantAppHost
         {
             Args = all,
             ApplicationName = typeof(WebApplicationExtensions).Assembly.GetName().Name,
+            EnvironmentName = Environments.Development,
         });
         if (kestrel is not null)
         {

@@ -77,6 +77,7 @@ internal static class DevelopmentSignInEndpoints
               <meta charset="utf-8" />
               <meta name="viewport" content="width=device-width, initial-scale=1.0" />
               <title>Sign in - Confidant</title>
+              <link rel="icon" type="image/svg+xml" href="/favicon.svg" />
               <link rel="stylesheet" href="/signin.css" />
             </head>
             <body>
