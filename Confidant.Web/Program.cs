@@ -1,10 +1,12 @@
 using Confidant.Services;
+using Confidant.Services.Configuration;
 using Confidant.Web;
 using Confidant.Web.Commands;
 using Confidant.Web.Configuration;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddRootAppSettings();
+LegacyEnvironmentVariables.AddTo(builder.Configuration);
 builder.AddConfidantServices();
 builder.AddConfidantWeb();
 

@@ -29,7 +29,10 @@ public sealed class DomainHost : IAsyncDisposable
 
     public string DataDirectory => _directory.FullName;
 
-    public static async Task<DomainHost> StartAsync(IDictionary<string, string?>? settings = null, bool countKeyServiceCalls = false)
+    public static async Task<DomainHost> StartAsync(
+        IDictionary<string, string?>? settings = null,
+        bool countKeyServiceCalls = false,
+        Action<IServiceCollection>? configureServices = null)
     {
         var directory = Directory.CreateTempSubdirectory("confidant-domain-");
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = directory.FullName });
@@ -49,6 +52,7 @@ public sealed class DomainHost : IAsyncDisposable
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero));
         builder.Services.AddSingleton<TimeProvider>(time);
         builder.AddConfidantServices();
+        configureServices?.Invoke(builder.Services);
         if (countKeyServiceCalls)
         {
             CountingKeyService.Decorate(builder.Services);

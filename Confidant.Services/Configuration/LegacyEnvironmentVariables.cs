@@ -1,0 +1,130 @@
+using System.Collections;
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.Extensions.Configuration;
+
+namespace Confidant.Services.Configuration;
+
+/// <summary>
+/// Reads the original Confidant's environment variables (spec §10: <c>DYNAMODB_TABLE</c>, <c>KMS_MASTER_KEY</c>,
+/// <c>AUTH_KEY</c>, …) and maps them onto our configuration keys, so an existing deployment moves over without
+/// renaming anything. This is the only place that knows the old names. They sit just below the normal environment
+/// variables: <c>Storage__Provider</c> and friends still win.
+/// </summary>
+public sealed class LegacyEnvironmentVariables(IDictionary variables) : ConfigurationProvider, IConfigurationSource
+{
+    public IConfigurationProvider Build(IConfigurationBuilder builder) => this;
+
+    /// <summary>Adds the legacy names below the first environment-variables source (or last when there is none).</summary>
+    public static void AddTo(IConfigurationBuilder configuration, IDictionary? variables = null)
+    {
+        var source = new LegacyEnvironmentVariables(variables ?? Environment.GetEnvironmentVariables());
+        var index = configuration.Sources.ToList().FindIndex(s => s.GetType().Name == "EnvironmentVariablesConfigurationSource");
+        if (index < 0)
+        {
+            configuration.Sources.Add(source);
+        }
+        else
+        {
+            configuration.Sources.Insert(index, source);
+        }
+    }
+
+    public override void Load()
+    {
+        Data = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        Map("DYNAMODB_TABLE", v => { Put("Storage:DynamoDb:Table", v); Put("Storage:Provider", "DynamoDb"); });
+        Map("DYNAMODB_TABLE_ARCHIVE", v => Put("Storage:DynamoDb:ArchiveTable", v));
+        Map("DYNAMODB_URL", v => Put("Storage:DynamoDb:ServiceUrl", v));
+        Map("DYNAMODB_CREATE_TABLE", v => SetBool("Storage:DynamoDb:CreateTable", v));
+        Map("AWS_DEFAULT_REGION", v => { Put("Storage:DynamoDb:Region", v); Put("Kms:Region", v); });
+        Map("KMS_MASTER_KEY", v => { Put("Kms:MasterKeyId", v); Put("Kms:Provider", "Aws"); });
+        Map("KMS_URL", v => Put("Kms:ServiceUrl", v));
+        Map("AUTH_CONTEXT", v => Put("KmsAuth:AuthContext", v));
+        Map("AUTH_KEY", v => Put("KmsAuth:AuthKey", v));
+        Map("USER_AUTH_KEY", v => Put("KmsAuth:UserAuthKey", v));
+        Map("SCOPED_AUTH_KEYS", v => SetObject("SCOPED_AUTH_KEYS", "KmsAuth:ScopedAuthKeys", v));
+        Map("AUTH_TOKEN_MAX_LIFETIME", v => SetInt("AUTH_TOKEN_MAX_LIFETIME", "KmsAuth:TokenMaxLifetimeMinutes", v));
+        Map("KMS_MINIMUM_TOKEN_VERSION", v => SetInt("KMS_MINIMUM_TOKEN_VERSION", "KmsAuth:MinimumTokenVersion", v));
+        Map("KMS_MAXIMUM_TOKEN_VERSION", v => SetInt("KMS_MAXIMUM_TOKEN_VERSION", "KmsAuth:MaximumTokenVersion", v));
+        Map("KMS_AUTH_USER_TYPES", v => SetList("KmsAuth:UserTypes", SettingValueParser.List(v)));
+        Map("KMS_AUTH_TOKEN_CACHE_SIZE", v => SetInt("KMS_AUTH_TOKEN_CACHE_SIZE", "KmsAuth:TokenCacheSize", v));
+        Map("KMS_AUTH_MANAGE_GRANTS", v => SetBool("KmsAuth:ManageGrants", v));
+        Map("ENFORCE_DOCUMENTATION", v => SetBool("Credentials:EnforceDocumentation", v));
+        Map("IGNORE_CONFLICTS", v => SetBool("Credentials:IgnoreConflicts", v));
+        Map("MAXIMUM_ROTATION_DAYS", v => SetInt("MAXIMUM_ROTATION_DAYS", "Credentials:MaximumRotationDays", v));
+        Map("TAGS_EXCLUDING_ROTATION", v => SetList(
+            "Credentials:TagsExcludingRotation",
+            SettingValueParser.Json("TAGS_EXCLUDING_ROTATION", v, JsonValueKind.Array).EnumerateArray().Select(e => e.ToString()).ToArray()));
+        Map("ROTATION_DAYS_CONFIG", v => SetObject("ROTATION_DAYS_CONFIG", "Credentials:RotationDaysConfig", v));
+        Map("HISTORY_PAGE_LIMIT", v =>
+        {
+            var limit = SettingValueParser.WholeNumber("HISTORY_PAGE_LIMIT", v);
+            Put("Api:HistoryPageLimit", limit > 0 ? limit.ToString(CultureInfo.InvariantCulture) : null);
+        });
+        Map("MAINTENANCE_MODE", v => SetBool("Api:MaintenanceMode", v));
+        Map("MAINTENANCE_MODE_TOUCH_FILE", v => Put("Api:MaintenanceModeTouchFile", v));
+        Map("XSRF_COOKIE_NAME", v => Put("Api:XsrfCookieName", v));
+        Map("CLIENT_CONFIG", v => SetObject("CLIENT_CONFIG", "Api:ClientConfig", v));
+    }
+
+    private void Map(string name, Action<string> apply)
+    {
+        if (variables[name] is string value)
+        {
+            apply(value);
+        }
+    }
+
+    private void Put(string key, string? value) => Data[key] = value;
+
+    private void SetBool(string key, string value) => Put(key, SettingValueParser.Boolean(value) ? "true" : "false");
+
+    private void SetInt(string name, string key, string value) =>
+        Put(key, SettingValueParser.WholeNumber(name, value).ToString(CultureInfo.InvariantCulture));
+
+    private void SetList(string key, string[] values)
+    {
+        for (var i = 0; i < values.Length; i++)
+        {
+            Put(string.Create(CultureInfo.InvariantCulture, $"{key}:{i}"), values[i]);
+        }
+    }
+
+    private void SetObject(string name, string key, string json)
+    {
+        var root = SettingValueParser.Json(name, json, JsonValueKind.Object);
+        Flatten(key, root);
+    }
+
+    private void Flatten(string key, JsonElement value)
+    {
+        switch (value.ValueKind)
+        {
+            case JsonValueKind.Object:
+                foreach (var property in value.EnumerateObject())
+                {
+                    Flatten($"{key}:{property.Name}", property.Value);
+                }
+
+                break;
+            case JsonValueKind.Array:
+                var index = 0;
+                foreach (var item in value.EnumerateArray())
+                {
+                    Flatten(string.Create(CultureInfo.InvariantCulture, $"{key}:{index++}"), item);
+                }
+
+                break;
+            case JsonValueKind.String:
+                Put(key, value.GetString());
+                break;
+            case JsonValueKind.Null:
+                Put(key, null);
+                break;
+            default:
+                Put(key, value.GetRawText());
+                break;
+        }
+    }
+}
