@@ -120,7 +120,7 @@ public sealed class BlindCredentialService(
             if (input.CredentialPairs is { } pairs)
             {
                 var keys = ValidKeys(input.CredentialKeys ?? []);
-                await ThrowOnConflictsAsync(id, keys, ct);
+                await conflicts.EnsureNoConflictsForResourceAsync(id, keys, ct);
                 next = next with
                 {
                     CredentialPairs = RegionMap(pairs, "credential_pairs"),
@@ -159,7 +159,7 @@ public sealed class BlindCredentialService(
 
             if (target.CredentialKeys.Count > 0)
             {
-                await ThrowOnConflictsAsync(id, target.CredentialKeys, ct);
+                await conflicts.EnsureNoConflictsForResourceAsync(id, target.CredentialKeys, ct);
             }
 
             return target with
@@ -175,21 +175,14 @@ public sealed class BlindCredentialService(
 
     private static bool SameContent(BlindCredentialItem a, BlindCredentialItem b) =>
         string.Equals(a.Name, b.Name, StringComparison.Ordinal)
-        && JsonTextEquals(a.CredentialPairs, b.CredentialPairs)
+        && RevisionDiff.SameJson(a.CredentialPairs, b.CredentialPairs)
         && a.CredentialKeys.ToHashSet(StringComparer.Ordinal).SetEquals(b.CredentialKeys)
         && a.Enabled == b.Enabled
-        && JsonTextEquals(a.DataKey, b.DataKey)
+        && RevisionDiff.SameJson(a.DataKey, b.DataKey)
         && a.CipherVersion == b.CipherVersion
         && string.Equals(a.CipherType, b.CipherType, StringComparison.Ordinal)
-        && JsonTextEquals(a.Metadata, b.Metadata)
+        && RevisionDiff.SameJson(a.Metadata, b.Metadata)
         && string.Equals(a.Documentation, b.Documentation, StringComparison.Ordinal);
-
-    private static bool JsonTextEquals(string left, string right)
-    {
-        using var l = JsonDocument.Parse(left);
-        using var r = JsonDocument.Parse(right);
-        return JsonElement.DeepEquals(l.RootElement, r.RootElement);
-    }
 
     private async Task<BlindCredentialItem> LoadCurrentAsync(string id, CancellationToken ct) => await store.GetAsync(id, ct) switch
     {
@@ -197,15 +190,6 @@ public sealed class BlindCredentialService(
         BlindCredentialItem { DataType: DataType.BlindCredential } b => b,
         _ => throw ConfidantException.BadRequest(ErrorMessages.NotABlindCredential, id),
     };
-
-    private async Task ThrowOnConflictsAsync(string id, IEnumerable<string> keys, CancellationToken ct)
-    {
-        var found = await conflicts.FindForResourceAsync(id, keys, ct);
-        if (found.Count > 0)
-        {
-            throw new KeyConflictException(found);
-        }
-    }
 
     private static string RegionMap(JsonElement? value, string field)
     {

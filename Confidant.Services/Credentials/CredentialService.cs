@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using System.Text.Json;
 using Confidant.Services.Authorization;
 using Confidant.Services.Crypto;
 using Confidant.Services.Errors;
@@ -114,7 +113,7 @@ public sealed class CredentialService(
                 }
 
                 var pairs = CredentialRules.ValidPairs(input.Pairs);
-                await ThrowOnConflictsAsync(id, pairs.Keys, ct);
+                await conflicts.EnsureNoConflictsForResourceAsync(id, pairs.Keys, ct);
                 if (!pairs.Equals(storedPairs))
                 {
                     rotated = now;
@@ -174,7 +173,7 @@ public sealed class CredentialService(
             }
 
             CredentialRules.ValidPairs(targetPairs.ToList());
-            await ThrowOnConflictsAsync(id, targetPairs.Keys, ct);
+            await conflicts.EnsureNoConflictsForResourceAsync(id, targetPairs.Keys, ct);
             return target with
             {
                 Id = id,
@@ -226,28 +225,12 @@ public sealed class CredentialService(
             || current.Enabled != target.Enabled
             || !string.Equals(current.Documentation, target.Documentation, StringComparison.Ordinal)
             || !current.Tags.ToHashSet(StringComparer.Ordinal).SetEquals(target.Tags)
-            || !JsonObjectsEqual(current.Metadata, target.Metadata))
+            || !RevisionDiff.SameJson(current.Metadata, target.Metadata))
         {
             return false;
         }
 
         return (await cipher.DecryptAsync(current, ct)).Equals(targetPairs);
-    }
-
-    private static bool JsonObjectsEqual(string left, string right)
-    {
-        using var l = JsonDocument.Parse(left);
-        using var r = JsonDocument.Parse(right);
-        return JsonElement.DeepEquals(l.RootElement, r.RootElement);
-    }
-
-    private async Task ThrowOnConflictsAsync(string id, IEnumerable<string> keys, CancellationToken ct)
-    {
-        var found = await conflicts.FindForResourceAsync(id, keys, ct);
-        if (found.Count > 0)
-        {
-            throw new KeyConflictException(found);
-        }
     }
 
     private async Task EnsureNameIsFreeAsync(string name, string? exceptId, CancellationToken ct)

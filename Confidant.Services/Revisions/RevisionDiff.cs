@@ -37,6 +37,14 @@ public static class RevisionDiff
         return diff;
     }
 
+    /// <summary>Whether two JSON texts hold the same value (object member order aside).</summary>
+    public static bool SameJson(string left, string right)
+    {
+        using var l = JsonDocument.Parse(left);
+        using var r = JsonDocument.Parse(right);
+        return JsonElement.DeepEquals(l.RootElement, r.RootElement);
+    }
+
     /// <summary>RFC 1123 date as the original's plain JSON style writes it (spec §1.2).</summary>
     public static string? HttpDate(DateTimeOffset? date) =>
         date?.UtcDateTime.ToString("ddd, dd MMM yyyy HH:mm:ss 'GMT'", CultureInfo.InvariantCulture);

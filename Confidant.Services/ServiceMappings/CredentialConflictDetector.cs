@@ -109,6 +109,29 @@ public sealed class CredentialConflictDetector(
         return conflicts;
     }
 
+    /// <summary>Variant A, failing with <see cref="KeyConflictException"/> when keys collide.</summary>
+    public async Task EnsureNoConflictsInMappingAsync(
+        IReadOnlyCollection<string> credentialIds,
+        IReadOnlyCollection<string> blindCredentialIds,
+        CancellationToken cancellationToken)
+    {
+        var found = await FindInMappingAsync(credentialIds, blindCredentialIds, cancellationToken);
+        if (found.Count > 0)
+        {
+            throw new KeyConflictException(found);
+        }
+    }
+
+    /// <summary>Variant B, failing with <see cref="KeyConflictException"/> when keys collide.</summary>
+    public async Task EnsureNoConflictsForResourceAsync(string resourceId, IEnumerable<string> newKeys, CancellationToken cancellationToken)
+    {
+        var found = await FindForResourceAsync(resourceId, newKeys, cancellationToken);
+        if (found.Count > 0)
+        {
+            throw new KeyConflictException(found);
+        }
+    }
+
     private async Task<IEnumerable<string>> KeysOfAsync(StoredItem item, CancellationToken cancellationToken) => item switch
     {
         CredentialItem credential => (await cipher.DecryptAsync(credential, cancellationToken)).Keys,

@@ -129,7 +129,7 @@ public sealed partial class ServiceMappingService(
 
             var existing = (await store.GetManyAsync(requested, ct)).Where(i => i.DataType == DataType.Credential).Select(i => i.Id).ToHashSet(StringComparer.Ordinal);
             var mapped = requested.Where(existing.Contains).ToList();
-            await ThrowOnConflictsAsync(mapped, blind, ct);
+            await conflicts.EnsureNoConflictsInMappingAsync(mapped, blind, ct);
             var account = string.IsNullOrEmpty(input.Account) ? (input.Account is null ? current?.Account : null) : input.Account;
             if (account is not null && !options.Value.Accounts.Contains(account, StringComparer.Ordinal))
             {
@@ -191,7 +191,7 @@ public sealed partial class ServiceMappingService(
             var target = await LoadRevisionAsync(id, toRevision, ct);
             var existing = (await store.GetManyAsync(target.Credentials, ct)).Where(i => i.DataType == DataType.Credential).Select(i => i.Id).ToHashSet(StringComparer.Ordinal);
             var mapped = target.Credentials.Where(existing.Contains).ToList();
-            await ThrowOnConflictsAsync(mapped, target.BlindCredentials, ct);
+            await conflicts.EnsureNoConflictsInMappingAsync(mapped, target.BlindCredentials, ct);
             if (mapped.ToHashSet(StringComparer.Ordinal).SetEquals(current.Credentials)
                 && target.BlindCredentials.ToHashSet(StringComparer.Ordinal).SetEquals(current.BlindCredentials)
                 && string.Equals(target.Account, current.Account, StringComparison.Ordinal))
@@ -245,15 +245,6 @@ public sealed partial class ServiceMappingService(
             .Where(b => b.DataType == DataType.BlindCredential && !(servedToWorkload && !b.Enabled))
             .ToList();
         return new ServiceMapping(service, mapped, blind);
-    }
-
-    private async Task ThrowOnConflictsAsync(IReadOnlyCollection<string> credentialIds, IReadOnlyCollection<string> blindIds, CancellationToken ct)
-    {
-        var found = await conflicts.FindInMappingAsync(credentialIds, blindIds, ct);
-        if (found.Count > 0)
-        {
-            throw new KeyConflictException(found);
-        }
     }
 
     private async Task<ServiceItem> LoadCurrentAsync(string id, CancellationToken ct) => await store.GetAsync(id, ct) switch
