@@ -1,8 +1,9 @@
 namespace Confidant.Services.Authorization;
 
 /// <summary>
-/// Spec §3.3: users may do everything except certificates and CAs; a service may read only its own service mapping
-/// (and, through it, its credentials).
+/// Spec §3.3: a service may read only its own service mapping (and, through it, its credentials); people may do
+/// everything except certificates and CAs — limited further by their role when they have roles
+/// (<see cref="ConfidantRoles"/>).
 /// </summary>
 public sealed class DefaultAclPolicy : IAclPolicy
 {
@@ -13,19 +14,32 @@ public sealed class DefaultAclPolicy : IAclPolicy
         string? resourceId = null,
         AclArguments? arguments = null)
     {
-        if (!principal.IsService)
+        if (principal.IsService)
         {
-            return resourceType is not (AclResources.Certificate or AclResources.Ca);
+            return resourceType switch
+            {
+                AclResources.Service => action is AclActions.Metadata or AclActions.Get
+                    && string.Equals(resourceId, principal.Name, StringComparison.Ordinal),
+                AclResources.Ca => action is AclActions.List or AclActions.Get,
+                _ => false,
+            };
         }
 
-        return resourceType switch
-        {
-            AclResources.Service => action is AclActions.Metadata or AclActions.Get
-                && string.Equals(resourceId, principal.Name, StringComparison.Ordinal),
-            AclResources.Ca => action is AclActions.List or AclActions.Get,
-            _ => false,
-        };
+        return resourceType is not (AclResources.Certificate or AclResources.Ca)
+            && principal.HasRole(RequiredRole(resourceType, action));
     }
+
+    /// <summary>The least role a person needs for an action.</summary>
+    public static string RequiredRole(string resourceType, string action) => (resourceType, action) switch
+    {
+        (_, AclActions.List or AclActions.Metadata) => ConfidantRoles.Reader,
+
+        // Blind credentials are ciphertext the server cannot read: seeing them reveals nothing.
+        (AclResources.BlindCredential, AclActions.Get) => ConfidantRoles.Reader,
+        (AclResources.Service, AclActions.Create) => ConfidantRoles.Admin,
+        (AclResources.Credential, AclActions.Archive) => ConfidantRoles.Admin,
+        _ => ConfidantRoles.Editor,
+    };
 }
 
 /// <summary>Spec "no_acl": everything is allowed (development only).</summary>

@@ -31,3 +31,44 @@ public sealed class DefaultAclPolicyTests
         Assert.Equal(expected, _policy.IsAllowed(ConfidantPrincipal.ForService("svc"), resource, action, id));
     }
 }
+
+public sealed class DefaultAclPolicyRoleTests
+{
+    private readonly DefaultAclPolicy _policy = new();
+
+    private static ConfidantPrincipal Person(params string[] roles) =>
+        ConfidantPrincipal.ForUser("bob@example.com", roles: roles.ToHashSet(StringComparer.Ordinal));
+
+    [Theory]
+    [InlineData(AclResources.Credential, AclActions.List, true)]
+    [InlineData(AclResources.Credential, AclActions.Metadata, true)]
+    [InlineData(AclResources.Credential, AclActions.Get, false)]
+    [InlineData(AclResources.Credential, AclActions.Update, false)]
+    [InlineData(AclResources.Service, AclActions.Get, false)]
+    [InlineData(AclResources.Service, AclActions.Metadata, true)]
+    [InlineData(AclResources.BlindCredential, AclActions.Get, true)]
+    public void IsAllowed_Reader_MetadataOnly(string resource, string action, bool expected)
+    {
+        Assert.Equal(expected, _policy.IsAllowed(Person(ConfidantRoles.Reader), resource, action, "x"));
+    }
+
+    [Theory]
+    [InlineData(AclResources.Credential, AclActions.Get, true)]
+    [InlineData(AclResources.Credential, AclActions.Revert, true)]
+    [InlineData(AclResources.Service, AclActions.Update, true)]
+    [InlineData(AclResources.Service, AclActions.Create, false)]
+    [InlineData(AclResources.Credential, AclActions.Archive, false)]
+    public void IsAllowed_Editor_RevealsAndChangesButDoesNotAdminister(string resource, string action, bool expected)
+    {
+        Assert.Equal(expected, _policy.IsAllowed(Person(ConfidantRoles.Editor), resource, action, "x"));
+    }
+
+    [Fact]
+    public void IsAllowed_Admin_CreatesServicesAndArchives_NoRoles_Nothing()
+    {
+        Assert.True(_policy.IsAllowed(Person(ConfidantRoles.Admin), AclResources.Service, AclActions.Create, "svc"));
+        Assert.True(_policy.IsAllowed(Person(ConfidantRoles.Admin), AclResources.Credential, AclActions.Archive, "x"));
+        Assert.False(_policy.IsAllowed(Person(ConfidantRoles.Admin), AclResources.Certificate, AclActions.Get, "x"));
+        Assert.False(_policy.IsAllowed(Person(), AclResources.Credential, AclActions.List));
+    }
+}
