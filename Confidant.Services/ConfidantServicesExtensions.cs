@@ -40,8 +40,7 @@ public static class ConfidantServicesExtensions
         builder.Services.AddSingleton<ServiceMappingService>();
         builder.Services.AddSingleton<ValueGenerator>();
         builder.Services.AddSingleton<KmsGrantService>();
-        builder.Services.AddOptions<IamOptions>().BindConfiguration(IamOptions.SectionName);
-        builder.Services.TryAddSingleton<IRoleDirectory, ConfiguredRoleDirectory>();
+        builder.AddConfidantIam();
         return builder;
     }
 }

@@ -18,8 +18,20 @@ public sealed class IamOptions
     /// <summary>The AWS account id whose roles services are named after; role ARNs are built from it.</summary>
     public string? AccountId { get; set; }
 
-    /// <summary>Role names offered as service-name suggestions.</summary>
+    /// <summary>Role names offered as service-name suggestions (the Configured provider).</summary>
     public List<string> Roles { get; set; } = [];
+
+    /// <summary><c>Configured</c> (roles listed here) or <c>Aws</c> (IAM ListRoles / GetRole).</summary>
+    public string Provider { get; set; } = "Configured";
+
+    /// <summary>IAM endpoint override (e.g. a local AWS emulator).</summary>
+    public string? ServiceUrl { get; set; }
+
+    /// <summary>Region used to sign IAM requests (IAM is global; AWS signs it for us-east-1).</summary>
+    public string Region { get; set; } = "us-east-1";
+
+    /// <summary>BACKGROUND_CACHE_IAM_ROLE_REFRESH_RATE: how long the role list is kept, in seconds (at least 60).</summary>
+    public int RoleCacheSeconds { get; set; } = 600;
 }
 
 /// <summary>
