@@ -19,9 +19,9 @@ if [ -f package.json ] && [ ! -f node_modules/dynalite/cli.js ]; then
   npm ci --no-audit --no-fund
 fi
 
-if ! python3 -c "import moto.server, flask" >/dev/null 2>&1; then
-  echo "Installing moto (KMS tests)..."
-  python3 -m pip install 'moto[server]'
+if ! python3 -c "import moto.server, flask, boto3, requests, cryptography" >/dev/null 2>&1; then
+  echo "Installing moto (KMS and IAM tests) and the Python client libraries (compatibility tests)..."
+  python3 -m pip install 'moto[server]' boto3 requests cryptography
 fi
 
 dotnet restore Confidant.sln

@@ -1,0 +1,114 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Amazon.KeyManagementService;
+using Confidant.Services.Credentials;
+using Confidant.Services.ServiceMappings;
+using Confidant.Services.Storage;
+using Confidant.Tests.Support;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Confidant.Tests.Compat;
+
+/// <summary>
+/// The Python side of a Confidant deployment, rebuilt from its own libraries (boto3, requests, cryptography) in
+/// <c>python_client.py</c>, against our server on a real socket with moto's KMS: a kmsauth token minted the Python way
+/// is accepted and the service's secrets come back; what we store at rest decrypts the way the Python server decrypts.
+/// </summary>
+[Collection(MotoServerFixture.CollectionName)]
+public sealed class PythonClientCompatibilityTests(MotoServerFixture moto) : IAsyncLifetime, IDisposable
+{
+    private const string To = "confidant-compat";
+
+    private ConfidantWebFactory _factory = null!;
+    private string _url = string.Empty;
+    private string _authKey = string.Empty;
+
+    public async Task InitializeAsync()
+    {
+        (_authKey, _) = await moto.CreateKeyAsync("confidant-auth");
+        var (atRest, _) = await moto.CreateKeyAsync("confidant-at-rest");
+        _factory = new ConfidantWebFactory(
+            new Dictionary<string, string?>
+            {
+                ["Kms:Provider"] = "Aws",
+                ["Kms:MasterKeyId"] = atRest,
+                ["KmsAuth:AuthContext"] = To,
+                ["KmsAuth:AuthKey"] = _authKey,
+            },
+            services => services.AddSingleton<IAmazonKeyManagementService>(moto.CreateKmsClient()));
+        // The Python side mints tokens from the real clock.
+        _factory.Time.SetUtcNow(TimeProvider.System.GetUtcNow());
+        _factory.UseKestrel(0);
+        _factory.StartServer();
+        _url = _factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+    }
+
+    public Task DisposeAsync()
+    {
+        Dispose();
+        return Task.CompletedTask;
+    }
+
+    public void Dispose() => _factory?.Dispose();
+
+    [Fact]
+    public async Task GetService_TokenMintedByPythonKmsauth_ReturnsTheSecrets()
+    {
+        var credential = await Seed();
+
+        using var owner = await RunPythonAsync("token", _url, moto.ServiceUrl, _authKey, "billing-production", To, "billing-production");
+        using var other = await RunPythonAsync("token", _url, moto.ServiceUrl, _authKey, "web-production", To, "billing-production");
+
+        Assert.Equal(200, owner.RootElement.GetProperty("status").GetInt32());
+        var served = owner.RootElement.GetProperty("body").GetProperty("credentials")[0];
+        Assert.Equal(credential.Item.Id, served.GetProperty("id").GetString());
+        Assert.Equal("hunter2", served.GetProperty("credential_pairs").GetProperty("password").GetString());
+        Assert.Equal(403, other.RootElement.GetProperty("status").GetInt32());
+    }
+
+    [Fact]
+    public async Task StoredCredential_DecryptsWithThePythonRecipe()
+    {
+        var credential = await Seed();
+        var stored = Assert.IsType<CredentialItem>(await _factory.Services.GetRequiredService<IConfidantStore>().GetAsync(credential.Item.Id));
+
+        using var pairs = await RunPythonAsync("decrypt", moto.ServiceUrl, stored.Id, stored.DataKey, stored.CredentialPairs);
+
+        Assert.Equal("hunter2", pairs.RootElement.GetProperty("password").GetString());
+        Assert.Equal("ops", pairs.RootElement.GetProperty("user").GetString());
+    }
+
+    private async Task<Credential> Seed()
+    {
+        var credential = await _factory.Services.GetRequiredService<CredentialService>()
+            .CreateAsync(ApiTestHost.Alice, TestData.Credential("db", ("password", "hunter2"), ("user", "ops")));
+        await _factory.Services.GetRequiredService<ServiceMappingService>()
+            .PutAsync(ApiTestHost.Alice, "billing-production", new ServiceMappingInput { Credentials = [credential.Item.Id] });
+        return credential;
+    }
+
+    private static async Task<JsonDocument> RunPythonAsync(params string[] arguments)
+    {
+        var start = new ProcessStartInfo("python3")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Compat", "python_client.py"));
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("python3 could not be started.");
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await process.WaitForExitAsync(timeout.Token);
+        Assert.True(process.ExitCode == 0, $"python_client.py failed: {await error}");
+        return JsonDocument.Parse(await output);
+    }
+}
