@@ -3,14 +3,17 @@ namespace Confidant.Services.Authorization;
 /// <summary>
 /// Who is calling (spec §2.8): a person (user) or a workload (service). <see cref="Roles"/> is the set of
 /// <see cref="ConfidantRoles"/> a person holds; null means roles do not apply to this caller (the original
-/// Confidant's model, where every user could do everything but certificates).
+/// Confidant's model, where every user could do everything but certificates). <see cref="Subject"/> (the OIDC
+/// subject) and <see cref="Address"/> (where the request came from) are kept for the audit trail.
 /// </summary>
 public sealed record ConfidantPrincipal(
     string Name,
     string UserType,
     string? Email = null,
     string? Account = null,
-    IReadOnlySet<string>? Roles = null)
+    IReadOnlySet<string>? Roles = null,
+    string? Subject = null,
+    string? Address = null)
 {
     public const string User = "user";
     public const string Service = "service";
