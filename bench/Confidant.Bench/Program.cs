@@ -21,6 +21,7 @@ await Console.Error.WriteLineAsync("warning: this is a Debug build; bench/run.sh
 #endif
 
 var started = TimeProvider.System.GetUtcNow();
+var loadAtStart = LoadAverage();
 var rows = new List<ResultRow>();
 using var directory = new TempDirectory();
 var moto = new MotoServerFixture();
@@ -45,7 +46,7 @@ Progress("scenario 4: REST API hot path against bare Kestrel");
 var api = await new ApiHotPathScenario(options).RunAsync(Progress);
 rows.AddRange(api.Rows);
 
-var report = Report(options, started, rows, api);
+var report = Report(options, started, loadAtStart, rows, api);
 Console.WriteLine(report);
 var file = ResultsFile();
 Directory.CreateDirectory(Path.GetDirectoryName(file)!);
@@ -61,23 +62,28 @@ return 0;
 
 static void Progress(string message) => Console.Error.WriteLine("bench: " + message);
 
-static string Report(BenchOptions options, DateTimeOffset started, List<ResultRow> rows, ApiHotPathResult api)
+static string Report(BenchOptions options, DateTimeOffset started, string loadAtStart, List<ResultRow> rows, ApiHotPathResult api)
 {
     var gc = GCSettings.IsServerGC ? "server GC" : "workstation GC";
     var lines = new List<string>
     {
-        MarkdownReport.Invariant($"Run {started:yyyy-MM-dd HH:mm} UTC · {RuntimeInformation.FrameworkDescription} · {RuntimeInformation.OSDescription} · {Environment.ProcessorCount} logical cores · {gc} · {Configuration()}"),
+        MarkdownReport.Invariant($"Run {started:yyyy-MM-dd HH:mm} UTC · {RuntimeInformation.FrameworkDescription} · {RuntimeInformation.OSDescription} · {Environment.ProcessorCount} logical cores · {gc} · {Configuration()} · load average at start {loadAtStart}"),
         MarkdownReport.Invariant($"Micro scenarios: {options.Iterations} timed ops per out-of-process variant, {options.Iterations * options.InProcessFactor} per in-process one, after a warm-up, variants alternated in {options.Rounds} rounds. HTTP: {options.Workers} workers × {options.Duration.TotalSeconds:0} s per target after {options.Warmup.TotalSeconds:0} s of warm-up each, alternated in {options.Rounds} rounds."),
         string.Empty,
         MarkdownReport.Table(rows),
         MarkdownReport.Invariant($"- API ÷ bare Kestrel requests/s: **{api.ThroughputRatio:0.000}** (target ≥ 0.5: {Verdict(api.ThroughputRatio >= 0.5)})"),
-        MarkdownReport.Invariant($"- KMS calls per warm API request: **{api.KmsCallsPerRequest:0.0000}** (target ≤ 0.01: {Verdict(api.KmsCallsPerRequest <= 0.01)}); the first request made {api.FirstRequestKmsCalls} (token validation)"),
+        MarkdownReport.Invariant($"- KMS calls per warm API request: **{api.KmsCallsPerRequest:0.0000}** (target ≤ 0.01: {Verdict(api.KmsCallsPerRequest <= 0.01)}); the first request made {api.FirstRequestKmsCalls} (kmsauth token validation)"),
         MarkdownReport.Invariant($"- Failed HTTP requests: {api.Failures}"),
-        "- Alloc/op is process-wide (GC.GetTotalAllocatedBytes) over the timed loop ÷ ops; for HTTP rows it includes the in-process load generator.",
+        "- Wall-time figures (mean, p50, p99, ops/s) move with other load on the machine; CPU/op (process CPU time ÷ ops) moves much less.",
+        "- Alloc/op and CPU/op are process-wide over the timed loop ÷ ops; for the HTTP rows they include the in-process load generator.",
         "- Cold decrypt: a data-key cache of 1 entry with 2 credentials read alternately, so every decrypt unwraps its data key at the key service (KMS calls/op = 1).",
     };
     return string.Join(Environment.NewLine, lines) + Environment.NewLine;
 }
+
+// The 1-minute load average (Linux), so a reader can tell a busy machine's figures from a quiet one's.
+static string LoadAverage() =>
+    File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "n/a";
 
 static string Verdict(bool met) => met ? "met" : "MISSED";
 
