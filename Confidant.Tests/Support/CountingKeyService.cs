@@ -9,12 +9,15 @@ public sealed class CountingKeyService(IKeyService inner) : IKeyService
     private int _decrypts;
     private int _encrypts;
     private int _randoms;
+    private int _reEncrypts;
+    private int _describes;
 
     public int Decrypts => Volatile.Read(ref _decrypts);
 
     public int Encrypts => Volatile.Read(ref _encrypts);
 
-    public int Calls => Decrypts + Encrypts + Volatile.Read(ref _randoms);
+    /// <summary>Every call that reached the key service, whatever the operation.</summary>
+    public int Calls => Decrypts + Encrypts + Volatile.Read(ref _randoms) + Volatile.Read(ref _reEncrypts) + Volatile.Read(ref _describes);
 
     /// <summary>Replaces the registered <see cref="IKeyService"/> with a counting wrapper around it.</summary>
     public static void Decorate(IServiceCollection services)
@@ -42,11 +45,17 @@ public sealed class CountingKeyService(IKeyService inner) : IKeyService
         return inner.DecryptAsync(ciphertext, encryptionContext, cancellationToken);
     }
 
-    public Task<KmsEncryptResult> ReEncryptAsync(ReadOnlyMemory<byte> ciphertext, IReadOnlyDictionary<string, string> sourceEncryptionContext, string destinationKeyId, IReadOnlyDictionary<string, string> destinationEncryptionContext, CancellationToken cancellationToken = default) =>
-        inner.ReEncryptAsync(ciphertext, sourceEncryptionContext, destinationKeyId, destinationEncryptionContext, cancellationToken);
+    public Task<KmsEncryptResult> ReEncryptAsync(ReadOnlyMemory<byte> ciphertext, IReadOnlyDictionary<string, string> sourceEncryptionContext, string destinationKeyId, IReadOnlyDictionary<string, string> destinationEncryptionContext, CancellationToken cancellationToken = default)
+    {
+        Interlocked.Increment(ref _reEncrypts);
+        return inner.ReEncryptAsync(ciphertext, sourceEncryptionContext, destinationKeyId, destinationEncryptionContext, cancellationToken);
+    }
 
-    public Task<KmsKeyMetadata> DescribeKeyAsync(string keyId, CancellationToken cancellationToken = default) =>
-        inner.DescribeKeyAsync(keyId, cancellationToken);
+    public Task<KmsKeyMetadata> DescribeKeyAsync(string keyId, CancellationToken cancellationToken = default)
+    {
+        Interlocked.Increment(ref _describes);
+        return inner.DescribeKeyAsync(keyId, cancellationToken);
+    }
 
     private static IKeyService Resolve(IServiceProvider provider, ServiceDescriptor descriptor) => descriptor switch
     {

@@ -1,0 +1,51 @@
+using System.Globalization;
+
+namespace Confidant.Bench;
+
+/// <summary>Command-line settings of one run. Every scenario of a run uses the same settings.</summary>
+internal sealed record BenchOptions
+{
+    public const string Usage =
+        "usage: bench/run.sh [--iterations N] [--rounds N] [--workers N] [--duration SECONDS] [--warmup SECONDS] [--quick]";
+
+    /// <summary>Timed operations per variant of the scenarios that cross a process boundary (moto, dynalite, SQLite).</summary>
+    public int Iterations { get; init; } = 400;
+
+    /// <summary>In-process variants (local key ring) are an order of magnitude faster: this many times more operations.</summary>
+    public int InProcessFactor { get; init; } = 10;
+
+    /// <summary>The variants of a pair run alternately in this many rounds, so slow drift of a noisy machine hits both.</summary>
+    public int Rounds { get; init; } = 4;
+
+    public int Workers { get; init; } = 8;
+
+    /// <summary>Measured load per target of the HTTP scenario, split over <see cref="Rounds"/>.</summary>
+    public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(10);
+
+    public TimeSpan Warmup { get; init; } = TimeSpan.FromSeconds(3);
+
+    public static BenchOptions Parse(IReadOnlyList<string> args)
+    {
+        var options = new BenchOptions();
+        for (var i = 0; i < args.Count; i++)
+        {
+            options = args[i] switch
+            {
+                "--iterations" => options with { Iterations = Positive(args, ++i) },
+                "--rounds" => options with { Rounds = Positive(args, ++i) },
+                "--workers" => options with { Workers = Positive(args, ++i) },
+                "--duration" => options with { Duration = TimeSpan.FromSeconds(Positive(args, ++i)) },
+                "--warmup" => options with { Warmup = TimeSpan.FromSeconds(Positive(args, ++i)) },
+                "--quick" => options with { Iterations = 60, Rounds = 2, Duration = TimeSpan.FromSeconds(2), Warmup = TimeSpan.FromSeconds(1) },
+                _ => throw new ArgumentException($"Unknown argument '{args[i]}'. {Usage}"),
+            };
+        }
+
+        return options;
+    }
+
+    private static int Positive(IReadOnlyList<string> args, int index) =>
+        index < args.Count && int.TryParse(args[index], NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value > 0
+            ? value
+            : throw new ArgumentException($"'{args[index - 1]}' needs a positive whole number. {Usage}");
+}
