@@ -6,6 +6,8 @@ using Confidant.Services.Kms;
 using Confidant.Services.KmsAuth;
 using Confidant.Services.ServiceMappings;
 using Confidant.Tests.Support;
+using Confidant.Web.Auth;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -231,6 +233,20 @@ public sealed class KmsTokenAuthenticationTests : IAsyncLifetime
 
         // spec §2.1: a Basic username with an empty password → 403.
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+    }
+
+    [Fact]
+    public void ReadCredentials_EmptyAuthTokenHeader_KmsRequestWithEmptyToken()
+    {
+        // The test server drops empty headers, so this is checked on the request directly: an empty X-Auth-Token
+        // still makes a kmsauth request, which the handler refuses like an empty Basic password (spec §2.1: 403).
+        var context = new DefaultHttpContext();
+        context.Request.Headers["X-Auth-From"] = "2/service/billing";
+        context.Request.Headers["X-Auth-Token"] = string.Empty;
+
+        var credentials = KmsTokenAuthenticationHandler.ReadCredentials(context.Request);
+
+        Assert.Equal(("2/service/billing", string.Empty), credentials);
     }
 
     [Theory]
