@@ -17,6 +17,7 @@ public static class WebApplicationExtensions
             app.UseExceptionHandler("/error", createScopeForErrors: true);
         }
 
+        app.UseApiPathRules();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();

@@ -28,7 +28,10 @@ public sealed class ApiTestHost : IAsyncDisposable
 
     public static ConfidantPrincipal Alice { get; } = ConfidantPrincipal.ForUser("alice@example.com");
 
-    public static ApiTestHost Create(IReadOnlyDictionary<string, string?>? settings = null, bool countKeyServiceCalls = false)
+    public static ApiTestHost Create(
+        IReadOnlyDictionary<string, string?>? settings = null,
+        bool countKeyServiceCalls = false,
+        Action<IServiceCollection>? configureServices = null)
     {
         var all = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
         {
@@ -45,7 +48,15 @@ public sealed class ApiTestHost : IAsyncDisposable
             all[key] = value;
         }
 
-        return new ApiTestHost(new ConfidantWebFactory(all, countKeyServiceCalls ? CountingKeyService.Decorate : null));
+        return new ApiTestHost(new ConfidantWebFactory(all, services =>
+        {
+            if (countKeyServiceCalls)
+            {
+                CountingKeyService.Decorate(services);
+            }
+
+            configureServices?.Invoke(services);
+        }));
     }
 
     public T Get<T>()

@@ -12,12 +12,14 @@ public static class TokenCommand
 {
     public const string Name = "token";
 
+    private const string Usage = "usage: token --from NAME [--user-type service|user] [--lifetime MINUTES] [--token-version 1|2]";
+
     public static async Task<int> RunAsync(IServiceProvider services, IReadOnlyList<string> args, TextWriter output, TextWriter error)
     {
         var options = ParseOptions(args);
         if (options is null || !options.TryGetValue("--from", out var from) || string.IsNullOrWhiteSpace(from))
         {
-            await error.WriteLineAsync("usage: token --from NAME [--user-type service|user] [--lifetime MINUTES] [--token-version 1|2]");
+            await error.WriteLineAsync(Usage);
             return 2;
         }
 
@@ -27,6 +29,7 @@ public static class TokenCommand
         if (string.IsNullOrEmpty(key) || userType is not ("service" or "user"))
         {
             await error.WriteLineAsync($"No auth key is configured for user type '{userType}' (KmsAuth:AuthKey / KmsAuth:UserAuthKey).");
+            await error.WriteLineAsync(Usage);
             return 2;
         }
 
@@ -35,6 +38,7 @@ public static class TokenCommand
             || lifetime is < 4 or > 60 || version is < 1 or > 2)
         {
             await error.WriteLineAsync("--lifetime must be 4 to 60 minutes and --token-version 1 or 2.");
+            await error.WriteLineAsync(Usage);
             return 2;
         }
 

@@ -49,13 +49,46 @@ public static class RequestJson
         try
         {
             using var document = JsonDocument.Parse(buffer.ToArray(), new JsonDocumentOptions { MaxDepth = 64 });
-            return document.RootElement.ValueKind == JsonValueKind.Object
-                ? document.RootElement.Clone()
-                : throw ConfidantException.BadRequest("request body must be a JSON object");
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                throw ConfidantException.BadRequest("request body must be a JSON object");
+            }
+
+            EnsureReadableText(document.RootElement);
+            return document.RootElement.Clone();
         }
-        catch (JsonException)
+        catch (Exception error) when (error is JsonException or InvalidOperationException)
         {
             throw ConfidantException.BadRequest("request body is not valid JSON");
+        }
+    }
+
+    /// <summary>
+    /// JsonDocument checks string contents (UTF-8 validity, escaped surrogate pairs) only when a string is read, which
+    /// would surface as a 500 deep in a handler; reading every name and string once here turns it into the 400.
+    /// </summary>
+    private static void EnsureReadableText(JsonElement element)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Object:
+                foreach (var property in element.EnumerateObject())
+                {
+                    _ = property.Name;
+                    EnsureReadableText(property.Value);
+                }
+
+                break;
+            case JsonValueKind.Array:
+                foreach (var item in element.EnumerateArray())
+                {
+                    EnsureReadableText(item);
+                }
+
+                break;
+            case JsonValueKind.String:
+                _ = element.GetString();
+                break;
         }
     }
 
