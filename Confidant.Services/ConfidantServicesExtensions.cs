@@ -20,6 +20,7 @@ public static class ConfidantServicesExtensions
     {
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.AddConfidantStorage();
+        StoreGeneration.Track(builder.Services);
         builder.AddConfidantKms();
         builder.AddConfidantKmsAuth();
         builder.AddConfidantDomain();

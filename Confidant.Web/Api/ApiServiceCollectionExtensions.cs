@@ -8,7 +8,12 @@ public static class ApiServiceCollectionExtensions
     /// <summary>The REST API: settings, kmsauth authentication and the OpenAPI document.</summary>
     public static IHostApplicationBuilder AddConfidantApi(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<ApiOptions>().BindConfiguration(ApiOptions.SectionName).ValidateOnStart();
+        builder.Services.AddOptions<ApiOptions>().BindConfiguration(ApiOptions.SectionName)
+            .Validate(o => o.ServiceResponseCacheSeconds is >= 0 and <= 300, "Api:ServiceResponseCacheSeconds must be between 0 and 300.")
+            .Validate(o => o.ServiceResponseCacheSize is >= 1 and <= 100_000, "Api:ServiceResponseCacheSize must be between 1 and 100000.")
+            .Validate(o => o.HistoryPageLimit is null or > 0, "Api:HistoryPageLimit must be positive when set.")
+            .ValidateOnStart();
+        builder.Services.AddSingleton<ServiceResponseCache>();
         builder.Services.AddAuthentication()
             .AddScheme<AuthenticationSchemeOptions, KmsTokenAuthenticationHandler>(KmsTokenAuthenticationHandler.SchemeName, null);
         builder.Services.AddAntiforgery(options => options.HeaderName = Filters.ApiAuthenticationFilter.XsrfHeaderName);

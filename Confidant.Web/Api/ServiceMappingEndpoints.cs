@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json.Nodes;
 using Confidant.Services.Authorization;
 using Confidant.Services.Errors;
@@ -37,10 +38,22 @@ public static class ServiceMappingEndpoints
     }
 
     /// <summary>The route every workload calls to read its secrets.</summary>
-    private static async Task<IResult> GetService(HttpContext http, ServiceMappingService mappings, IAclPolicy acl, string id, string? metadata_only)
+    private static async Task<IResult> GetService(
+        HttpContext http,
+        ServiceMappingService mappings,
+        IAclPolicy acl,
+        ServiceResponseCache cache,
+        string id,
+        string? metadata_only)
     {
         var caller = http.User.ToConfidantPrincipal();
         var metadataOnly = QueryFlags.IsTrue(metadata_only);
+        if (cache.TryGet(caller, id, metadataOnly, out var cached))
+        {
+            return new RawJsonResult(cached);
+        }
+
+        var generation = cache.Generation;
         ServiceMapping mapping;
         try
         {
@@ -57,7 +70,9 @@ public static class ServiceMappingEndpoints
             ("metadata", metadataOnly),
             ("get", !metadataOnly),
             ("update", !caller.IsService && acl.IsAllowed(caller, AclResources.Service, AclActions.Update, id, new AclArguments(ids))));
-        return ApiResults.Schema(ServiceContract.Expanded(mapping, permissions, includePairs: !metadataOnly));
+        var body = Encoding.UTF8.GetBytes(ApiResults.Schema(ServiceContract.Expanded(mapping, permissions, includePairs: !metadataOnly)).Text);
+        cache.Set(caller, id, metadataOnly, generation, body);
+        return new RawJsonResult(body);
     }
 
     private static async Task<IResult> PutService(HttpContext http, ServiceMappingService mappings, string id)

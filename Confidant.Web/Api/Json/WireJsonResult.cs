@@ -45,3 +45,15 @@ public static class ApiResults
     /// <summary>The bare <c>404 {}</c> many lookups answer (spec §1.4).</summary>
     public static WireJsonResult EmptyNotFound() => new(new JsonObject(), plain: true, StatusCodes.Status404NotFound);
 }
+
+/// <summary>A 200 JSON response whose bytes are already serialised.</summary>
+public sealed class RawJsonResult(byte[] body) : IResult
+{
+    public Task ExecuteAsync(HttpContext httpContext)
+    {
+        httpContext.Response.StatusCode = StatusCodes.Status200OK;
+        httpContext.Response.ContentType = "application/json";
+        httpContext.Response.ContentLength = body.Length;
+        return httpContext.Response.Body.WriteAsync(body, httpContext.RequestAborted).AsTask();
+    }
+}

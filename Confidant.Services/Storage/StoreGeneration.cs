@@ -1,0 +1,89 @@
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Confidant.Services.Storage;
+
+/// <summary>
+/// A counter that moves whenever this process writes to the store, so read caches built on the store can tell that
+/// what they hold may be stale. Writes made by other processes are not seen: caches also bound their age.
+/// </summary>
+public sealed class StoreGeneration
+{
+    private long _value;
+
+    public long Current => Interlocked.Read(ref _value);
+
+    public void Advance() => Interlocked.Increment(ref _value);
+
+    /// <summary>Wraps the registered <see cref="IConfidantStore"/> so that every write advances the generation.</summary>
+    internal static void Track(IServiceCollection services)
+    {
+        services.AddSingleton<StoreGeneration>();
+        var inner = services.LastOrDefault(d => d.ServiceType == typeof(IConfidantStore));
+        if (inner is null)
+        {
+            return;
+        }
+
+        services.Remove(inner);
+        services.AddSingleton<IConfidantStore>(sp => new GenerationTrackingStore(
+            inner switch
+            {
+                { ImplementationInstance: IConfidantStore instance } => instance,
+                { ImplementationFactory: { } factory } => (IConfidantStore)factory(sp),
+                _ => (IConfidantStore)ActivatorUtilities.CreateInstance(sp, inner.ImplementationType!),
+            },
+            sp.GetRequiredService<StoreGeneration>()));
+    }
+}
+
+/// <summary>Passes every call through; advances the generation after each write, whether it succeeded or not.</summary>
+internal sealed class GenerationTrackingStore(IConfidantStore inner, StoreGeneration generation) : IConfidantStore
+{
+    public Task<StoredItem?> GetAsync(string id, CancellationToken cancellationToken = default) =>
+        inner.GetAsync(id, cancellationToken);
+
+    public Task<IReadOnlyList<StoredItem>> GetManyAsync(IEnumerable<string> ids, CancellationToken cancellationToken = default) =>
+        inner.GetManyAsync(ids, cancellationToken);
+
+    public Task<ItemPage> QueryAsync(DataType dataType, PageRequest request, CancellationToken cancellationToken = default) =>
+        inner.QueryAsync(dataType, request, cancellationToken);
+
+    public Task<IReadOnlyList<string>> FindIdsByNameAsync(DataType dataType, string name, CancellationToken cancellationToken = default) =>
+        inner.FindIdsByNameAsync(dataType, name, cancellationToken);
+
+    public Task<ItemPage> QueryArchiveAsync(DataType dataType, PageRequest request, CancellationToken cancellationToken = default) =>
+        inner.QueryArchiveAsync(dataType, request, cancellationToken);
+
+    public Task WriteRevisionAsync(StoredItem current, CancellationToken cancellationToken = default) =>
+        WriteAsync(() => inner.WriteRevisionAsync(current, cancellationToken));
+
+    public Task TouchAsync(StoredItem item, CancellationToken cancellationToken = default) =>
+        WriteAsync(() => inner.TouchAsync(item, cancellationToken));
+
+    public Task ArchiveAsync(string id, DateTimeOffset archiveDate, CancellationToken cancellationToken = default) =>
+        WriteAsync(() => inner.ArchiveAsync(id, archiveDate, cancellationToken));
+
+    public async Task<bool> RestoreAsync(string id, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return await inner.RestoreAsync(id, cancellationToken);
+        }
+        finally
+        {
+            generation.Advance();
+        }
+    }
+
+    private async Task WriteAsync(Func<Task> write)
+    {
+        try
+        {
+            await write();
+        }
+        finally
+        {
+            generation.Advance();
+        }
+    }
+}
