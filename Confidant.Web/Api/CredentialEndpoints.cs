@@ -100,8 +100,14 @@ public static class CredentialEndpoints
             return ApiResults.Error(StatusCodes.Status404NotFound, ErrorMessages.CredentialNotFound, id);
         }
 
-        var diff = await reader.DiffAsync(http.User.ToConfidantPrincipal(), id, old, @new, http.RequestAborted);
-        return ApiResults.Plain(diff);
+        try
+        {
+            return ApiResults.Plain(await reader.DiffAsync(http.User.ToConfidantPrincipal(), id, old, @new, http.RequestAborted));
+        }
+        catch (ConfidantException error) when (error.Kind == ConfidantErrorKind.NotFound && error.Message != ErrorMessages.CredentialNotFound)
+        {
+            return ApiResults.EmptyNotFound();
+        }
     }
 
     private static async Task<IResult> GetCredentialServices(HttpContext http, IAclPolicy acl, ServiceMappingService mappings, string id)
