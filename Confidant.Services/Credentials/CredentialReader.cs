@@ -45,6 +45,12 @@ public sealed class CredentialReader(
         CancellationToken cancellationToken = default)
     {
         RequireList(caller);
+        if (limit is null && page is not null)
+        {
+            // spec §4.2: without a limit the page token is unused but still validated (400 when bad).
+            PageToken.Decode(page, DataType.Credential);
+        }
+
         var request = limit is null ? PageRequest.All : new PageRequest(limit, Descending: true, page);
         var result = await store.QueryAsync(DataType.Credential, request, cancellationToken);
         return SortedByName(result);

@@ -33,7 +33,7 @@ public static class CredentialEndpoints
     private static async Task<IResult> ListCredentials(HttpContext http, CredentialReader reader, string? limit, string? page)
     {
         var size = Positive(QueryFlags.LenientInt(limit));
-        var result = await reader.ListAsync(http.User.ToConfidantPrincipal(), size, size is null ? null : page, http.RequestAborted);
+        var result = await reader.ListAsync(http.User.ToConfidantPrincipal(), size, page, http.RequestAborted);
         return ApiResults.Schema(new JsonObject
         {
             ["credentials"] = new JsonArray(result.Items.Select(c => (JsonNode?)CredentialContract.Summary(c)).ToArray()),

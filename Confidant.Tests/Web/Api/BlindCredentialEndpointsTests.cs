@@ -77,6 +77,18 @@ public sealed class BlindCredentialEndpointsTests : IAsyncLifetime
         response.AssertError(HttpStatusCode.BadRequest, "The following fields are required: ['cipher_version', 'data_key']");
     }
 
+    [Fact]
+    public async Task CreateBlindCredential_DocumentationEnforcedEmptyBody_AllFiveFieldsListed()
+    {
+        await using var host = ApiTestHost.Create(new Dictionary<string, string?> { ["Credentials:EnforceDocumentation"] = "true" });
+        using var user = await host.UserClientAsync("alice");
+
+        var response = await user.PostWireAsync("/v1/blind_credentials", "{}");
+
+        response.AssertError(HttpStatusCode.BadRequest,
+            "The following fields are required: ['cipher_version', 'cipher_type', 'credential_pairs', 'data_key', 'documentation']");
+    }
+
     [Theory]
     [InlineData("\"data_key\": {\"us-east-1\": \"AQIDAHhblob\"}", "\"data_key\": \"AQIDAHhblob\"", "data_key must be a dict with a region/key mapping.")]
     [InlineData("\"credential_keys\": [\"password\"]", "\"credential_keys\": \"password\"", "credential_keys must be a list.")]
@@ -186,6 +198,15 @@ public sealed class BlindCredentialEndpointsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task UpdateBlindCredential_CredentialId_400NotABlindCredential()
+    {
+        var id = (await _host.CreateCredentialAsync("db", ("a", "b"))).Item.Id;
+
+        (await _user.PutWireAsync($"/v1/blind_credentials/{id}", "{\"name\": \"x\"}"))
+            .AssertError(HttpStatusCode.BadRequest, "id provided is not a blind-credential.");
+    }
+
+    [Fact]
     public async Task UpdateBlindCredential_Unknown_404BlindCredentialNotFound()
     {
         (await _user.PutWireAsync("/v1/blind_credentials/0123456789abcdef0123456789abcdef", "{\"name\": \"x\"}"))
@@ -241,6 +262,29 @@ public sealed class BlindCredentialEndpointsTests : IAsyncLifetime
         Assert.Equal([$"{id}-2", $"{id}-1"], items.EnumerateArray().Select(b => b.GetProperty("id").GetString()));
         WireResponse.AssertFields(items[0], BlindFields);
         Assert.Equal(JsonValueKind.Null, json.GetProperty("next_page").ValueKind);
+    }
+
+    [Fact]
+    public async Task ListBlindCredentialHistory_Limit_NextPageToken()
+    {
+        var id = await CreateAsync("payments");
+        _host.Factory.Time.Advance(TimeSpan.FromSeconds(1));
+        await _user.PutWireAsync($"/v1/blind_credentials/{id}", "{\"documentation\": \"v2\"}");
+
+        var first = (await _user.GetWireAsync("/v1/archive/blind_credentials?limit=1")).AssertPlain();
+        var token = first.GetProperty("next_page").GetString()!;
+        var second = (await _user.GetWireAsync($"/v1/archive/blind_credentials?limit=1&page={Uri.EscapeDataString(token)}")).AssertPlain();
+
+        Assert.Equal($"{id}-2", Assert.Single(first.GetProperty("blind_credentials").EnumerateArray()).GetProperty("id").GetString());
+        Assert.Equal($"{id}-1", second.GetProperty("blind_credentials")[0].GetProperty("id").GetString());
+    }
+
+    [Fact]
+    public async Task ListBlindCredentials_ServiceCaller_403()
+    {
+        using var service = await _host.ServiceClientAsync("billing");
+
+        (await service.GetWireAsync("/v1/blind_credentials")).AssertSomeError(HttpStatusCode.Forbidden);
     }
 
     [Fact]

@@ -48,6 +48,7 @@ public sealed partial class CredentialEndpointsTests
     [InlineData("{\"name\": \"db\", \"credential_pairs\": {\"a b\": \"c\"}}", "credential key must not contain whitespace")]
     [InlineData("{\"name\": \"db\", \"credential_pairs\": {\"a\": \"b\"}, \"metadata\": [1]}", "metadata must be a dict")]
     [InlineData("{\"name\": \"db\", \"credential_pairs\": {\"a\": \"b\"}, \"metadata\": null}", "metadata must be a dict")]
+    [InlineData("{\"name\": \"db\", \"credential_pairs\": {\"a\": \"b\"}, \"enabled\": \"yes\"}", "Enabled must be a boolean.")]
     public async Task CreateCredential_InvalidBody_400WithSpecMessage(string body, string message)
     {
         var response = await _user.PostWireAsync("/v1/credentials", body);
@@ -91,6 +92,18 @@ public sealed partial class CredentialEndpointsTests
         response.AssertSomeError(HttpStatusCode.BadRequest);
         Assert.DoesNotContain("xxxx", response.Body, StringComparison.Ordinal);
         await AssertNoCredentialsAsync();
+    }
+
+    [Fact]
+    public async Task CreateCredential_DocumentationEnforcedAndMissing_400BeforePairsCheck()
+    {
+        // spec §4.2: documentation is checked first, before credential_pairs.
+        await using var host = ApiTestHost.Create(new Dictionary<string, string?> { ["Credentials:EnforceDocumentation"] = "true" });
+        using var user = await host.UserClientAsync("alice");
+
+        var response = await user.PostWireAsync("/v1/credentials", "{\"name\": \"db\"}");
+
+        response.AssertError(HttpStatusCode.BadRequest, "documentation is a required field");
     }
 
     [Fact]
@@ -157,6 +170,35 @@ public sealed partial class CredentialEndpointsTests
         var response = await _user.PutWireAsync("/v1/credentials/0123456789abcdef0123456789abcdef", "{\"name\": \"x\"}");
 
         response.AssertError(HttpStatusCode.NotFound, "Credential not found.");
+    }
+
+    [Fact]
+    public async Task UpdateCredential_BlindCredentialId_400NotACredential()
+    {
+        var blind = await _user.PostWireAsync("/v1/blind_credentials",
+            "{\"name\": \"b\", \"credential_pairs\": {\"r\": \"c\"}, \"data_key\": {\"r\": \"k\"}, \"cipher_type\": \"fernet\", \"cipher_version\": 2}");
+        var id = blind.AssertPlain().GetProperty("id").GetString()!;
+
+        var response = await _user.PutWireAsync($"/v1/credentials/{id}", "{\"name\": \"x\"}");
+
+        response.AssertError(HttpStatusCode.BadRequest, "id provided is not a credential.");
+    }
+
+    [Fact]
+    public async Task UpdateCredential_KeyHeldByAnotherMappedCredential_400Conflicts()
+    {
+        // spec §8.2 variant B: the conflict names the key, the other credential and the service, never values.
+        var db = await CreateAsync("db", "{\"password\": \"hunter2\"}");
+        var cache = await CreateAsync("cache", "{\"host\": \"redis\"}");
+        await _host.Get<ServiceMappingService>().PutAsync(ApiTestHost.Alice, "billing", new ServiceMappingInput { Credentials = [db, cache] });
+
+        var response = await _user.PutWireAsync($"/v1/credentials/{cache}", "{\"credential_pairs\": {\"password\": \"other\"}}");
+
+        response.AssertError(HttpStatusCode.BadRequest, "Conflicting key pairs in mapped service.");
+        var conflict = response.Json.GetProperty("conflicts").GetProperty("password");
+        Assert.Equal([db], conflict.GetProperty("credentials").EnumerateArray().Select(c => c.GetString()));
+        Assert.Equal(["billing"], conflict.GetProperty("services").EnumerateArray().Select(c => c.GetString()));
+        Assert.DoesNotContain("hunter2", response.Body, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -90,6 +90,15 @@ public sealed partial class CredentialEndpointsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ListCredentials_BadPageWithoutLimit_400FailedToParsePage()
+    {
+        // spec §4.2: the page is only used with a limit, but it is still validated.
+        var response = await _user.GetWireAsync("/v1/credentials?page=%25%25");
+
+        response.AssertError(HttpStatusCode.BadRequest, "Failed to parse page");
+    }
+
+    [Fact]
     public async Task GetCredential_Default_PairsKeysPermissionsAndIsoDates()
     {
         var id = await CreateAsync("db", "{\"Password\": \"hunter2\", \"port\": 5432}");
@@ -156,6 +165,17 @@ public sealed partial class CredentialEndpointsTests : IAsyncLifetime
         var response = await _user.GetWireAsync($"/v1/credentials/{id}-1");
 
         response.AssertEmptyNotFound();
+    }
+
+    [Fact]
+    public async Task GetCredential_BlindCredentialId_Bare404()
+    {
+        // spec §13.18: the original crashed on a cross-type read.
+        var blind = await _user.PostWireAsync("/v1/blind_credentials",
+            "{\"name\": \"b\", \"credential_pairs\": {\"r\": \"c\"}, \"data_key\": {\"r\": \"k\"}, \"cipher_type\": \"fernet\", \"cipher_version\": 2}");
+        var id = blind.AssertPlain().GetProperty("id").GetString();
+
+        (await _user.GetWireAsync($"/v1/credentials/{id}")).AssertEmptyNotFound();
     }
 
     [Fact]
@@ -309,6 +329,24 @@ public sealed partial class CredentialEndpointsTests : IAsyncLifetime
         Assert.Equal($"{other}-1", ids[0]);
         Assert.Equal([$"{id}-1", $"{id}-2"], ids.Skip(1).Order(StringComparer.Ordinal));
         Assert.Equal(JsonValueKind.Null, json.GetProperty("next_page").ValueKind);
+    }
+
+    [Fact]
+    public async Task ListCredentialHistory_Limit_NewestFirstPagesWithToken()
+    {
+        var id = await CreateAsync("db");
+        _host.Factory.Time.Advance(TimeSpan.FromSeconds(1));
+        await Update(id, "{\"documentation\": \"v2\"}");
+        _host.Factory.Time.Advance(TimeSpan.FromSeconds(1));
+        await Update(id, "{\"documentation\": \"v3\"}");
+
+        var first = (await _user.GetWireAsync("/v1/archive/credentials?limit=2")).AssertSchema();
+        var token = first.GetProperty("next_page").GetString()!;
+        var second = (await _user.GetWireAsync($"/v1/archive/credentials?limit=2&page={Uri.EscapeDataString(token)}")).AssertSchema();
+
+        Assert.Equal([$"{id}-2", $"{id}-3"], first.GetProperty("credentials").EnumerateArray().Select(c => c.GetProperty("id").GetString()).Order(StringComparer.Ordinal));
+        Assert.Equal([$"{id}-1"], second.GetProperty("credentials").EnumerateArray().Select(c => c.GetProperty("id").GetString()));
+        Assert.Equal(JsonValueKind.Null, second.GetProperty("next_page").ValueKind);
     }
 
     private async Task<string> CreateAsync(string name, string pairs = "{\"password\": \"hunter2\"}")
