@@ -42,6 +42,7 @@ public sealed partial class CredentialEndpointsTests
 
     [Theory]
     [InlineData("{\"name\": \"db\"}", "credential_pairs is a required field")]
+    [InlineData("{\"credential_pairs\": {\"a\": \"b\"}}", "name is a required field")]
     [InlineData("{\"name\": \"db\", \"credential_pairs\": {}}", "credential_pairs is a required field")]
     [InlineData("{\"name\": \"db\", \"credential_pairs\": {\"a\": {\"nested\": 1}}}", "credential pairs must be key: value")]
     [InlineData("{\"name\": \"db\", \"credential_pairs\": {\"a\": [1]}}", "credential pairs must be key: value")]
@@ -265,6 +266,21 @@ public sealed partial class CredentialEndpointsTests
         await Update(id, "{\"enabled\": false}");
 
         var response = await _user.PostWireAsync($"/v1/credentials/{id}/archive", body);
+
+        response.AssertPlain();
+        Assert.Equal("{\"result\":\"dry-run success\"}\n", response.Body);
+        (await _user.GetWireAsync($"/v1/credentials/{id}")).AssertSchema();
+    }
+
+    [Fact]
+    public async Task ArchiveCredential_NonJsonBody_TreatedAsEmptyDryRun()
+    {
+        // spec §1.1: the archive action tolerated a body it did not parse; it counts as {} (force false).
+        var id = await CreateAsync("db");
+        await Update(id, "{\"enabled\": false}");
+        using var content = new StringContent("{\"force\": true}", Encoding.UTF8, "text/plain");
+
+        var response = await WireRequests.SendAsync(_user, HttpMethod.Post, $"/v1/credentials/{id}/archive", content);
 
         response.AssertPlain();
         Assert.Equal("{\"result\":\"dry-run success\"}\n", response.Body);

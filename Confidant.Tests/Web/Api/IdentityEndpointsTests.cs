@@ -53,6 +53,21 @@ public sealed class IdentityEndpointsTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetWireAsync("/v1/user/email")).Status);
     }
 
+    [Theory]
+    [InlineData("billing")]
+    [InlineData("3/service/billing")]
+    [InlineData("2/robot/billing")]
+    public async Task GetUserEmail_MalformedKmsUsername_403Not500(string username)
+    {
+        // spec §13.6: the original answered 500 for usernames it could not parse.
+        var token = await _host.TokenAsync("billing");
+        using var client = _host.AnonymousClient();
+        client.DefaultRequestHeaders.Add("X-Auth-From", username);
+        client.DefaultRequestHeaders.Add("X-Auth-Token", token.Token);
+
+        (await client.GetWireAsync("/v1/user/email")).AssertSomeError(HttpStatusCode.Forbidden);
+    }
+
     [Fact]
     public async Task GetClientConfig_User_GeneratedShapeAllPermissions()
     {
