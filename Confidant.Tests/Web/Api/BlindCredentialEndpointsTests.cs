@@ -169,6 +169,7 @@ public sealed class BlindCredentialEndpointsTests : IAsyncLifetime
 
         var json = (await _user.PutWireAsync($"/v1/blind_credentials/{id}", fetched.ToJsonString())).AssertPlain();
 
+        WireResponse.AssertFields(json, BlindFields);
         Assert.Equal(2, json.GetProperty("revision").GetInt32());
         Assert.Equal("gAAAAABuZXc=", json.GetProperty("credential_pairs").GetProperty("us-east-1").GetString());
         Assert.Equal("payments", json.GetProperty("name").GetString());
@@ -300,6 +301,7 @@ public sealed class BlindCredentialEndpointsTests : IAsyncLifetime
         var revisions = json.GetProperty("revisions");
         Assert.Equal([$"{id}-2", $"{id}-1"], revisions.EnumerateArray().Select(b => b.GetProperty("id").GetString()));
         Assert.Equal(["v2", "rotate in the vault"], revisions.EnumerateArray().Select(b => b.GetProperty("documentation").GetString()));
+        WireResponse.AssertFields(revisions[1], BlindFields);
     }
 
     [Fact]

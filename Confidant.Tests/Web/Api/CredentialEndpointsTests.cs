@@ -157,6 +157,24 @@ public sealed partial class CredentialEndpointsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task GetCredential_MissingOrForbidden_JsonWithSecurityHeaders()
+    {
+        // spec §1.3: credential routes answer JSON with nosniff and no-referrer, their error bodies included.
+        using var service = await _host.ServiceClientAsync("billing");
+
+        var missing = await _user.GetWireAsync("/v1/credentials/0123456789abcdef0123456789abcdef");
+        var forbidden = await service.GetWireAsync("/v1/credentials");
+
+        foreach (var response in new[] { missing, forbidden })
+        {
+            Assert.Equal("application/json", response.Response.Content.Headers.ContentType?.MediaType);
+            Assert.Equal("nosniff", string.Join(",", response.Response.Headers.GetValues("X-Content-Type-Options")));
+            Assert.Equal("no-referrer", string.Join(",", response.Response.Headers.GetValues("Referrer-Policy")));
+            Assert.Contains("default-src 'self'", string.Join(",", response.Response.Headers.GetValues("Content-Security-Policy")), StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public async Task GetCredential_RevisionId_Bare404()
     {
         // spec §13.17: revision items are not readable through the current-item route for credentials.
@@ -325,6 +343,8 @@ public sealed partial class CredentialEndpointsTests : IAsyncLifetime
         var json = (await _user.GetWireAsync("/v1/archive/credentials")).AssertSchema();
 
         Assert.False(json.TryGetProperty("revisions", out _));
+        WireResponse.AssertFields(json.GetProperty("credentials")[0], CredentialFields);
+        Assert.Empty(json.GetProperty("credentials")[0].GetProperty("permissions").EnumerateObject());
         var ids = json.GetProperty("credentials").EnumerateArray().Select(c => c.GetProperty("id").GetString()).ToList();
         Assert.Equal($"{other}-1", ids[0]);
         Assert.Equal([$"{id}-1", $"{id}-2"], ids.Skip(1).Order(StringComparer.Ordinal));
