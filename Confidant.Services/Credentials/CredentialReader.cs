@@ -45,6 +45,12 @@ public sealed class CredentialReader(
         CancellationToken cancellationToken = default)
     {
         RequireList(caller);
+        if (limit is null && page is not null)
+        {
+            // spec §4.2: without a limit the page token is unused but still validated (400 when bad).
+            PageToken.Decode(page, DataType.Credential);
+        }
+
         var request = limit is null ? PageRequest.All : new PageRequest(limit, Descending: true, page);
         var result = await store.QueryAsync(DataType.Credential, request, cancellationToken);
         return SortedByName(result);
@@ -91,13 +97,16 @@ public sealed class CredentialReader(
         CancellationToken cancellationToken = default)
     {
         RequireMetadataAccess(caller, id, $"{caller.Name} does not have access to diff credential {id}");
-        var (low, high) = oldRevision <= newRevision ? (oldRevision, newRevision) : (newRevision, oldRevision);
-        var old = await LoadRevisionAsync(id, low, cancellationToken);
-        var @new = await LoadRevisionAsync(id, high, cancellationToken);
-        if (low == high)
+        // spec §4.2: the URL's old revision missing is "Credential not found.", its new one a bare 404 (another
+        // message here, which the endpoint turns into {}); then the lower revision is "old" whatever the URL order.
+        var first = await LoadRevisionAsync(id, oldRevision, ErrorMessages.CredentialNotFound, cancellationToken);
+        var second = await LoadRevisionAsync(id, newRevision, $"Revision {newRevision} of credential {id} was not found.", cancellationToken);
+        if (oldRevision == newRevision)
         {
             return [];
         }
+
+        var (old, @new) = oldRevision < newRevision ? (first, second) : (second, first);
 
         var oldPairs = await cipher.DecryptAsync(old, cancellationToken);
         var newPairs = await cipher.DecryptAsync(@new, cancellationToken);
@@ -150,11 +159,11 @@ public sealed class CredentialReader(
         return rotated.AddDays(days);
     }
 
-    private async Task<CredentialItem> LoadRevisionAsync(string id, int revision, CancellationToken cancellationToken)
+    private async Task<CredentialItem> LoadRevisionAsync(string id, int revision, string notFound, CancellationToken cancellationToken)
     {
         return await store.GetAsync(RevisionId.Of(id, revision), cancellationToken) switch
         {
-            null => throw ConfidantException.NotFound(ErrorMessages.CredentialNotFound, id),
+            null => throw ConfidantException.NotFound(notFound, id),
             CredentialItem { DataType: DataType.ArchiveCredential } item => item,
             _ => throw ConfidantException.BadRequest(ErrorMessages.NotACredential, id),
         };

@@ -33,7 +33,7 @@ public static class CredentialEndpoints
     private static async Task<IResult> ListCredentials(HttpContext http, CredentialReader reader, string? limit, string? page)
     {
         var size = Positive(QueryFlags.LenientInt(limit));
-        var result = await reader.ListAsync(http.User.ToConfidantPrincipal(), size, size is null ? null : page, http.RequestAborted);
+        var result = await reader.ListAsync(http.User.ToConfidantPrincipal(), size, page, http.RequestAborted);
         return ApiResults.Schema(new JsonObject
         {
             ["credentials"] = new JsonArray(result.Items.Select(c => (JsonNode?)CredentialContract.Summary(c)).ToArray()),
@@ -100,8 +100,14 @@ public static class CredentialEndpoints
             return ApiResults.Error(StatusCodes.Status404NotFound, ErrorMessages.CredentialNotFound, id);
         }
 
-        var diff = await reader.DiffAsync(http.User.ToConfidantPrincipal(), id, old, @new, http.RequestAborted);
-        return ApiResults.Plain(diff);
+        try
+        {
+            return ApiResults.Plain(await reader.DiffAsync(http.User.ToConfidantPrincipal(), id, old, @new, http.RequestAborted));
+        }
+        catch (ConfidantException error) when (error.Kind == ConfidantErrorKind.NotFound && error.Message != ErrorMessages.CredentialNotFound)
+        {
+            return ApiResults.EmptyNotFound();
+        }
     }
 
     private static async Task<IResult> GetCredentialServices(HttpContext http, IAclPolicy acl, ServiceMappingService mappings, string id)

@@ -47,7 +47,7 @@ public static class IdentityEndpoints
                 ["aws_accounts"] = CredentialContract.StringArray(kmsAuth.Value.ScopedAuthKeys.Values),
                 ["defined_tags"] = CredentialContract.StringArray(tags),
                 ["history_page_limit"] = api.Value.HistoryPageLimit,
-                ["kms_auth_manage_grants"] = false,
+                ["kms_auth_manage_grants"] = kmsAuth.Value.ManageGrants,
                 ["maintenance_mode"] = api.Value.MaintenanceMode,
                 ["permissions"] = new JsonObject
                 {

@@ -13,8 +13,8 @@ public static class RequestJson
     public const int MaxBodyBytes = 1024 * 1024;
 
     /// <summary>
-    /// The body as a JSON object. A missing body gives an empty object when <paramref name="optional"/>; a non-JSON
-    /// content type, malformed JSON or a non-object is a 400.
+    /// The body as a JSON object. A missing or non-JSON body gives an empty object when <paramref name="optional"/>
+    /// and is a 400 otherwise; malformed JSON or a non-object is always a 400.
     /// </summary>
     public static async Task<JsonElement> ReadObjectAsync(HttpRequest request, bool optional = false)
     {
@@ -43,7 +43,8 @@ public static class RequestJson
 
         if (!IsJsonContentType(request.ContentType))
         {
-            throw ConfidantException.BadRequest("request body must be sent with Content-Type: application/json");
+            // spec §1.1: where the original tolerated an unparsed body (the archive action) it counts as {}.
+            return optional ? EmptyObject() : throw ConfidantException.BadRequest("request body must be sent with Content-Type: application/json");
         }
 
         try

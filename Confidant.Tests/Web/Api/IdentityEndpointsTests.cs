@@ -1,0 +1,145 @@
+using System.Net;
+using System.Text.Json;
+using Confidant.Tests.Support;
+
+namespace Confidant.Tests.Web.Api;
+
+/// <summary>/v1/user/email, /v1/client_config, /v1/value_generator (spec §4.1, §4.3) and /healthcheck (spec §4.9).</summary>
+public sealed class IdentityEndpointsTests : IAsyncLifetime
+{
+    private ApiTestHost _host = null!;
+
+    public Task InitializeAsync()
+    {
+        _host = ApiTestHost.Create(new Dictionary<string, string?>
+        {
+            ["Credentials:TagsExcludingRotation:0"] = "ADMIN_PRIV",
+            ["Credentials:RotationDaysConfig:FINANCIALLY_SENSITIVE"] = "30",
+        });
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync() => await _host.DisposeAsync();
+
+    [Theory]
+    [InlineData("GET")]
+    [InlineData("POST")]
+    public async Task GetUserEmail_ServiceToken_ServiceName(string method)
+    {
+        using var client = await _host.ServiceClientAsync("billing");
+
+        var response = await WireRequests.SendAsync(client, new HttpMethod(method), "/v1/user/email", null);
+        response.AssertPlain();
+
+        Assert.Equal("{\"email\":\"billing\"}\n", response.Body);
+    }
+
+    [Fact]
+    public async Task GetUserEmail_Session_Email()
+    {
+        using var client = await _host.SessionClientAsync("carol@example.com");
+
+        var response = await client.GetWireAsync("/v1/user/email");
+        response.AssertPlain();
+
+        Assert.Equal("{\"email\":\"carol@example.com\"}\n", response.Body);
+    }
+
+    [Fact]
+    public async Task GetUserEmail_Anonymous_401()
+    {
+        using var client = _host.AnonymousClient();
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetWireAsync("/v1/user/email")).Status);
+    }
+
+    [Theory]
+    [InlineData("billing")]
+    [InlineData("3/service/billing")]
+    [InlineData("2/robot/billing")]
+    public async Task GetUserEmail_MalformedKmsUsername_403Not500(string username)
+    {
+        // spec §13.6: the original answered 500 for usernames it could not parse.
+        var token = await _host.TokenAsync("billing");
+        using var client = _host.AnonymousClient();
+        client.DefaultRequestHeaders.Add("X-Auth-From", username);
+        client.DefaultRequestHeaders.Add("X-Auth-Token", token.Token);
+
+        (await client.GetWireAsync("/v1/user/email")).AssertSomeError(HttpStatusCode.Forbidden);
+    }
+
+    [Fact]
+    public async Task GetClientConfig_User_GeneratedShapeAllPermissions()
+    {
+        using var client = await _host.UserClientAsync("alice");
+
+        var json = (await client.GetWireAsync("/v1/client_config")).AssertPlain();
+
+        WireResponse.AssertFields(json, "defined", "generated");
+        Assert.Equal(JsonValueKind.Object, json.GetProperty("defined").ValueKind);
+        var generated = json.GetProperty("generated");
+        WireResponse.AssertFields(generated, "aws_accounts", "defined_tags", "history_page_limit", "kms_auth_manage_grants",
+            "maintenance_mode", "permissions", "xsrf_cookie_name");
+        Assert.Equal([ApiTestHost.ScopedAccount], generated.GetProperty("aws_accounts").EnumerateArray().Select(a => a.GetString()));
+        Assert.Equal(["ADMIN_PRIV", "FINANCIALLY_SENSITIVE"], generated.GetProperty("defined_tags").EnumerateArray().Select(t => t.GetString()).Order(StringComparer.Ordinal));
+        Assert.True(generated.GetProperty("kms_auth_manage_grants").GetBoolean());
+        Assert.False(generated.GetProperty("maintenance_mode").GetBoolean());
+        Assert.Equal("XSRF-TOKEN", generated.GetProperty("xsrf_cookie_name").GetString());
+        Assert.Equal(
+            "{\"blind_credentials\":{\"create\":true,\"list\":true},\"credentials\":{\"create\":true,\"list\":true},\"services\":{\"create\":true,\"list\":true}}",
+            generated.GetProperty("permissions").GetRawText());
+    }
+
+    [Fact]
+    public async Task GetClientConfig_ServiceToken_NothingListableOrCreatable()
+    {
+        // spec §3.3/§3.4: the default ACL gives a service neither list nor create on any resource.
+        using var client = await _host.ServiceClientAsync("billing");
+
+        var json = (await client.GetWireAsync("/v1/client_config")).AssertPlain();
+
+        Assert.Equal(
+            "{\"blind_credentials\":{\"create\":false,\"list\":false},\"credentials\":{\"create\":false,\"list\":false},\"services\":{\"create\":false,\"list\":false}}",
+            json.GetProperty("generated").GetProperty("permissions").GetRawText());
+    }
+
+    [Fact]
+    public async Task GetClientConfig_ManageGrantsOffAndClientConfigSet_Reflected()
+    {
+        await using var host = ApiTestHost.Create(new Dictionary<string, string?>
+        {
+            ["KmsAuth:ManageGrants"] = "false",
+            ["Api:ClientConfig:blind_cipher_type"] = "fernet",
+        });
+        using var client = await host.UserClientAsync("alice");
+
+        var json = (await client.GetWireAsync("/v1/client_config")).AssertPlain();
+
+        Assert.False(json.GetProperty("generated").GetProperty("kms_auth_manage_grants").GetBoolean());
+        Assert.Equal("{\"blind_cipher_type\":\"fernet\"}", json.GetProperty("defined").GetRawText());
+    }
+
+    [Fact]
+    public async Task GenerateValue_Anonymous_FiftyAlphanumericsEachTimeNew()
+    {
+        using var client = _host.AnonymousClient();
+
+        var first = (await client.GetWireAsync("/v1/value_generator")).AssertPlain();
+        var second = (await client.GetWireAsync("/v1/value_generator")).AssertPlain();
+
+        WireResponse.AssertFields(first, "value");
+        Assert.Matches("^[A-Za-z0-9]{50}$", first.GetProperty("value").GetString());
+        Assert.NotEqual(first.GetProperty("value").GetString(), second.GetProperty("value").GetString());
+    }
+
+    [Fact]
+    public async Task Healthcheck_Anonymous_200EmptyBody()
+    {
+        using var client = _host.AnonymousClient();
+
+        var response = await client.GetWireAsync("/healthcheck");
+
+        Assert.Equal(HttpStatusCode.OK, response.Status);
+        Assert.Equal(string.Empty, response.Body);
+    }
+}
