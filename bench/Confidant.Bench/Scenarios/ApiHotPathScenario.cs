@@ -37,29 +37,18 @@ internal sealed class ApiHotPathScenario(BenchOptions options)
     {
         // Start-up and seeding log at Information; the request path logs nothing at that level. The host's clock is
         // the test host's fixed fake clock, so neither the token nor a cached data key expires during the run.
-        await using var host = ApiTestHost.Create(
-            new Dictionary<string, string?> { ["Logging:LogLevel:Default"] = "Warning" },
-            countKeyServiceCalls: true);
-        host.Factory.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
-        host.Factory.StartServer();
-        var keyService = (CountingKeyService)host.Get<IKeyService>();
-        var appAddress = new Uri(host.Get<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single());
-
-        var ids = new List<string>();
-        for (var i = 0; i < CredentialCount; i++)
-        {
-            var prefix = $"c{i:00}_";
-            var credential = await host.CreateCredentialAsync($"bench credential {i:00}", SampleCredentials.Pairs(prefix));
-            ids.Add(credential.Item.Id);
-        }
-
-        await host.Get<ServiceMappingService>().PutAsync(ApiTestHost.Alice, ServiceId, new ServiceMappingInput { Credentials = ids });
-        var token = await host.TokenAsync(ServiceId);
-        var basic = Convert.ToBase64String(Encoding.UTF8.GetBytes($"{token.Username}:{token.Token}"));
-
+        await using var app = await StartAppAsync(cacheSeconds: 5);
+        await using var uncached = await StartAppAsync(cacheSeconds: 0);
+        var host = app.Host;
+        var keyService = app.Keys;
+        var ids = app.CredentialIds;
+        var token = app.Token;
+        var basic = app.Basic;
         using var appClient = LoadGenerator.CreateClient(options.Workers, basic);
+        using var uncachedClient = LoadGenerator.CreateClient(options.Workers, uncached.Basic);
         var path = new Uri($"/v1/services/{ServiceId}", UriKind.Relative);
-        var appTarget = new Uri(appAddress, path);
+        var appTarget = new Uri(app.Address, path);
+        var uncachedTarget = new Uri(uncached.Address, path);
         var callsBeforeFirst = keyService.Calls;
         var (body, contentType) = await FetchCheckedAsync(appClient, appTarget);
         var firstRequestCalls = keyService.Calls - callsBeforeFirst;
@@ -72,12 +61,15 @@ internal sealed class ApiHotPathScenario(BenchOptions options)
 
         progress($"warm-up: {options.Warmup.TotalSeconds:0} s per target");
         var warmupFailures = (await LoadGenerator.RunAsync(bareClient, bareTarget, body.Length, options.Workers, options.Warmup)).Failures
-            + (await LoadGenerator.RunAsync(appClient, appTarget, body.Length, options.Workers, options.Warmup)).Failures;
+            + (await LoadGenerator.RunAsync(appClient, appTarget, body.Length, options.Workers, options.Warmup)).Failures
+            + (await LoadGenerator.RunAsync(uncachedClient, uncachedTarget, body.Length, options.Workers, options.Warmup)).Failures;
 
         var slice = options.Duration / options.Rounds;
         var bareRuns = new List<LoadRun>();
         var appRuns = new List<LoadRun>();
+        var uncachedRuns = new List<LoadRun>();
         long appKmsCalls = 0;
+        long uncachedKmsCalls = 0;
         GC.Collect();
         GC.WaitForPendingFinalizers();
         for (var round = 0; round < options.Rounds; round++)
@@ -87,17 +79,64 @@ internal sealed class ApiHotPathScenario(BenchOptions options)
             var callsBefore = keyService.Calls;
             appRuns.Add(await LoadGenerator.RunAsync(appClient, appTarget, body.Length, options.Workers, slice));
             appKmsCalls += keyService.Calls - callsBefore;
+            var uncachedBefore = uncached.Keys.Calls;
+            uncachedRuns.Add(await LoadGenerator.RunAsync(uncachedClient, uncachedTarget, body.Length, options.Workers, slice));
+            uncachedKmsCalls += uncached.Keys.Calls - uncachedBefore;
         }
 
         var group = $"GET /v1/services/{{id}}: {CredentialCount} credentials × {SampleCredentials.PairCount} pairs, {body.Length:#,0} B, {options.Workers} workers";
         var bareRow = Row(group, "bare Kestrel, same bytes", bareRuns, null);
-        var appRow = Row(group, "Confidant API, kmsauth Basic", appRuns, appKmsCalls);
+        var appRow = Row(group, "Confidant API, kmsauth Basic (response cache 5 s, the default)", appRuns, appKmsCalls);
+        var uncachedRow = Row(group, "Confidant API, kmsauth Basic, response cache off", uncachedRuns, uncachedKmsCalls);
         return new ApiHotPathResult(
-            [bareRow, appRow, .. breakdown],
+            [bareRow, appRow, uncachedRow, .. breakdown],
             appRow.OpsPerSecond / bareRow.OpsPerSecond,
             appRow.KmsCallsPerOp ?? 0,
             firstRequestCalls,
-            warmupFailures + bareRuns.Sum(r => r.Failures) + appRuns.Sum(r => r.Failures));
+            warmupFailures + bareRuns.Sum(r => r.Failures) + appRuns.Sum(r => r.Failures) + uncachedRuns.Sum(r => r.Failures));
+    }
+
+    /// <summary>The real app on Kestrel at 127.0.0.1:0, seeded with the service and its credentials.</summary>
+    private static async Task<RunningApp> StartAppAsync(int cacheSeconds)
+    {
+        // Start-up and seeding log at Information; the request path logs nothing at that level. The host's clock is
+        // the test host's fixed fake clock, so neither the token nor a cached data key expires during the run.
+        var host = ApiTestHost.Create(
+            new Dictionary<string, string?>
+            {
+                ["Logging:LogLevel:Default"] = "Warning",
+                ["Api:ServiceResponseCacheSeconds"] = cacheSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            },
+            countKeyServiceCalls: true);
+        host.Factory.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
+        host.Factory.StartServer();
+        var ids = new List<string>();
+        for (var i = 0; i < CredentialCount; i++)
+        {
+            var credential = await host.CreateCredentialAsync($"bench credential {i:00}", SampleCredentials.Pairs($"c{i:00}_"));
+            ids.Add(credential.Item.Id);
+        }
+
+        await host.Get<ServiceMappingService>().PutAsync(ApiTestHost.Alice, ServiceId, new ServiceMappingInput { Credentials = ids });
+        var token = await host.TokenAsync(ServiceId);
+        return new RunningApp(
+            host,
+            (CountingKeyService)host.Get<IKeyService>(),
+            new Uri(host.Get<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single()),
+            ids,
+            token,
+            Convert.ToBase64String(Encoding.UTF8.GetBytes($"{token.Username}:{token.Token}")));
+    }
+
+    private sealed record RunningApp(
+        ApiTestHost Host,
+        CountingKeyService Keys,
+        Uri Address,
+        List<string> CredentialIds,
+        KmsAuthToken Token,
+        string Basic) : IAsyncDisposable
+    {
+        public ValueTask DisposeAsync() => Host.DisposeAsync();
     }
 
     private static ResultRow Row(string group, string variant, List<LoadRun> runs, long? kmsCalls) => ResultRow.From(
