@@ -1,3 +1,4 @@
+using Confidant.Services.Audit;
 using Confidant.Services.Authorization;
 using Confidant.Services.BlindCredentials;
 using Confidant.Services.Credentials;
@@ -21,6 +22,7 @@ public static class ConfidantServicesExtensions
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.AddConfidantStorage();
         StoreGeneration.Track(builder.Services);
+        builder.AddConfidantAudit();
         builder.AddConfidantKms();
         builder.AddConfidantKmsAuth();
         builder.AddConfidantDomain();

@@ -34,6 +34,9 @@ public sealed class DynamoDbStorageOptions
     /// <summary>Archive table (DYNAMODB_TABLE_ARCHIVE); archive operations fail while it is unset.</summary>
     public string? ArchiveTable { get; set; }
 
+    /// <summary>Audit trail table; defaults to the primary table's name followed by <c>-audit</c>.</summary>
+    public string? AuditTable { get; set; }
+
     /// <summary>Endpoint override (DYNAMODB_URL), e.g. a local DynamoDB.</summary>
     public string? ServiceUrl { get; set; }
 

@@ -1,0 +1,40 @@
+using Amazon.DynamoDBv2;
+using Confidant.Services.Audit.DynamoDb;
+using Confidant.Services.Audit.Sqlite;
+using Confidant.Services.Storage;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace Confidant.Services.Audit;
+
+public static class AuditServiceCollectionExtensions
+{
+    /// <summary>The audit trail, kept by the same backend as the credentials (SQLite file or a DynamoDB table).</summary>
+    public static IHostApplicationBuilder AddConfidantAudit(this IHostApplicationBuilder builder)
+    {
+        var options = builder.Configuration.GetSection(StorageOptions.SectionName).Get<StorageOptions>() ?? new StorageOptions();
+        if (options.Provider == StorageProvider.DynamoDb)
+        {
+            var table = options.DynamoDb.AuditTable ?? $"{options.DynamoDb.Table}-audit";
+            builder.Services.AddSingleton<IAuditStore>(sp => new DynamoDbAuditStore(
+                sp.GetRequiredService<IAmazonDynamoDB>(), table, options.DynamoDb.CreateTable, sp.GetRequiredService<TimeProvider>()));
+        }
+        else
+        {
+            var path = Path.Combine(builder.Environment.ContentRootPath, options.Sqlite.Path);
+            builder.Services.AddSingleton<IAuditStore>(new SqliteAuditStore(path));
+        }
+
+        builder.Services.AddSingleton<AuditLog>();
+        builder.Services.AddHostedService<AuditStartup>();
+        return builder;
+    }
+
+    private sealed class AuditStartup(IAuditStore store) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken) => store.InitializeAsync(cancellationToken);
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}
