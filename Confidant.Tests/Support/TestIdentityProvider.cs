@@ -62,9 +62,6 @@ public sealed class TestIdentityProvider : IAsyncDisposable
     /// <summary>The issuer; also the authority (discovery lives under it).</summary>
     public Uri Issuer { get; }
 
-    /// <summary>Number of completed logins on the form.</summary>
-    public int Logins { get; private set; }
-
     public static async Task<TestIdentityProvider> StartAsync(bool entraShaped)
     {
         var baseAddress = new Uri($"http://127.0.0.1:{FreePort()}/");
@@ -192,7 +189,6 @@ public sealed class TestIdentityProvider : IAsyncDisposable
 
         var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, person.Email)], SessionScheme);
         await http.SignInAsync(SessionScheme, new ClaimsPrincipal(identity));
-        Logins++;
         return Results.Redirect(returnUrl);
     }
 

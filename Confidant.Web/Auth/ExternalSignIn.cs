@@ -93,7 +93,8 @@ internal static partial class ExternalSignIn
         options.Events.OnTokenValidated = async context =>
         {
             await previous(context);
-            if (!context.Result?.Handled ?? true)
+            // Skip when an earlier handler already decided (failed or answered the request).
+            if (context.Result is null)
             {
                 await AdmitAsync(context);
             }
