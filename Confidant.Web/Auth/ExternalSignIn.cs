@@ -37,12 +37,12 @@ internal static partial class ExternalSignIn
             options.RequireHttpsMetadata = requireHttpsMetadata;
             if (tenantIssuer is not null)
             {
-                // Microsoft.Identity.Web's issuer validator checks the token's tid against this template before it
+                // Microsoft.Identity.Web's issuer validator accepts a token whose issuer equals this before it
                 // would fetch the tenant's metadata again; for one tenant the issuer is known from the settings.
                 options.TokenValidationParameters.ValidIssuer = tenantIssuer;
             }
 
-            Harden(options);
+            AddAdmission(options);
         });
     }
 
@@ -69,7 +69,7 @@ internal static partial class ExternalSignIn
 
             options.TokenValidationParameters.NameClaimType = "name";
             options.TokenValidationParameters.RoleClaimType = "roles";
-            Harden(options);
+            AddAdmission(options);
         });
     }
 
@@ -86,7 +86,7 @@ internal static partial class ExternalSignIn
         return $"{instance.TrimEnd('/')}/{tenantId}/v2.0";
     }
 
-    private static void Harden(OpenIdConnectOptions options)
+    private static void AddAdmission(OpenIdConnectOptions options)
     {
         options.SaveTokens = false;
         var previous = options.Events.OnTokenValidated;
