@@ -28,7 +28,7 @@ public static class WebApplicationExtensions
     public static WebApplication MapConfidantEndpoints(this WebApplication app)
     {
         app.MapHealthEndpoints();
-        app.MapDevelopmentSignIn();
+        app.MapSignIn();
         app.MapConfidantApi();
         if (app.Environment.IsDevelopment())
         {

@@ -18,13 +18,18 @@ public static partial class SignInClient
         return WebUtility.HtmlDecode(match.Groups[1].Value);
     }
 
-    public static async Task<HttpResponseMessage> PostSignInAsync(HttpClient client, string name, string? returnUrl)
+    public static async Task<HttpResponseMessage> PostSignInAsync(HttpClient client, string name, string? returnUrl, string? role = null)
     {
         var token = await GetAntiforgeryTokenAsync(client);
         var fields = new Dictionary<string, string> { ["__RequestVerificationToken"] = token, ["name"] = name };
         if (returnUrl is not null)
         {
             fields["returnUrl"] = returnUrl;
+        }
+
+        if (role is not null)
+        {
+            fields["role"] = role;
         }
 
         using var content = new FormUrlEncodedContent(fields);

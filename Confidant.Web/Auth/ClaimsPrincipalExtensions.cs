@@ -10,6 +10,12 @@ public static class ConfidantClaims
     public const string Account = "confidant:account";
     public const string AuthType = "confidant:auth_type";
 
+    /// <summary>A <see cref="ConfidantRoles"/> value held by a signed-in person, one claim per role.</summary>
+    public const string Role = "confidant:role";
+
+    /// <summary>The <see cref="AuthType"/> of kmsauth callers.</summary>
+    public const string KmsAuthType = "kms";
+
     /// <summary>The domain caller of an authenticated request (spec §2.8).</summary>
     public static ConfidantPrincipal ToConfidantPrincipal(this ClaimsPrincipal user)
     {
@@ -24,6 +30,13 @@ public static class ConfidantClaims
         var name = userType == ConfidantPrincipal.User && email is not null
             ? email.ToLowerInvariant()
             : identity.Name ?? user.FindFirstValue(ClaimTypes.NameIdentifier) ?? "unknown";
-        return new ConfidantPrincipal(name, userType, email, user.FindFirstValue(Account));
+        return new ConfidantPrincipal(name, userType, email, user.FindFirstValue(Account), RolesOf(user));
     }
+
+    // kmsauth callers keep the original model (no roles, spec §3.3); a session person holds exactly the roles on the
+    // cookie, so a person without any gets an empty set and with it no access.
+    private static HashSet<string>? RolesOf(ClaimsPrincipal user) =>
+        string.Equals(user.FindFirstValue(AuthType), KmsAuthType, StringComparison.Ordinal)
+            ? null
+            : user.FindAll(Role).Select(claim => claim.Value).Where(ConfidantRoles.IsKnown).ToHashSet(StringComparer.Ordinal);
 }

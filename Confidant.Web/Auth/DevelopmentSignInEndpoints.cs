@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using System.Text.Encodings.Web;
+using Confidant.Services.Authorization;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
@@ -33,6 +34,7 @@ internal static class DevelopmentSignInEndpoints
         HttpContext context,
         IAntiforgery antiforgery,
         [FromForm] string? name,
+        [FromForm] string? role,
         [FromForm] string? returnUrl)
     {
         var target = ReturnUrl.LocalOrDefault(returnUrl);
@@ -42,7 +44,19 @@ internal static class DevelopmentSignInEndpoints
             return SignInPage(context, antiforgery, target, "Enter a name or e-mail address (up to 256 characters).");
         }
 
-        List<Claim> claims = [new(ClaimTypes.NameIdentifier, trimmed), new(ClaimTypes.Name, trimmed)];
+        // Admin by default so that everything can be tried; reader and editor show what those people see.
+        var chosenRole = string.IsNullOrEmpty(role) ? ConfidantRoles.Admin : role;
+        if (!ConfidantRoles.IsKnown(chosenRole))
+        {
+            return SignInPage(context, antiforgery, target, "Choose reader, editor or admin.");
+        }
+
+        List<Claim> claims =
+        [
+            new(ClaimTypes.NameIdentifier, trimmed),
+            new(ClaimTypes.Name, trimmed),
+            new(ConfidantClaims.Role, chosenRole),
+        ];
         if (trimmed.Contains('@', StringComparison.Ordinal))
         {
             claims.Add(new Claim(ClaimTypes.Email, trimmed));
@@ -90,6 +104,12 @@ internal static class DevelopmentSignInEndpoints
                   <input type="hidden" name="returnUrl" value="{{html.Encode(returnUrl)}}" />
                   <label for="name">Name or e-mail</label>
                   <input id="name" name="name" type="text" maxlength="{{MaxNameLength}}" autocomplete="username" required autofocus />
+                  <label for="role">Role</label>
+                  <select id="role" name="role">
+                    <option value="{{ConfidantRoles.Reader}}">reader</option>
+                    <option value="{{ConfidantRoles.Editor}}">editor</option>
+                    <option value="{{ConfidantRoles.Admin}}" selected>admin</option>
+                  </select>
                   <button type="submit">Sign in</button>
                 </form>
               </main>

@@ -77,7 +77,7 @@ public sealed class KmsTokenAuthenticationHandler(
         {
             new(ClaimTypes.Name, caller.Name),
             new(ConfidantClaims.UserType, caller.UserType),
-            new(ConfidantClaims.AuthType, "kms"),
+            new(ConfidantClaims.AuthType, ConfidantClaims.KmsAuthType),
         };
         if (caller.Account is not null)
         {

@@ -124,4 +124,35 @@ public sealed class DevelopmentSignInEndpointsTests : IDisposable
     private static bool HasAuthCookie(HttpResponseMessage response) =>
         response.Headers.TryGetValues("Set-Cookie", out var cookies)
         && cookies.Any(c => c.StartsWith(AuthenticationExtensions.CookieName + "=", StringComparison.Ordinal));
+
+    [Theory]
+    [InlineData("reader", false)]
+    [InlineData("editor", true)]
+    [InlineData(null, true)]
+    public async Task SignIn_ChosenRole_DecidesWhetherValuesAreRevealed(string? role, bool revealed)
+    {
+        await using var host = ApiTestHost.Create();
+        var credential = await host.CreateCredentialAsync("db", ("password", "hunter2"));
+        using var client = SignInClient.Create(host.Factory);
+        using var signIn = await SignInClient.PostSignInAsync(client, "dev@example.com", null, role);
+        Assert.Equal(HttpStatusCode.Redirect, signIn.StatusCode);
+
+        using var response = await client.GetAsync(new Uri($"/v1/credentials/{credential.Item.Id}", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var body = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal(revealed, body.GetProperty("permissions").GetProperty("get").GetBoolean());
+        Assert.Equal(revealed, body.GetProperty("credential_pairs").TryGetProperty("password", out _));
+    }
+
+    [Fact]
+    public async Task SignIn_UnknownRole_RefusedWithFormAgain()
+    {
+        using var client = SignInClient.Create(_factory);
+
+        using var response = await SignInClient.PostSignInAsync(client, "dev@example.com", null, "root");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.False(response.Headers.Contains("Set-Cookie") && response.Headers.GetValues("Set-Cookie").Any(c => c.StartsWith(AuthenticationExtensions.CookieName + "=", StringComparison.Ordinal)));
+    }
 }
