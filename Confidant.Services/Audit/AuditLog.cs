@@ -20,6 +20,7 @@ public sealed class AuditLog : IAsyncDisposable
         Channel.CreateUnbounded<(AuditEvent, TaskCompletionSource)>(new UnboundedChannelOptions { SingleReader = true });
 
     private readonly Task _writer;
+    private long _lastTicks;
 
     public AuditLog(IAuditStore store, TimeProvider time)
     {
@@ -48,10 +49,10 @@ public sealed class AuditLog : IAsyncDisposable
         string? via = null,
         CancellationToken cancellationToken = default)
     {
-        var now = _time.GetUtcNow();
         var pending = new List<Task>();
         foreach (var (id, revision) in resources)
         {
+            var now = NextTime();
             var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             var audit = new AuditEvent
             {
@@ -77,6 +78,25 @@ public sealed class AuditLog : IAsyncDisposable
         }
 
         await Task.WhenAll(pending).WaitAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Now, but always at least a microsecond after the previous event of this process, so that ids (which start with
+    /// the time) order events exactly as they were recorded.
+    /// </summary>
+    private DateTimeOffset NextTime()
+    {
+        var now = _time.GetUtcNow().UtcTicks;
+        now -= now % 10;
+        while (true)
+        {
+            var last = Interlocked.Read(ref _lastTicks);
+            var next = Math.Max(now, last + 10);
+            if (Interlocked.CompareExchange(ref _lastTicks, next, last) == last)
+            {
+                return new DateTimeOffset(next, TimeSpan.Zero);
+            }
+        }
     }
 
     public Task<AuditPage> QueryAsync(AuditQuery query, CancellationToken cancellationToken = default) =>

@@ -27,6 +27,7 @@ public static class AuditServiceCollectionExtensions
         }
 
         builder.Services.AddSingleton<AuditLog>();
+        builder.Services.AddSingleton<WriteAudit>();
         builder.Services.AddHostedService<AuditStartup>();
         return builder;
     }

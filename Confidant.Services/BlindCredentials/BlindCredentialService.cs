@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.Json;
+using Confidant.Services.Audit;
 using Confidant.Services.Authorization;
 using Confidant.Services.Credentials;
 using Confidant.Services.Crypto;
@@ -20,6 +21,7 @@ public sealed class BlindCredentialService(
     CredentialConflictDetector conflicts,
     IAclPolicy acl,
     IOptions<CredentialOptions> options,
+    WriteAudit audit,
     TimeProvider time)
 {
     public async Task<BlindCredentialItem> GetAsync(ConfidantPrincipal caller, string id, CancellationToken cancellationToken = default)
@@ -89,6 +91,7 @@ public sealed class BlindCredentialService(
         }
 
         await store.WriteRevisionAsync(item, cancellationToken);
+        await audit.RecordAsync(caller, AuditActions.Create, AclResources.BlindCredential, item.Id, 1);
         return item;
     }
 
@@ -99,7 +102,7 @@ public sealed class BlindCredentialService(
         CancellationToken cancellationToken = default)
     {
         Require(caller, AclActions.Update, id);
-        return await RevisionWriter.WriteAsync(store, options.Value.WriteAttempts, input.ExpectedRevision, async ct =>
+        var written = await RevisionWriter.WriteAsync(store, options.Value.WriteAttempts, input.ExpectedRevision, async ct =>
         {
             var current = await LoadCurrentAsync(id, ct);
             var next = current with
@@ -133,6 +136,8 @@ public sealed class BlindCredentialService(
 
             return next;
         }, cancellationToken);
+        await audit.RecordAsync(caller, AuditActions.Update, AclResources.BlindCredential, id, written.Revision);
+        return written;
     }
 
     public async Task<BlindCredentialItem> RevertAsync(
@@ -143,7 +148,7 @@ public sealed class BlindCredentialService(
         CancellationToken cancellationToken = default)
     {
         Require(caller, AclActions.Revert, id);
-        return await RevisionWriter.WriteAsync(store, options.Value.WriteAttempts, expectedRevision, async ct =>
+        var reverted = await RevisionWriter.WriteAsync(store, options.Value.WriteAttempts, expectedRevision, async ct =>
         {
             var current = await LoadCurrentAsync(id, ct);
             var target = await store.GetAsync(RevisionId.Of(id, toRevision), ct) switch
@@ -171,6 +176,8 @@ public sealed class BlindCredentialService(
                 ModifiedBy = caller.Name,
             };
         }, cancellationToken);
+        await audit.RecordAsync(caller, AuditActions.Revert, AclResources.BlindCredential, id, reverted.Revision);
+        return reverted;
     }
 
     private static bool SameContent(BlindCredentialItem a, BlindCredentialItem b) =>

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Confidant.Services.Audit;
 using Confidant.Services.Authorization;
 using Confidant.Services.Crypto;
 using Confidant.Services.Errors;
@@ -14,6 +15,7 @@ public sealed class CredentialReader(
     CredentialCipher cipher,
     IAclPolicy acl,
     IOptions<CredentialOptions> options,
+    AuditLog audit,
     TimeProvider time)
 {
     /// <summary>
@@ -34,6 +36,12 @@ public sealed class CredentialReader(
 
         var pairs = await cipher.DecryptAsync(item, cancellationToken);
         var reveal = !metadataOnly && acl.IsAllowed(caller, AclResources.Credential, AclActions.Get, id);
+        if (reveal)
+        {
+            // Recorded before the values leave: a reveal that cannot be recorded is not made.
+            await audit.RecordAsync(caller, AuditActions.Reveal, AclResources.Credential, id, item.Revision, cancellationToken: cancellationToken);
+        }
+
         return View(item, pairs, reveal);
     }
 

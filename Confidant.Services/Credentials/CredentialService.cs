@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Confidant.Services.Audit;
 using Confidant.Services.Authorization;
 using Confidant.Services.Crypto;
 using Confidant.Services.Errors;
@@ -17,6 +18,7 @@ public sealed class CredentialService(
     CredentialConflictDetector conflicts,
     IAclPolicy acl,
     IOptions<CredentialOptions> options,
+    WriteAudit audit,
     TimeProvider time)
 {
     private CredentialOptions Options => options.Value;
@@ -67,6 +69,7 @@ public sealed class CredentialService(
             LastRotationDate = now,
         };
         await store.WriteRevisionAsync(item, cancellationToken);
+        await audit.RecordAsync(caller, AuditActions.Create, AclResources.Credential, id, 1);
         return reader.View(item, pairs);
     }
 
@@ -141,6 +144,7 @@ public sealed class CredentialService(
                 LastDecryptedDate = null,
             };
         }, cancellationToken);
+        await audit.RecordAsync(caller, AuditActions.Update, AclResources.Credential, id, written.Revision);
         return reader.View(written, finalPairs);
     }
 
@@ -184,6 +188,7 @@ public sealed class CredentialService(
                 LastDecryptedDate = null,
             };
         }, cancellationToken);
+        await audit.RecordAsync(caller, AuditActions.Revert, AclResources.Credential, id, written.Revision);
         return reader.View(written, null);
     }
 
@@ -216,6 +221,7 @@ public sealed class CredentialService(
         }
 
         await store.ArchiveAsync(id, RevisionWriter.Now(time), cancellationToken);
+        await audit.RecordAsync(caller, AuditActions.Archive, AclResources.Credential, id, current.Revision);
         return true;
     }
 

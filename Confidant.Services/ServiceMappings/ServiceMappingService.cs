@@ -1,3 +1,4 @@
+using Confidant.Services.Audit;
 using Confidant.Services.Authorization;
 using Confidant.Services.Credentials;
 using Confidant.Services.Crypto;
@@ -19,6 +20,8 @@ public sealed partial class ServiceMappingService(
     IOptions<CredentialOptions> credentialOptions,
     IOptions<ServiceMappingOptions> options,
     KmsGrantService grants,
+    AuditLog audit,
+    WriteAudit writeAudit,
     ILogger<ServiceMappingService> logger,
     TimeProvider time)
 {
@@ -50,7 +53,20 @@ public sealed partial class ServiceMappingService(
             throw new ConfidantException(ConfidantErrorKind.Unauthorized, "Authenticated user is not authorized.", id);
         }
 
-        return await ExpandAsync(service, includePairs: !metadataOnly, servedToWorkload: caller.IsService, cancellationToken);
+        var mapping = await ExpandAsync(service, includePairs: !metadataOnly, servedToWorkload: caller.IsService, cancellationToken);
+        if (!metadataOnly && mapping.Credentials.Count > 0)
+        {
+            // Every decrypt is on record with who asked for it, before the values leave.
+            await audit.RecordManyAsync(
+                caller,
+                AuditActions.ServiceRead,
+                AclResources.Credential,
+                mapping.Credentials.Select(c => (c.Item.Id, (int?)c.Item.Revision)),
+                via: id,
+                cancellationToken);
+        }
+
+        return mapping;
     }
 
     public async Task<Page<ServiceItem>> ListAsync(
@@ -149,6 +165,7 @@ public sealed partial class ServiceMappingService(
                 Account = account,
             };
         }, cancellationToken);
+        await writeAudit.RecordAsync(caller, written.Revision == 1 ? AuditActions.Create : AuditActions.Update, AclResources.Service, id, written.Revision);
         if (written.Revision == 1)
         {
             await EnsureGrantsAsync(id, cancellationToken);
@@ -209,6 +226,7 @@ public sealed partial class ServiceMappingService(
                 Credentials = mapped,
             };
         }, cancellationToken);
+        await writeAudit.RecordAsync(caller, AuditActions.Revert, AclResources.Service, id, written.Revision);
         return await ExpandAsync(written, includePairs: false, servedToWorkload: false, cancellationToken);
     }
 

@@ -32,7 +32,7 @@ public static class BlindCredentialEndpoints
 
     private static async Task<IResult> ListBlindCredentials(HttpContext http, BlindCredentialService blind)
     {
-        var items = await blind.ListAsync(http.User.ToConfidantPrincipal(), http.RequestAborted);
+        var items = await blind.ListAsync(http.ToConfidantPrincipal(), http.RequestAborted);
         return ApiResults.Plain(new JsonObject
         {
             ["blind_credentials"] = new JsonArray(items.Select(b => (JsonNode?)BlindCredentialContract.ListEntry(b)).ToArray()),
@@ -43,7 +43,7 @@ public static class BlindCredentialEndpoints
     {
         try
         {
-            return ApiResults.Plain(BlindCredentialContract.Plain(await blind.GetAsync(http.User.ToConfidantPrincipal(), id, http.RequestAborted)));
+            return ApiResults.Plain(BlindCredentialContract.Plain(await blind.GetAsync(http.ToConfidantPrincipal(), id, http.RequestAborted)));
         }
         catch (ConfidantException error) when (error.Kind == ConfidantErrorKind.NotFound)
         {
@@ -62,14 +62,14 @@ public static class BlindCredentialEndpoints
             throw ConfidantException.BadRequest($"The following fields are required: [{string.Join(", ", missing.Select(m => $"'{m}'"))}]");
         }
 
-        var created = await blind.CreateAsync(http.User.ToConfidantPrincipal(), ReadInput(body), http.RequestAborted);
+        var created = await blind.CreateAsync(http.ToConfidantPrincipal(), ReadInput(body), http.RequestAborted);
         return ApiResults.Plain(BlindCredentialContract.Plain(created));
     }
 
     private static async Task<IResult> UpdateBlindCredential(HttpContext http, BlindCredentialService blind, string id)
     {
         var body = await RequestJson.ReadObjectAsync(http.Request);
-        var updated = await blind.UpdateAsync(http.User.ToConfidantPrincipal(), id, ReadInput(body) with
+        var updated = await blind.UpdateAsync(http.ToConfidantPrincipal(), id, ReadInput(body) with
         {
             BypassDocumentationRequirement = RequestJson.IsTruthy(RequestJson.Property(body, "revision")),
         }, http.RequestAborted);
@@ -79,7 +79,7 @@ public static class BlindCredentialEndpoints
     private static async Task<IResult> RevertBlindCredential(HttpContext http, BlindCredentialService blind, string id, string revision)
     {
         var target = CredentialEndpoints.TryRevision(revision, out var parsed) ? parsed : 0;
-        var reverted = await blind.RevertAsync(http.User.ToConfidantPrincipal(), id, target, cancellationToken: http.RequestAborted);
+        var reverted = await blind.RevertAsync(http.ToConfidantPrincipal(), id, target, cancellationToken: http.RequestAborted);
         return ApiResults.Plain(BlindCredentialContract.Plain(reverted));
     }
 
@@ -88,7 +88,7 @@ public static class BlindCredentialEndpoints
         // The metadata check of the blind credential applies here as for credentials.
         try
         {
-            await blind.GetAsync(http.User.ToConfidantPrincipal(), id, http.RequestAborted);
+            await blind.GetAsync(http.ToConfidantPrincipal(), id, http.RequestAborted);
         }
         catch (ConfidantException error) when (error.Kind == ConfidantErrorKind.NotFound)
         {
@@ -104,7 +104,7 @@ public static class BlindCredentialEndpoints
     private static async Task<IResult> ListBlindCredentialHistory(HttpContext http, BlindCredentialService blind, IOptions<ApiOptions> options, string? limit, string? page)
     {
         var size = CredentialEndpoints.Positive(QueryFlags.LenientInt(limit)) ?? options.Value.HistoryPageLimit;
-        var result = await blind.ListHistoryAsync(http.User.ToConfidantPrincipal(), size, page, http.RequestAborted);
+        var result = await blind.ListHistoryAsync(http.ToConfidantPrincipal(), size, page, http.RequestAborted);
         return ApiResults.Plain(new JsonObject
         {
             ["blind_credentials"] = new JsonArray(result.Items.Select(b => (JsonNode?)BlindCredentialContract.Plain(b)).ToArray()),
@@ -116,7 +116,7 @@ public static class BlindCredentialEndpoints
     {
         try
         {
-            var revisions = await blind.ListRevisionsAsync(http.User.ToConfidantPrincipal(), id, http.RequestAborted);
+            var revisions = await blind.ListRevisionsAsync(http.ToConfidantPrincipal(), id, http.RequestAborted);
             return ApiResults.Plain(new JsonObject
             {
                 ["revisions"] = new JsonArray(revisions.Select(b => (JsonNode?)BlindCredentialContract.Plain(b)).ToArray()),

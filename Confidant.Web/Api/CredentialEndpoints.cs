@@ -33,7 +33,7 @@ public static class CredentialEndpoints
     private static async Task<IResult> ListCredentials(HttpContext http, CredentialReader reader, string? limit, string? page)
     {
         var size = Positive(QueryFlags.LenientInt(limit));
-        var result = await reader.ListAsync(http.User.ToConfidantPrincipal(), size, page, http.RequestAborted);
+        var result = await reader.ListAsync(http.ToConfidantPrincipal(), size, page, http.RequestAborted);
         return ApiResults.Schema(new JsonObject
         {
             ["credentials"] = new JsonArray(result.Items.Select(c => (JsonNode?)CredentialContract.Summary(c)).ToArray()),
@@ -43,7 +43,7 @@ public static class CredentialEndpoints
 
     private static async Task<IResult> GetCredential(HttpContext http, CredentialReader reader, IAclPolicy acl, string id, string? metadata_only)
     {
-        var caller = http.User.ToConfidantPrincipal();
+        var caller = http.ToConfidantPrincipal();
         try
         {
             var credential = await reader.GetAsync(caller, id, QueryFlags.IsTrue(metadata_only), http.RequestAborted);
@@ -62,20 +62,20 @@ public static class CredentialEndpoints
     private static async Task<IResult> CreateCredential(HttpContext http, CredentialService service)
     {
         var body = await RequestJson.ReadObjectAsync(http.Request);
-        var created = await service.CreateAsync(http.User.ToConfidantPrincipal(), ReadInput(body, creating: true), http.RequestAborted);
+        var created = await service.CreateAsync(http.ToConfidantPrincipal(), ReadInput(body, creating: true), http.RequestAborted);
         return ApiResults.Schema(CredentialContract.From(created, AllPermissions()));
     }
 
     private static async Task<IResult> UpdateCredential(HttpContext http, CredentialService service, string id)
     {
         var body = await RequestJson.ReadObjectAsync(http.Request);
-        var updated = await service.UpdateAsync(http.User.ToConfidantPrincipal(), id, ReadInput(body, creating: false), http.RequestAborted);
+        var updated = await service.UpdateAsync(http.ToConfidantPrincipal(), id, ReadInput(body, creating: false), http.RequestAborted);
         return ApiResults.Schema(CredentialContract.From(updated, AllPermissions()));
     }
 
     private static async Task<IResult> RevertCredential(HttpContext http, CredentialService service, string id, string revision)
     {
-        var caller = http.User.ToConfidantPrincipal();
+        var caller = http.ToConfidantPrincipal();
         if (!TryRevision(revision, out var target))
         {
             // The Python client sends the literal "None" when no revision is given (spec §4.2).
@@ -102,7 +102,7 @@ public static class CredentialEndpoints
 
         try
         {
-            return ApiResults.Plain(await reader.DiffAsync(http.User.ToConfidantPrincipal(), id, old, @new, http.RequestAborted));
+            return ApiResults.Plain(await reader.DiffAsync(http.ToConfidantPrincipal(), id, old, @new, http.RequestAborted));
         }
         catch (ConfidantException error) when (error.Kind == ConfidantErrorKind.NotFound && error.Message != ErrorMessages.CredentialNotFound)
         {
@@ -112,7 +112,7 @@ public static class CredentialEndpoints
 
     private static async Task<IResult> GetCredentialServices(HttpContext http, IAclPolicy acl, ServiceMappingService mappings, string id)
     {
-        var caller = http.User.ToConfidantPrincipal();
+        var caller = http.ToConfidantPrincipal();
         if (!acl.IsAllowed(caller, AclResources.Credential, AclActions.Metadata, id))
         {
             return ApiResults.Error(StatusCodes.Status403Forbidden, $"{caller.Name} does not have access to get dependencies for credential {id}", id);
@@ -129,14 +129,14 @@ public static class CredentialEndpoints
     {
         var body = await RequestJson.ReadObjectAsync(http.Request, optional: true);
         var force = RequestJson.OptionalBool(body, "force", ErrorMessages.ForceMustBeBoolean) ?? false;
-        var moved = await service.ArchiveAsync(http.User.ToConfidantPrincipal(), id, force, http.RequestAborted);
+        var moved = await service.ArchiveAsync(http.ToConfidantPrincipal(), id, force, http.RequestAborted);
         return ApiResults.Plain(new JsonObject { ["result"] = moved ? "success" : "dry-run success" });
     }
 
     private static async Task<IResult> ListCredentialHistory(HttpContext http, CredentialReader reader, Microsoft.Extensions.Options.IOptions<ApiOptions> options, string? limit, string? page)
     {
         var size = Positive(QueryFlags.LenientInt(limit)) ?? options.Value.HistoryPageLimit;
-        var result = await reader.ListHistoryAsync(http.User.ToConfidantPrincipal(), size, page, http.RequestAborted);
+        var result = await reader.ListHistoryAsync(http.ToConfidantPrincipal(), size, page, http.RequestAborted);
         return ApiResults.Schema(new JsonObject
         {
             ["credentials"] = new JsonArray(result.Items.Select(c => (JsonNode?)CredentialContract.Summary(c)).ToArray()),
@@ -148,7 +148,7 @@ public static class CredentialEndpoints
     {
         try
         {
-            var revisions = await reader.ListRevisionsAsync(http.User.ToConfidantPrincipal(), id, http.RequestAborted);
+            var revisions = await reader.ListRevisionsAsync(http.ToConfidantPrincipal(), id, http.RequestAborted);
             return ApiResults.Schema(new JsonObject
             {
                 ["revisions"] = new JsonArray(revisions.Select(c => (JsonNode?)CredentialContract.Summary(c)).ToArray()),

@@ -24,7 +24,7 @@ public static class GrantEndpoints
 
     private static async Task<IResult> GetGrants(HttpContext http, IAclPolicy acl, IConfidantStore store, KmsGrantService grants, string id)
     {
-        var caller = http.User.ToConfidantPrincipal();
+        var caller = http.ToConfidantPrincipal();
         if (!acl.IsAllowed(caller, AclResources.Service, AclActions.Metadata, id))
         {
             throw ConfidantException.Forbidden($"{caller.Name} does not have access to get grants for service {id}", id);
@@ -36,7 +36,7 @@ public static class GrantEndpoints
 
     private static async Task<IResult> EnsureGrants(HttpContext http, IAclPolicy acl, IConfidantStore store, KmsGrantService grants, string id)
     {
-        var caller = http.User.ToConfidantPrincipal();
+        var caller = http.ToConfidantPrincipal();
         if (!acl.IsAllowed(caller, AclResources.Service, AclActions.Update, id, new AclArguments([])))
         {
             throw ConfidantException.Forbidden($"{caller.Name} does not have access to ensure grants for service {id}", id);
@@ -48,7 +48,7 @@ public static class GrantEndpoints
 
     private static async Task<IResult> ListRoles(HttpContext http, IAclPolicy acl, IRoleDirectory roles)
     {
-        var caller = http.User.ToConfidantPrincipal();
+        var caller = http.ToConfidantPrincipal();
         if (!acl.IsAllowed(caller, AclResources.Service, AclActions.List))
         {
             throw ConfidantException.Forbidden($"{caller.Name} does not have access to list services");

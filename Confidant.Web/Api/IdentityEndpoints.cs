@@ -27,7 +27,7 @@ public static class IdentityEndpoints
     }
 
     private static WireJsonResult GetUserEmail(HttpContext http) =>
-        ApiResults.Plain(new JsonObject { ["email"] = http.User.ToConfidantPrincipal().Name });
+        ApiResults.Plain(new JsonObject { ["email"] = http.ToConfidantPrincipal().Name });
 
     private static WireJsonResult GetClientConfig(
         HttpContext http,
@@ -37,7 +37,7 @@ public static class IdentityEndpoints
         IOptions<CredentialOptions> credentials,
         IConfiguration configuration)
     {
-        var caller = http.User.ToConfidantPrincipal();
+        var caller = http.ToConfidantPrincipal();
         var tags = credentials.Value.TagsExcludingRotation.Union(credentials.Value.RotationDaysConfig.Keys, StringComparer.Ordinal);
         return ApiResults.Plain(new JsonObject
         {

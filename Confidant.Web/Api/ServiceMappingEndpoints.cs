@@ -29,7 +29,7 @@ public static class ServiceMappingEndpoints
     private static async Task<IResult> ListServices(HttpContext http, ServiceMappingService mappings, string? limit, string? page)
     {
         var size = CredentialEndpoints.Positive(QueryFlags.LenientInt(limit));
-        var result = await mappings.ListAsync(http.User.ToConfidantPrincipal(), size, size is null ? null : page, http.RequestAborted);
+        var result = await mappings.ListAsync(http.ToConfidantPrincipal(), size, size is null ? null : page, http.RequestAborted);
         return ApiResults.Schema(new JsonObject
         {
             ["services"] = new JsonArray(result.Items.Select(s => (JsonNode?)ServiceContract.Summary(s)).ToArray()),
@@ -46,7 +46,7 @@ public static class ServiceMappingEndpoints
         string id,
         string? metadata_only)
     {
-        var caller = http.User.ToConfidantPrincipal();
+        var caller = http.ToConfidantPrincipal();
         var metadataOnly = QueryFlags.IsTrue(metadata_only);
         if (cache.TryGet(caller, id, metadataOnly, out var cached))
         {
@@ -85,7 +85,7 @@ public static class ServiceMappingEndpoints
             Enabled = RequestJson.OptionalBool(body, "enabled", ErrorMessages.EnabledMustBeBoolean),
             Account = RequestJson.OptionalString(body, "account") ?? (RequestJson.Property(body, "account") is null ? null : string.Empty),
         };
-        var mapping = await mappings.PutAsync(http.User.ToConfidantPrincipal(), id, input, http.RequestAborted);
+        var mapping = await mappings.PutAsync(http.ToConfidantPrincipal(), id, input, http.RequestAborted);
         var permissions = CredentialContract.Permissions(("create", true), ("metadata", true), ("get", true), ("update", true));
         return ApiResults.Schema(ServiceContract.Expanded(mapping, permissions, includePairs: false));
     }
@@ -95,7 +95,7 @@ public static class ServiceMappingEndpoints
         try
         {
             var target = CredentialEndpoints.TryRevision(revision, out var parsed) ? parsed : 0;
-            var mapping = await mappings.RevertAsync(http.User.ToConfidantPrincipal(), id, target, cancellationToken: http.RequestAborted);
+            var mapping = await mappings.RevertAsync(http.ToConfidantPrincipal(), id, target, cancellationToken: http.RequestAborted);
             return ApiResults.Schema(ServiceContract.Expanded(mapping, new JsonObject(), includePairs: false));
         }
         catch (ConfidantException error) when (error.Kind == ConfidantErrorKind.NotFound)
@@ -111,13 +111,13 @@ public static class ServiceMappingEndpoints
             return ApiResults.Error(StatusCodes.Status404NotFound, ErrorMessages.ServiceNotFound, id);
         }
 
-        return ApiResults.Plain(await mappings.DiffAsync(http.User.ToConfidantPrincipal(), id, old, @new, http.RequestAborted));
+        return ApiResults.Plain(await mappings.DiffAsync(http.ToConfidantPrincipal(), id, old, @new, http.RequestAborted));
     }
 
     private static async Task<IResult> ListServiceHistory(HttpContext http, ServiceMappingService mappings, IOptions<ApiOptions> options, string? limit, string? page)
     {
         var size = CredentialEndpoints.Positive(QueryFlags.LenientInt(limit)) ?? options.Value.HistoryPageLimit;
-        var result = await mappings.ListHistoryAsync(http.User.ToConfidantPrincipal(), size, page, http.RequestAborted);
+        var result = await mappings.ListHistoryAsync(http.ToConfidantPrincipal(), size, page, http.RequestAborted);
         return ApiResults.Schema(new JsonObject
         {
             ["services"] = new JsonArray(result.Items.Select(s => (JsonNode?)ServiceContract.Summary(s)).ToArray()),
@@ -129,7 +129,7 @@ public static class ServiceMappingEndpoints
     {
         try
         {
-            var revisions = await mappings.ListRevisionsAsync(http.User.ToConfidantPrincipal(), id, http.RequestAborted);
+            var revisions = await mappings.ListRevisionsAsync(http.ToConfidantPrincipal(), id, http.RequestAborted);
             return ApiResults.Schema(new JsonObject
             {
                 ["revisions"] = new JsonArray(revisions.Select(s => (JsonNode?)ServiceContract.Summary(s)).ToArray()),

@@ -30,8 +30,14 @@ public static class ConfidantClaims
         var name = userType == ConfidantPrincipal.User && email is not null
             ? email.ToLowerInvariant()
             : identity.Name ?? user.FindFirstValue(ClaimTypes.NameIdentifier) ?? "unknown";
-        return new ConfidantPrincipal(name, userType, email, user.FindFirstValue(Account), RolesOf(user));
+        var isKms = string.Equals(user.FindFirstValue(AuthType), KmsAuthType, StringComparison.Ordinal);
+        var subject = isKms ? null : user.FindFirstValue("sub") ?? user.FindFirstValue(ClaimTypes.NameIdentifier);
+        return new ConfidantPrincipal(name, userType, email, user.FindFirstValue(Account), RolesOf(user), subject);
     }
+
+    /// <summary>The domain caller of a request, with the address it came from (for the audit trail).</summary>
+    public static ConfidantPrincipal ToConfidantPrincipal(this HttpContext http) =>
+        http.ToConfidantPrincipal() with { Address = http.Connection.RemoteIpAddress?.ToString() };
 
     // kmsauth callers keep the original model (no roles, spec §3.3); a session person holds exactly the roles on the
     // cookie, so a person without any gets an empty set and with it no access.

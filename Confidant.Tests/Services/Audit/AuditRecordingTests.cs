@@ -1,0 +1,94 @@
+using Confidant.Services.Audit;
+using Confidant.Services.Authorization;
+using Confidant.Services.BlindCredentials;
+using Confidant.Services.Credentials;
+using Confidant.Services.ServiceMappings;
+using Confidant.Tests.Support;
+
+namespace Confidant.Tests.Services.Audit;
+
+/// <summary>Every reveal and every change is on record with who did it, from where (issue: people and audit).</summary>
+public sealed class AuditRecordingTests : IAsyncLifetime
+{
+    private static readonly ConfidantPrincipal Bob =
+        ConfidantPrincipal.ForUser("bob@example.com") with { Subject = "oidc-sub-42", Address = "192.0.2.7" };
+
+    private DomainHost _host = null!;
+
+    public async Task InitializeAsync() => _host = await DomainHost.StartAsync();
+
+    public async Task DisposeAsync() => await _host.DisposeAsync();
+
+    private Task<AuditPage> TrailAsync(string? resourceId = null) =>
+        _host.Get<AuditLog>().QueryAsync(new AuditQuery(ResourceId: resourceId, Limit: 100));
+
+    [Fact]
+    public async Task Reveal_IsRecordedWithIdentityAndAddress_MetadataOnlyIsNot()
+    {
+        var created = await _host.Get<CredentialService>().CreateAsync(Bob, TestData.Credential("db", ("password", "s3cret")));
+        var reader = _host.Get<CredentialReader>();
+
+        await reader.GetAsync(Bob, created.Item.Id, metadataOnly: true);
+        await reader.GetAsync(Bob, created.Item.Id);
+
+        var trail = (await TrailAsync(created.Item.Id)).Events;
+        Assert.Equal([AuditActions.Reveal, AuditActions.Create], trail.Select(e => e.Action));
+        var reveal = trail[0];
+        Assert.Equal(("bob@example.com", "user", "oidc-sub-42", "192.0.2.7", 1), (reveal.Actor, reveal.ActorType, reveal.Subject, reveal.Address, reveal.Revision));
+        Assert.DoesNotContain(trail, e => (e.Via ?? string.Empty).Contains("s3cret", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task ReaderWithoutRevealRight_NoRevealRecorded()
+    {
+        var created = await _host.Get<CredentialService>().CreateAsync(Bob, TestData.Credential("db", ("password", "s3cret")));
+        var reader = Bob with { Roles = new HashSet<string> { ConfidantRoles.Reader } };
+
+        var seen = await _host.Get<CredentialReader>().GetAsync(reader, created.Item.Id);
+
+        Assert.Null(seen.Pairs);
+        Assert.DoesNotContain((await TrailAsync(created.Item.Id)).Events, e => e.Action == AuditActions.Reveal);
+    }
+
+    [Fact]
+    public async Task ServiceRead_RecordsEachCredentialServedThroughTheService()
+    {
+        var credentials = _host.Get<CredentialService>();
+        var a = await credentials.CreateAsync(Bob, TestData.Credential("a", ("k1", "v")));
+        var b = await credentials.CreateAsync(Bob, TestData.Credential("b", ("k2", "v")));
+        await _host.Get<ServiceMappingService>().PutAsync(Bob, "billing", new ServiceMappingInput { Credentials = [a.Item.Id, b.Item.Id] });
+
+        await _host.Get<ServiceMappingService>().GetAsync(ConfidantPrincipal.ForService("billing"), "billing");
+        await _host.Get<ServiceMappingService>().GetAsync(ConfidantPrincipal.ForService("billing"), "billing", metadataOnly: true);
+
+        var reads = (await TrailAsync()).Events.Where(e => e.Action == AuditActions.ServiceRead).ToList();
+        Assert.Equal(new[] { a.Item.Id, b.Item.Id }.Order(StringComparer.Ordinal), reads.Select(r => r.ResourceId).Order(StringComparer.Ordinal));
+        Assert.All(reads, r => Assert.Equal(("billing", "service", "billing"), (r.Actor, r.ActorType, r.Via)));
+    }
+
+    [Fact]
+    public async Task Changes_AreRecordedWithTheirRevisions()
+    {
+        var credentials = _host.Get<CredentialService>();
+        var created = await credentials.CreateAsync(Bob, TestData.Credential("db", ("password", "1")));
+        await credentials.UpdateAsync(Bob, created.Item.Id, new CredentialInput { Pairs = TestData.Pairs(("password", "2")) });
+        await credentials.RevertAsync(Bob, created.Item.Id, 1);
+        await _host.Get<ServiceMappingService>().PutAsync(Bob, "svc", new ServiceMappingInput { Credentials = [created.Item.Id] });
+        var blind = await _host.Get<BlindCredentialService>().CreateAsync(Bob, new BlindCredentialInput
+        {
+            Name = "blind",
+            CredentialPairs = TestData.Json("{\"us-east-1\": \"x\"}"),
+            DataKey = TestData.Json("{\"us-east-1\": \"y\"}"),
+            CipherType = "fernet",
+            CipherVersion = 2,
+        });
+
+        var credentialTrail = (await TrailAsync(created.Item.Id)).Events;
+        var serviceTrail = (await TrailAsync("svc")).Events;
+        var blindTrail = (await TrailAsync(blind.Id)).Events;
+
+        Assert.Equal([(AuditActions.Revert, 3), (AuditActions.Update, 2), (AuditActions.Create, 1)], credentialTrail.Select(e => (e.Action, e.Revision!.Value)));
+        Assert.Equal((AuditActions.Create, "service", 1), (serviceTrail.Single().Action, serviceTrail.Single().ResourceType, serviceTrail.Single().Revision!.Value));
+        Assert.Equal(AuditActions.Create, blindTrail.Single().Action);
+    }
+}
