@@ -37,7 +37,7 @@ public static class ConfidantClaims
 
     /// <summary>The domain caller of a request, with the address it came from (for the audit trail).</summary>
     public static ConfidantPrincipal ToConfidantPrincipal(this HttpContext http) =>
-        http.ToConfidantPrincipal() with { Address = http.Connection.RemoteIpAddress?.ToString() };
+        http.User.ToConfidantPrincipal() with { Address = http.Connection.RemoteIpAddress?.ToString() };
 
     // kmsauth callers keep the original model (no roles, spec §3.3); a session person holds exactly the roles on the
     // cookie, so a person without any gets an empty set and with it no access.
