@@ -15,8 +15,26 @@ internal sealed class DynamoDbAuditStore(IAmazonDynamoDB client, string tableNam
 {
     private const string DataType = "audit-event";
 
-    public Task InitializeAsync(CancellationToken cancellationToken = default) =>
-        createTable ? new TableBootstrapper(client, time).EnsureTablesAsync([tableName], cancellationToken) : Task.CompletedTask;
+    public async Task InitializeAsync(CancellationToken cancellationToken = default)
+    {
+        if (createTable)
+        {
+            await new TableBootstrapper(client, time).EnsureTablesAsync([tableName], cancellationToken);
+            return;
+        }
+
+        try
+        {
+            await client.DescribeTableAsync(tableName, cancellationToken);
+        }
+        catch (ResourceNotFoundException)
+        {
+            // Reveals are refused while they cannot be recorded, so a missing table is a start-up error.
+            throw new InvalidOperationException(
+                $"The audit table '{tableName}' does not exist. Create it with the primary table's key schema (see README) or set "
+                + "Storage:DynamoDb:CreateTable=true; its name is Storage:DynamoDb:AuditTable (default: the primary table's name + '-audit').");
+        }
+    }
 
     public async Task AppendAsync(IReadOnlyList<AuditEvent> events, CancellationToken cancellationToken = default)
     {
