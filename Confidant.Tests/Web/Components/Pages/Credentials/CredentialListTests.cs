@@ -1,0 +1,128 @@
+using System.Security.Claims;
+using Bunit;
+using Confidant.Services.Authorization;
+using Confidant.Services.Credentials;
+using Confidant.Tests.Support;
+using Confidant.Web.Auth;
+using Confidant.Web.Components.Pages.Credentials;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Confidant.Tests.Web.Components.Pages.Credentials;
+
+public sealed class CredentialListTests : ComponentTestContext, IAsyncLifetime
+{
+    private DomainHost _host = null!;
+
+    async Task IAsyncLifetime.InitializeAsync()
+    {
+        _host = await DomainHost.StartAsync();
+        Services.AddSingleton(_host.Get<CredentialReader>());
+        SignIn(ConfidantRoles.Reader);
+    }
+
+    async Task IAsyncLifetime.DisposeAsync()
+    {
+        await DisposeAsync();
+        await _host.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Render_StoredCredentials_ListsNamesLinkingToTheirPages()
+    {
+        var created = await CreateAsync("prod-db");
+        await CreateAsync("staging-cache");
+
+        var page = RenderList();
+
+        Assert.Equal(["prod-db", "staging-cache"], Names(page));
+        Assert.Equal($"/credentials/{created.Item.Id}", page.Find(".credential-row a").GetAttribute("href"));
+    }
+
+    [Fact]
+    public async Task Filter_Words_NarrowsTheList()
+    {
+        await CreateAsync("prod-db");
+        await CreateAsync("prod-cache");
+        await CreateAsync("staging-db");
+        var page = RenderList();
+
+        await page.Find("#credential-filter").InputAsync("DB prod");
+
+        await page.WaitForAssertionAsync(() => Assert.Equal(["prod-db"], Names(page)));
+    }
+
+    [Fact]
+    public async Task Filter_Regex_NarrowsTheList()
+    {
+        await CreateAsync("prod-db");
+        await CreateAsync("staging-db");
+        var page = RenderList();
+
+        await page.Find("#credential-filter").InputAsync("/^stag/");
+
+        await page.WaitForAssertionAsync(() => Assert.Equal(["staging-db"], Names(page)));
+    }
+
+    [Fact]
+    public async Task Filter_InvalidRegex_ShowsTheMessage()
+    {
+        await CreateAsync("prod-db");
+        var page = RenderList();
+
+        await page.Find("#credential-filter").InputAsync("/prod(/");
+
+        await page.WaitForAssertionAsync(() => Assert.Contains("Invalid regular expression", page.Markup, StringComparison.Ordinal));
+        Assert.Equal(["prod-db"], Names(page));
+    }
+
+    [Fact]
+    public void Render_NoCredentials_SaysWhatToDoNext()
+    {
+        var page = RenderList();
+
+        page.WaitForAssertion(() => Assert.Contains("No credentials yet — create one", page.Find("#credential-list-empty").TextContent, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Render_ScriptInName_RendersAsText()
+    {
+        const string name = "<script>alert(1)</script>";
+        await CreateAsync(name);
+
+        var page = RenderList();
+
+        Assert.Equal([name], Names(page));
+        Assert.Empty(page.FindAll("script"));
+        Assert.Contains("&lt;script&gt;", page.Markup, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Render_CallerWithoutRole_DomainRefusesAndPageSaysSo()
+    {
+        SignIn();
+
+        var page = RenderList();
+
+        page.WaitForAssertion(() => Assert.Contains("do not have access", page.Find("#credential-list-error").TextContent, StringComparison.Ordinal));
+        Assert.Empty(page.FindAll(".credential-row"));
+    }
+
+    private void SignIn(params string[] roles)
+    {
+        Authorization.SetAuthorized("alice@example.com");
+        Authorization.SetClaims([new Claim(ClaimTypes.Email, "alice@example.com"), .. roles.Select(r => new Claim(ConfidantClaims.Role, r))]);
+    }
+
+    private Task<Credential> CreateAsync(string name) =>
+        _host.Get<CredentialService>().CreateAsync(DomainHost.Alice, TestData.Credential(name, ("k", "v")));
+
+    private IRenderedComponent<CredentialList> RenderList()
+    {
+        var page = Render<CredentialList>();
+        page.WaitForState(() => page.FindAll(".mud-progress-linear").Count == 0);
+        return page;
+    }
+
+    private static List<string> Names(IRenderedComponent<CredentialList> page) =>
+        page.FindAll(".credential-row a").Select(a => a.TextContent).ToList();
+}
