@@ -76,6 +76,21 @@ public sealed class CredentialListTests : ComponentTestContext, IAsyncLifetime
     }
 
     [Fact]
+    public async Task Render_ManyCredentials_RendersOnlyAWindowOfRows()
+    {
+        for (var i = 0; i < 150; i++)
+        {
+            await CreateAsync(FormattableString.Invariant($"credential-{i:D3}"));
+        }
+
+        var page = RenderList();
+
+        // Virtualized: the count covers every credential, the DOM only the rows in view.
+        Assert.Contains("150 of 150", page.Find("#credential-count").TextContent, StringComparison.Ordinal);
+        Assert.InRange(page.FindAll(".credential-row").Count, 1, 149);
+    }
+
+    [Fact]
     public void Render_NoCredentials_SaysWhatToDoNext()
     {
         var page = RenderList();
