@@ -30,7 +30,9 @@ dotnet build Confidant.sln -c Release --no-restore
 
 rm -rf TestResults
 test_status=0
+# A test that stops making progress fails the run within minutes, naming itself, instead of stalling CI.
 dotnet test Confidant.sln --no-build -c Release \
+  --blame-hang-timeout 5m --blame-hang-dump-type none \
   --logger "trx;LogFileName=results.trx" --results-directory TestResults || test_status=$?
 
 # Reads one attribute of the <Counters> element in $counters; 0 when absent.

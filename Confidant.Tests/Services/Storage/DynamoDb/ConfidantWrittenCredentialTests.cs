@@ -34,7 +34,6 @@ public sealed class ConfidantWrittenCredentialTests(MotoServerFixture moto, Dyna
                 ["Storage:Provider"] = "DynamoDb",
                 ["Storage:DynamoDb:Table"] = _table,
                 ["Storage:DynamoDb:ArchiveTable"] = archive,
-                ["Storage:DynamoDb:CreateTable"] = "true",
                 ["Kms:Provider"] = "Aws",
                 ["Kms:MasterKeyId"] = _keyAlias,
                 ["KmsAuth:AuthKey"] = string.Empty,
