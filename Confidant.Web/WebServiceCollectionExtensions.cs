@@ -1,5 +1,6 @@
 using Confidant.Web.Api;
 using Confidant.Web.Auth;
+using Confidant.Web.Components.Shared;
 using MudBlazor.Services;
 
 namespace Confidant.Web;
@@ -11,6 +12,7 @@ public static class WebServiceCollectionExtensions
     {
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
+        builder.Services.AddScoped<BrowserTimeZone>();
         builder.AddConfidantAuthentication();
         builder.AddConfidantApi();
         builder.Services.AddAntiforgery();

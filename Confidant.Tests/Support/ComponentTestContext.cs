@@ -1,5 +1,7 @@
 using Bunit;
 using Bunit.TestDoubles;
+using Confidant.Web.Components.Shared;
+using Microsoft.Extensions.DependencyInjection;
 using MudBlazor.Services;
 
 namespace Confidant.Tests.Support;
@@ -10,6 +12,7 @@ public class ComponentTestContext : BunitContext, IAsyncLifetime
     public ComponentTestContext()
     {
         Services.AddMudServices(options => options.PopoverOptions.CheckForPopoverProvider = false);
+        Services.AddScoped<BrowserTimeZone>();
         JSInterop.Mode = JSRuntimeMode.Loose;
         Authorization = AddAuthorization();
     }
