@@ -101,32 +101,15 @@ public static class BlindCredentialEndpoints
         });
     }
 
-    private static async Task<IResult> ListBlindCredentialHistory(HttpContext http, BlindCredentialService blind, IOptions<ApiOptions> options, string? limit, string? page)
-    {
-        var size = CredentialEndpoints.Positive(QueryFlags.LenientInt(limit)) ?? options.Value.HistoryPageLimit;
-        var result = await blind.ListHistoryAsync(http.ToConfidantPrincipal(), size, page, http.RequestAborted);
-        return ApiResults.Plain(new JsonObject
-        {
-            ["blind_credentials"] = new JsonArray(result.Items.Select(b => (JsonNode?)BlindCredentialContract.Plain(b)).ToArray()),
-            ["next_page"] = result.NextPage,
-        });
-    }
+    private static Task<WireJsonResult> ListBlindCredentialHistory(HttpContext http, BlindCredentialService blind, IOptions<ApiOptions> options, string? limit, string? page) =>
+        RevisionListings.HistoryAsync(
+            limit, options.Value, size => blind.ListHistoryAsync(http.ToConfidantPrincipal(), size, page, http.RequestAborted),
+            "blind_credentials", BlindCredentialContract.Plain, ApiResults.Plain);
 
-    private static async Task<IResult> ListBlindCredentialRevisions(HttpContext http, BlindCredentialService blind, string id)
-    {
-        try
-        {
-            var revisions = await blind.ListRevisionsAsync(http.ToConfidantPrincipal(), id, http.RequestAborted);
-            return ApiResults.Plain(new JsonObject
-            {
-                ["revisions"] = new JsonArray(revisions.Select(b => (JsonNode?)BlindCredentialContract.Plain(b)).ToArray()),
-            });
-        }
-        catch (ConfidantException error) when (error.Kind == ConfidantErrorKind.NotFound)
-        {
-            return ApiResults.EmptyNotFound();
-        }
-    }
+    private static Task<WireJsonResult> ListBlindCredentialRevisions(HttpContext http, BlindCredentialService blind, string id) =>
+        RevisionListings.RevisionsAsync(
+            () => blind.ListRevisionsAsync(http.ToConfidantPrincipal(), id, http.RequestAborted),
+            BlindCredentialContract.Plain, ApiResults.Plain, withNextPage: false);
 
     private static BlindCredentialInput ReadInput(JsonElement body)
     {

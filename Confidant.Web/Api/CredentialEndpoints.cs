@@ -133,33 +133,15 @@ public static class CredentialEndpoints
         return ApiResults.Plain(new JsonObject { ["result"] = moved ? "success" : "dry-run success" });
     }
 
-    private static async Task<IResult> ListCredentialHistory(HttpContext http, CredentialReader reader, Microsoft.Extensions.Options.IOptions<ApiOptions> options, string? limit, string? page)
-    {
-        var size = Positive(QueryFlags.LenientInt(limit)) ?? options.Value.HistoryPageLimit;
-        var result = await reader.ListHistoryAsync(http.ToConfidantPrincipal(), size, page, http.RequestAborted);
-        return ApiResults.Schema(new JsonObject
-        {
-            ["credentials"] = new JsonArray(result.Items.Select(c => (JsonNode?)CredentialContract.Summary(c)).ToArray()),
-            ["next_page"] = result.NextPage,
-        });
-    }
+    private static Task<WireJsonResult> ListCredentialHistory(HttpContext http, CredentialReader reader, Microsoft.Extensions.Options.IOptions<ApiOptions> options, string? limit, string? page) =>
+        RevisionListings.HistoryAsync(
+            limit, options.Value, size => reader.ListHistoryAsync(http.ToConfidantPrincipal(), size, page, http.RequestAborted),
+            "credentials", CredentialContract.Summary, ApiResults.Schema);
 
-    private static async Task<IResult> ListCredentialRevisions(HttpContext http, CredentialReader reader, string id)
-    {
-        try
-        {
-            var revisions = await reader.ListRevisionsAsync(http.ToConfidantPrincipal(), id, http.RequestAborted);
-            return ApiResults.Schema(new JsonObject
-            {
-                ["revisions"] = new JsonArray(revisions.Select(c => (JsonNode?)CredentialContract.Summary(c)).ToArray()),
-                ["next_page"] = null,
-            });
-        }
-        catch (ConfidantException error) when (error.Kind == ConfidantErrorKind.NotFound)
-        {
-            return ApiResults.EmptyNotFound();
-        }
-    }
+    private static Task<WireJsonResult> ListCredentialRevisions(HttpContext http, CredentialReader reader, string id) =>
+        RevisionListings.RevisionsAsync(
+            () => reader.ListRevisionsAsync(http.ToConfidantPrincipal(), id, http.RequestAborted),
+            CredentialContract.Summary, ApiResults.Schema, withNextPage: true);
 
     private static async Task<IResult> RevertToUnknownAsync(CredentialService service, ConfidantPrincipal caller, string id, CancellationToken cancellationToken)
     {

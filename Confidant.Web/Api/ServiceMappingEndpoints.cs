@@ -114,31 +114,13 @@ public static class ServiceMappingEndpoints
         return ApiResults.Plain(await mappings.DiffAsync(http.ToConfidantPrincipal(), id, old, @new, http.RequestAborted));
     }
 
-    private static async Task<IResult> ListServiceHistory(HttpContext http, ServiceMappingService mappings, IOptions<ApiOptions> options, string? limit, string? page)
-    {
-        var size = CredentialEndpoints.Positive(QueryFlags.LenientInt(limit)) ?? options.Value.HistoryPageLimit;
-        var result = await mappings.ListHistoryAsync(http.ToConfidantPrincipal(), size, page, http.RequestAborted);
-        return ApiResults.Schema(new JsonObject
-        {
-            ["services"] = new JsonArray(result.Items.Select(s => (JsonNode?)ServiceContract.Summary(s)).ToArray()),
-            ["next_page"] = result.NextPage,
-        });
-    }
+    private static Task<WireJsonResult> ListServiceHistory(HttpContext http, ServiceMappingService mappings, IOptions<ApiOptions> options, string? limit, string? page) =>
+        RevisionListings.HistoryAsync(
+            limit, options.Value, size => mappings.ListHistoryAsync(http.ToConfidantPrincipal(), size, page, http.RequestAborted),
+            "services", ServiceContract.Summary, ApiResults.Schema);
 
-    private static async Task<IResult> ListServiceRevisions(HttpContext http, ServiceMappingService mappings, string id)
-    {
-        try
-        {
-            var revisions = await mappings.ListRevisionsAsync(http.ToConfidantPrincipal(), id, http.RequestAborted);
-            return ApiResults.Schema(new JsonObject
-            {
-                ["revisions"] = new JsonArray(revisions.Select(s => (JsonNode?)ServiceContract.Summary(s)).ToArray()),
-                ["next_page"] = null,
-            });
-        }
-        catch (ConfidantException error) when (error.Kind == ConfidantErrorKind.NotFound)
-        {
-            return ApiResults.EmptyNotFound();
-        }
-    }
+    private static Task<WireJsonResult> ListServiceRevisions(HttpContext http, ServiceMappingService mappings, string id) =>
+        RevisionListings.RevisionsAsync(
+            () => mappings.ListRevisionsAsync(http.ToConfidantPrincipal(), id, http.RequestAborted),
+            ServiceContract.Summary, ApiResults.Schema, withNextPage: true);
 }
