@@ -212,14 +212,15 @@ public sealed partial class CredentialPage
         }
     }
 
-    private sealed record KeyConflictRow(string Key, IReadOnlyList<string> Credentials, IReadOnlyList<string> Services)
+    private sealed record KeyConflictRow(
+        string Key,
+        IReadOnlyList<string> Credentials,
+        IReadOnlyList<string> BlindCredentials,
+        IReadOnlyList<string> Services)
     {
         public static List<KeyConflictRow> From(IReadOnlyDictionary<string, KeyConflict> conflicts) =>
             conflicts.OrderBy(c => c.Key, StringComparer.Ordinal)
-                .Select(c => new KeyConflictRow(
-                    c.Key,
-                    [.. c.Value.Credentials ?? [], .. c.Value.BlindCredentials ?? []],
-                    c.Value.Services ?? []))
+                .Select(c => new KeyConflictRow(c.Key, c.Value.Credentials ?? [], c.Value.BlindCredentials ?? [], c.Value.Services ?? []))
                 .ToList();
     }
 }

@@ -141,6 +141,8 @@ public sealed class CredentialPageTests : ComponentTestContext, IAsyncLifetime
         Assert.Empty(page.FindAll("#reveal-values"));
         Assert.Empty(page.FindAll(".masked-copy"));
         Assert.Empty(page.FindAll("#save-credential"));
+        Assert.NotNull(page.Find("#credential-name").GetAttribute("readonly"));
+        Assert.NotNull(page.Find("#credential-read-only"));
 
         // Spec §3: the reveal path itself gives a reader no values and records nothing.
         var reader = ConfidantPrincipal.ForUser("reader@example.com", roles: new HashSet<string> { ConfidantRoles.Reader });
@@ -152,7 +154,7 @@ public sealed class CredentialPageTests : ComponentTestContext, IAsyncLifetime
     public async Task Reveal_DomainRefuses_ShowsRefusalAndNoValue()
     {
         await _host.DisposeAsync();
-        await StartAsync(services => services.Replace(ServiceDescriptor.Singleton<IAclPolicy, NoRevealPolicy>()));
+        await StartAsync(services => services.Replace(ServiceDescriptor.Singleton<IAclPolicy>(new DenyingPolicy(AclActions.Get))));
         var created = await CreateAsync("billing-db", ("password", Secret));
         SignIn(ConfidantRoles.Editor);
         var page = RenderPage(created.Item.Id);
@@ -191,6 +193,80 @@ public sealed class CredentialPageTests : ComponentTestContext, IAsyncLifetime
 
         Assert.Equal(Secret, Assert.Single(copy.Invocations).Arguments[0]);
         Assert.Single(await AuditAsync(created.Item.Id), e => e.Action == AuditActions.Reveal);
+    }
+
+    [Fact]
+    public async Task Copy_RevealedValue_CopiesItsText()
+    {
+        var created = await CreateAsync("billing-db", ("password", Secret));
+        var copy = JSInterop.Setup<bool>("confidant.copyText", _ => true);
+        copy.SetResult(true);
+        SignIn(ConfidantRoles.Editor);
+        var page = RenderPage(created.Item.Id);
+        await page.Find("#reveal-values").ClickAsync();
+
+        await page.Find(".kv-copy").ClickAsync();
+
+        Assert.Equal(Secret, Assert.Single(copy.Invocations).Arguments[0]);
+    }
+
+    [Fact]
+    public async Task Save_DomainForbidsUpdate_ShowsRefusalAndStoresNothing()
+    {
+        await _host.DisposeAsync();
+        await StartAsync(services => services.Replace(ServiceDescriptor.Singleton<IAclPolicy>(new DenyingPolicy(AclActions.Update))));
+        var created = await CreateAsync("billing-db", ("password", Secret));
+        SignIn(ConfidantRoles.Editor);
+        var page = RenderPage(created.Item.Id);
+
+        await page.Find("#credential-name").ChangeAsync(new() { Value = "renamed" });
+        await page.Find("#save-credential").ClickAsync();
+
+        Assert.Contains("does not have access to update", page.Find("#credential-error").TextContent, StringComparison.Ordinal);
+        Assert.Equal(1, (await Reader.GetAsync(DomainHost.Alice, created.Item.Id, metadataOnly: true)).Item.Revision);
+    }
+
+    [Fact]
+    public async Task Save_MetadataDocumentationTagsAndEnabled_AreStored()
+    {
+        var created = await Writer.CreateAsync(DomainHost.Alice, TestData.Credential("billing-db", ("password", Secret)) with
+        {
+            Metadata = TestData.Json("""{"owner": "payments", "port": 5432}"""),
+        });
+        SignIn(ConfidantRoles.Editor);
+        var page = RenderPage(created.Item.Id);
+
+        await page.Find(".metadata-add").ClickAsync();
+        await page.FindAll(".metadata-key input")[2].ChangeAsync(new() { Value = "team" });
+        await page.FindAll(".metadata-value input")[2].ChangeAsync(new() { Value = "core" });
+        await page.Find("#credential-documentation").ChangeAsync(new() { Value = "Rotate monthly." });
+        await page.Find("#credential-tags").ChangeAsync(new() { Value = "pci, prod ,pci" });
+        await page.Find("#credential-enabled").ChangeAsync(new() { Value = false });
+        await page.Find("#save-credential").ClickAsync();
+
+        var stored = (await Reader.GetAsync(DomainHost.Alice, created.Item.Id, metadataOnly: true)).Item;
+        Assert.Equal(2, stored.Revision);
+        // The untouched number keeps its JSON type; new rows are text.
+        Assert.Equal("""{"owner": "payments", "port": 5432, "team": "core"}""", stored.Metadata);
+        Assert.Equal("Rotate monthly.", stored.Documentation);
+        Assert.Equal(["pci", "prod"], stored.Tags);
+        Assert.False(stored.Enabled);
+    }
+
+    [Fact]
+    public async Task Render_ExistingCredential_ShowsModifiedAndRotationDates()
+    {
+        var created = await CreateAsync("billing-db", ("password", Secret));
+        _host.Time.Advance(TimeSpan.FromDays(3));
+        await Writer.UpdateAsync(DomainHost.Alice, created.Item.Id, new CredentialInput { Documentation = "moved" });
+        SignIn(ConfidantRoles.Reader);
+
+        var page = RenderPage(created.Item.Id);
+
+        var dates = page.FindAll("#credential-revision time").Select(t => t.GetAttribute("datetime")).ToList();
+        Assert.Equal(["2026-03-04T12:00:00.0000000Z", "2026-03-01T12:00:00.0000000Z"], dates.Take(2));
+        Assert.Equal(3, dates.Count);
+        Assert.Contains("alice@example.com", page.Find("#credential-revision").TextContent, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -281,6 +357,18 @@ public sealed class CredentialPageTests : ComponentTestContext, IAsyncLifetime
     }
 
     [Fact]
+    public void Render_NewAsReader_SaysCreatingNeedsEditorAndOffersNoSave()
+    {
+        SignIn(ConfidantRoles.Reader);
+
+        var page = RenderPage(id: null);
+
+        Assert.Contains("needs the editor role", page.Find("#credential-read-only").TextContent, StringComparison.Ordinal);
+        Assert.Empty(page.FindAll("#save-credential"));
+        Assert.Empty(page.FindAll(".kv-generate"));
+    }
+
+    [Fact]
     public void Render_UnknownId_SaysThereIsNoSuchCredential()
     {
         SignIn(ConfidantRoles.Reader);
@@ -349,10 +437,10 @@ public sealed class CredentialPageTests : ComponentTestContext, IAsyncLifetime
         return page;
     }
 
-    /// <summary>A policy under which even an editor may not read values: the page must report the domain's refusal.</summary>
-    private sealed class NoRevealPolicy : IAclPolicy
+    /// <summary>The default policy minus one action: the page offers it by role, the domain then refuses it.</summary>
+    private sealed class DenyingPolicy(string deniedAction) : IAclPolicy
     {
         public bool IsAllowed(ConfidantPrincipal principal, string resourceType, string action, string? resourceId = null, AclArguments? arguments = null) =>
-            action != AclActions.Get && new DefaultAclPolicy().IsAllowed(principal, resourceType, action, resourceId, arguments);
+            action != deniedAction && new DefaultAclPolicy().IsAllowed(principal, resourceType, action, resourceId, arguments);
     }
 }
