@@ -144,7 +144,19 @@ public sealed partial class CredentialPage
         Snackbar.Add(copied ? "Copied to the clipboard." : "The browser did not allow copying.", copied ? Severity.Success : Severity.Warning);
     }
 
-    private Task<string> GenerateAsync() => Generator.GenerateAsync();
+    private async Task<string?> GenerateAsync()
+    {
+        _error = null;
+        try
+        {
+            return await Generator.GenerateAsync();
+        }
+        catch (ConfidantException e)
+        {
+            _error = e.Message;
+            return null;
+        }
+    }
 
     private void OnPairsChanged(IReadOnlyList<KeyValuePair<string, string>> rows) => _form.Pairs = rows;
 

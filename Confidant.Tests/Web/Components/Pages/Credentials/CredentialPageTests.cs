@@ -10,6 +10,7 @@ using Confidant.Web.Auth;
 using Confidant.Web.Components.Pages.Credentials;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using MudBlazor;
 
 namespace Confidant.Tests.Web.Components.Pages.Credentials;
 
@@ -61,6 +62,7 @@ public sealed class CredentialPageTests : ComponentTestContext, IAsyncLifetime
         Assert.Equal("billing-db-primary", current.Item.Name);
         Assert.Equal(Secret, TestData.Value(current.Pairs, "password"));
         await page.WaitForAssertionAsync(() => Assert.Contains("Revision 2", page.Find("#credential-revision").TextContent, StringComparison.Ordinal));
+        Assert.Contains(Services.GetRequiredService<ISnackbar>().ShownSnackbars, s => s.Message != null && s.Message.Contains("revision 2", StringComparison.Ordinal));
         Assert.DoesNotContain(Secret, page.Markup, StringComparison.Ordinal);
     }
 
