@@ -1,4 +1,5 @@
 using Bunit;
+using Confidant.Services.Storage;
 using Confidant.Tests.Web.Components.Pages.Services;
 using Confidant.Web.Components.Shared;
 using Candidate = Confidant.Web.Components.Shared.ServiceMappingEditor.Candidate;
@@ -135,6 +136,27 @@ public sealed class ServiceMappingEditorTests : ServiceComponentTestContext
         Assert.Empty(editor.FindAll("img"));
         Assert.Equal([name], Mapped(editor));
         Assert.Contains("&lt;img", editor.Markup, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Add_CredentialThatCannotBeDecrypted_WarnsAndBlocksSaving()
+    {
+        var good = await AddCredentialAsync("good", "password");
+        var broken = await AddCredentialAsync("broken", "token");
+        var store = Host.Get<IConfidantStore>();
+        var item = (CredentialItem)(await store.GetAsync(broken))!;
+        await store.WriteRevisionAsync(item with { Revision = 2, DataKey = Convert.ToBase64String(new byte[64]) });
+        var editor = RenderEditor(good);
+        Assert.True(_last!.CanSave);
+
+        await editor.Find("#credential-search").InputAsync("broken");
+        await editor.Find(".credential-option").ClickAsync(new());
+
+        await editor.WaitForAssertionAsync(() => Assert.Single(editor.FindAll("#mapping-check-error")));
+        Assert.False(_last.CanSave);
+        await editor.Find("button[aria-label='Remove broken']").ClickAsync(new());
+        await editor.WaitForAssertionAsync(() => Assert.Empty(editor.FindAll("#mapping-check-error")));
+        Assert.True(_last.CanSave);
     }
 
     private async Task<string> AddCredentialAsync(string name, params string[] keys) => await AddCredentialAsync(name, true, keys);

@@ -22,6 +22,8 @@ public abstract class ServiceComponentTestContext : ComponentTestContext, IAsync
         ["Iam:Roles:0"] = "payments-api",
         ["Iam:Roles:1"] = "billing-worker",
         ["Iam:AccountId"] = "123456789012",
+        ["ServiceMappings:Accounts:0"] = "prod",
+        ["ServiceMappings:Accounts:1"] = "staging",
     };
 
     protected ServiceMappingService Mappings => Host.Get<ServiceMappingService>();

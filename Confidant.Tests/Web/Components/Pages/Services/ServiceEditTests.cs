@@ -7,6 +7,7 @@ using Confidant.Web.Components.Pages.Services;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
+using MudBlazor.Extensions;
 
 namespace Confidant.Tests.Web.Components.Pages.Services;
 
@@ -198,6 +199,39 @@ public sealed class ServiceEditTests : ServiceComponentTestContext
         Assert.Equal([name], Mapped(page));
         Assert.Empty(page.FindAll("script"));
         Assert.Contains("&lt;script&gt;", page.Markup, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Save_OtherAccountChosen_StoresTheScope()
+    {
+        await Mappings.PutAsync(DomainHost.Alice, "payments-api", new ServiceMappingInput { Account = "prod" });
+        var popovers = Render<MudPopoverProvider>();
+        var page = await RenderServiceAsync("payments-api");
+        Assert.Equal("prod", page.FindComponent<MudSelect<string>>().Instance.GetState(x => x.Value));
+
+        await page.Find("#service-account").ParentElement!.MouseDownAsync(new());
+        await popovers.WaitForAssertionAsync(() => Assert.Contains(popovers.FindAll(".mud-list-item"), i => i.TextContent.Trim() == "staging"));
+        await popovers.FindAll(".mud-list-item").First(i => i.TextContent.Trim() == "staging").ClickAsync(new());
+        await page.WaitForAssertionAsync(() => Assert.Equal("staging", page.FindComponent<MudSelect<string>>().Instance.GetState(x => x.Value)));
+        await page.Find("#save-service").ClickAsync(new());
+
+        await page.WaitForAssertionAsync(() => Assert.Contains("Revision 2", page.Find("#service-revision").TextContent, StringComparison.Ordinal));
+        Assert.Equal("staging", (await StoredAsync("payments-api")).Item.Account);
+    }
+
+    [Fact]
+    public async Task Save_AccountUnchanged_KeepsTheScope()
+    {
+        await Mappings.PutAsync(DomainHost.Alice, "payments-api", new ServiceMappingInput { Account = "prod" });
+        var page = await RenderServiceAsync("payments-api");
+
+        await page.Find("#service-enabled").ChangeAsync(new() { Value = false });
+        await page.Find("#save-service").ClickAsync(new());
+
+        await page.WaitForAssertionAsync(() => Assert.Contains("Revision 2", page.Find("#service-revision").TextContent, StringComparison.Ordinal));
+        var stored = (await StoredAsync("payments-api")).Item;
+        Assert.Equal("prod", stored.Account);
+        Assert.False(stored.Enabled);
     }
 
     private async Task<IRenderedComponent<ServiceEdit>> RenderNewAsync()
