@@ -29,6 +29,7 @@ public sealed class ServiceEditTests : ServiceComponentTestContext
         Assert.Equal(1, stored.Item.Revision);
         Assert.Equal([db], stored.Item.Credentials);
         Assert.Equal("alice@example.com", stored.Item.ModifiedBy);
+        Assert.Contains(Services.GetRequiredService<ISnackbar>().ShownSnackbars, b => b.Message is not null && b.Message.Contains("payments-api", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -147,6 +148,18 @@ public sealed class ServiceEditTests : ServiceComponentTestContext
         var reader = ConfidantPrincipal.ForUser("alice@example.com", roles: new HashSet<string> { ConfidantRoles.Reader });
         var error = await Assert.ThrowsAsync<ConfidantException>(() => Mappings.PutAsync(reader, "payments-api", new ServiceMappingInput { Credentials = [] }));
         Assert.Equal(ConfidantErrorKind.Forbidden, error.Kind);
+    }
+
+    [Fact]
+    public async Task Render_EditorOnNewService_IsReadOnlyBecauseCreatingNeedsAdmin()
+    {
+        // spec §3 (this port's roles): creating a service is an admin action.
+        SignIn(ConfidantRoles.Editor);
+
+        var page = await RenderNewAsync();
+
+        Assert.Contains("admin", page.Find("#service-read-only").TextContent, StringComparison.Ordinal);
+        Assert.Empty(page.FindAll("#save-service"));
     }
 
     [Fact]
