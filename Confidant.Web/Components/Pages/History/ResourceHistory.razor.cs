@@ -133,7 +133,7 @@ public sealed partial class ResourceHistory
 
     private async Task RevertAsync()
     {
-        if (_new is not { } target)
+        if (_old is not { } target)
         {
             return;
         }
