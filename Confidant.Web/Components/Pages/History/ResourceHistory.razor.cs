@@ -31,6 +31,7 @@ public sealed partial class ResourceHistory
     private string? _error;
     private string? _success;
     private bool _conflict;
+    private (string Kind, string Id)? _loadedFor;
 
     [Parameter] public string Kind { get; set; } = string.Empty;
 
@@ -52,6 +53,13 @@ public sealed partial class ResourceHistory
 
     protected override async Task OnParametersSetAsync()
     {
+        if ((Kind, Id) == _loadedFor)
+        {
+            return;
+        }
+
+        _loadedFor = (Kind, Id);
+        _success = null;
         _caller = (await AuthenticationState.GetAuthenticationStateAsync()).User.ToConfidantPrincipal();
         _kind = HistoryKinds.Parse(Kind);
         if (_kind is not { } kind)
@@ -130,6 +138,8 @@ public sealed partial class ResourceHistory
         // A refused reveal leaves the masked diff in place.
         _revealed = _error is null;
     }
+
+    private Task HideAsync() => GuardedAsync(() => SelectAsync(_left, _right));
 
     private async Task RevertAsync()
     {

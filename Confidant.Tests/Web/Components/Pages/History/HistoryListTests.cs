@@ -64,6 +64,23 @@ public sealed class HistoryListTests : RevisionPagesTestContext
     }
 
     [Fact]
+    public async Task Render_LongHistory_RendersOnlyAWindowOfRows()
+    {
+        var credential = await Credentials.CreateAsync(DomainHost.Alice, TestData.Credential("busy", ("k", "0")));
+        for (var i = 1; i < 150; i++)
+        {
+            await Credentials.UpdateAsync(DomainHost.Alice, credential.Item.Id, TestData.Credential("busy", ("k", i.ToString(System.Globalization.CultureInfo.InvariantCulture))));
+        }
+
+        var page = RenderList();
+
+        // Virtualised: the count covers every revision, the DOM only the rows in view.
+        Assert.Contains("150 of 150", page.Find("#history-count").TextContent, StringComparison.Ordinal);
+        Assert.InRange(page.FindAll(".history-row").Count, 1, 149);
+        Assert.Equal("Credential busy 150", Rows(page)[0]);
+    }
+
+    [Fact]
     public void Render_NoChanges_SaysWhatToDoNext()
     {
         var page = RenderList();

@@ -68,6 +68,33 @@ public sealed class ResourceHistoryTests : RevisionPagesTestContext
     }
 
     [Fact]
+    public async Task Hide_AfterReveal_MasksTheValuesAgain()
+    {
+        var id = await ChangedPairsAsync();
+        var page = RenderPage("credential", id);
+        await page.Find("#diff-reveal").ClickAsync(new());
+
+        await page.Find("#diff-hide").ClickAsync(new());
+
+        AssertNoSecretIn(page.Markup);
+        Assert.Equal("changed", PairStatus(page, "a"));
+        Assert.NotNull(page.Find("#diff-reveal"));
+    }
+
+    [Fact]
+    public async Task Render_CallerWithoutRole_ShowsTheDomainRefusal()
+    {
+        var id = await ChangedPairsAsync();
+        SignIn();
+
+        var page = RenderPage("credential", id);
+
+        Assert.Contains("Not allowed", page.Find("#history-error").TextContent, StringComparison.Ordinal);
+        Assert.Empty(page.FindAll(".revision-row"));
+        AssertNoSecretIn(page.Markup);
+    }
+
+    [Fact]
     public async Task Render_Reader_OffersNeitherRevealNorRevertAndTheDomainRefusesAReveal()
     {
         var id = await CredentialWithThreeRevisionsAsync();
