@@ -10,7 +10,7 @@ using Microsoft.Extensions.Options;
 namespace Confidant.Services.Credentials;
 
 /// <summary>Reads of credentials: get, list, revisions, history and diffs (spec §4.2).</summary>
-public sealed class CredentialReader(
+public sealed partial class CredentialReader(
     IConfidantStore store,
     CredentialCipher cipher,
     IAclPolicy acl,

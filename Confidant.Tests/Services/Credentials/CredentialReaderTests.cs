@@ -1,0 +1,103 @@
+using Confidant.Services.Audit;
+using Confidant.Services.Authorization;
+using Confidant.Services.Credentials;
+using Confidant.Services.Errors;
+using Confidant.Tests.Support;
+
+namespace Confidant.Tests.Services.Credentials;
+
+public sealed class CredentialReaderTests : IAsyncLifetime
+{
+    private static readonly ConfidantPrincipal Reader = ConfidantPrincipal.ForUser("rita@example.com", roles: new HashSet<string> { ConfidantRoles.Reader });
+    private static readonly ConfidantPrincipal Editor = ConfidantPrincipal.ForUser("eddie@example.com", roles: new HashSet<string> { ConfidantRoles.Editor });
+
+    private DomainHost _host = null!;
+
+    private CredentialService Service => _host.Get<CredentialService>();
+
+    private CredentialReader Credentials => _host.Get<CredentialReader>();
+
+    public async Task InitializeAsync() => _host = await DomainHost.StartAsync();
+
+    public async Task DisposeAsync() => await _host.DisposeAsync();
+
+    [Fact]
+    public async Task GetRevisionAsync_MetadataOnly_ListsKeysWithoutValuesOrAuditRecord()
+    {
+        var id = await TwoRevisionsAsync();
+
+        var first = await Credentials.GetRevisionAsync(Reader, id, 1);
+
+        Assert.Equal(1, first.Item.Revision);
+        Assert.Equal(["user", "password"], first.Keys);
+        Assert.Null(first.Pairs);
+        Assert.Empty(await RevealsAsync(id));
+    }
+
+    [Fact]
+    public async Task GetRevisionAsync_EditorReveal_ReturnsThatRevisionsValuesAndRecordsIt()
+    {
+        var id = await TwoRevisionsAsync();
+
+        var first = await Credentials.GetRevisionAsync(Editor, id, 1, metadataOnly: false);
+
+        Assert.Equal("hunter1", TestData.Value(first.Pairs, "password"));
+        var reveal = Assert.Single(await RevealsAsync(id));
+        Assert.Equal((Editor.Name, 1), (reveal.Actor, reveal.Revision));
+    }
+
+    [Fact]
+    public async Task GetRevisionAsync_ReaderReveal_IsForbiddenAndNotRecorded()
+    {
+        var id = await TwoRevisionsAsync();
+
+        var error = await Assert.ThrowsAsync<ConfidantException>(() => Credentials.GetRevisionAsync(Reader, id, 1, metadataOnly: false));
+
+        Assert.Equal(ConfidantErrorKind.Forbidden, error.Kind);
+        Assert.Empty(await RevealsAsync(id));
+    }
+
+    [Fact]
+    public async Task GetRevisionAsync_UnknownRevision_NotFound()
+    {
+        var id = await TwoRevisionsAsync();
+
+        var error = await Assert.ThrowsAsync<ConfidantException>(() => Credentials.GetRevisionAsync(Editor, id, 3));
+
+        Assert.Equal(ConfidantErrorKind.NotFound, error.Kind);
+    }
+
+    [Fact]
+    public async Task ListArchivedAsync_OnlyArchivedCredentials_WithTheirArchiveDate()
+    {
+        var archived = await TwoRevisionsAsync("old-db", enabledAtEnd: false);
+        await TwoRevisionsAsync("live-db");
+        _host.Time.Advance(TimeSpan.FromHours(1));
+        await Service.ArchiveAsync(DomainHost.Alice, archived, force: true);
+
+        var list = await Credentials.ListArchivedAsync(Reader);
+
+        var only = Assert.Single(list);
+        Assert.Equal((archived, 2), (only.Item.Id, only.Item.Revision));
+        Assert.Equal(_host.Time.GetUtcNow(), only.Item.ArchiveDate);
+        Assert.Null(only.Pairs);
+    }
+
+    [Fact]
+    public async Task ListArchivedAsync_WithoutRole_Forbidden()
+    {
+        var error = await Assert.ThrowsAsync<ConfidantException>(() => Credentials.ListArchivedAsync(ConfidantPrincipal.ForUser("nobody", roles: new HashSet<string>())));
+
+        Assert.Equal(ConfidantErrorKind.Forbidden, error.Kind);
+    }
+
+    private async Task<string> TwoRevisionsAsync(string name = "db", bool enabledAtEnd = true)
+    {
+        var created = await Service.CreateAsync(DomainHost.Alice, TestData.Credential(name, ("user", "ops"), ("password", "hunter1")));
+        await Service.UpdateAsync(DomainHost.Alice, created.Item.Id, TestData.Credential(name, ("user", "ops"), ("password", "hunter2")) with { Enabled = enabledAtEnd });
+        return created.Item.Id;
+    }
+
+    private async Task<List<AuditEvent>> RevealsAsync(string id) =>
+        (await _host.Get<AuditLog>().QueryAsync(new AuditQuery(ResourceId: id))).Events.Where(e => e.Action == AuditActions.Reveal).ToList();
+}
