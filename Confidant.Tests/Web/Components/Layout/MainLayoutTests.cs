@@ -8,7 +8,7 @@ using Microsoft.Extensions.Options;
 
 namespace Confidant.Tests.Web.Components.Layout;
 
-public sealed class MainLayoutTests : ComponentTestContext
+public sealed class MainLayoutTests : ResourceComponentTestContext
 {
     [Fact]
     public void Render_DevelopmentMode_ShowsDevelopmentBanner()

@@ -4,13 +4,38 @@ using Confidant.Web.Components.Layout;
 
 namespace Confidant.Tests.Web.Components.Layout;
 
-public sealed class NavMenuTests : ComponentTestContext
+public sealed class NavMenuTests : ResourceComponentTestContext
 {
     [Fact]
-    public void Render_Always_LinksToCredentials()
+    public void Render_Always_LinksToHomeListsHistoryAndArchive()
     {
         var menu = Render<NavMenu>();
 
+        Assert.Equal("Home", menu.Find("a[href='/']").TextContent.Trim());
         Assert.Equal("Credentials", menu.Find("a[href='/credentials']").TextContent.Trim());
+        Assert.Equal("Blind credentials", menu.Find("a[href='/blind-credentials']").TextContent.Trim());
+        Assert.Equal("History", menu.Find("a[href='/history']").TextContent.Trim());
+        Assert.Equal("Archive", menu.Find("a[href='/archive']").TextContent.Trim());
+    }
+
+    [Fact]
+    public async Task Render_SignedIn_HoldsTheResourceSidebar()
+    {
+        await CreateCredentialAsync("prod-db");
+
+        var menu = Render<NavMenu>();
+
+        await menu.WaitForAssertionAsync(() => Assert.Equal("prod-db", menu.Find("a.sidebar-item").TextContent.Trim()));
+        Assert.NotNull(menu.Find("#sidebar-filter"));
+    }
+
+    [Fact]
+    public void Render_SignedOut_HasNoSidebar()
+    {
+        Authorization.SetNotAuthorized();
+
+        var menu = Render<NavMenu>();
+
+        Assert.Empty(menu.FindAll(".resource-sidebar"));
     }
 }
