@@ -84,7 +84,17 @@ public sealed partial class ServiceEdit
 
     private async Task<IEnumerable<string>> SearchRolesAsync(string? text, CancellationToken cancellationToken)
     {
-        var roles = await Roles.ListRoleNamesAsync(cancellationToken);
+        IReadOnlyList<string> roles;
+        try
+        {
+            roles = await Roles.ListRoleNamesAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is KeyServiceException or HttpRequestException)
+        {
+            // Suggestions only help: without IAM the name is typed in full.
+            return [];
+        }
+
         return string.IsNullOrWhiteSpace(text) ? roles : roles.Where(r => r.Contains(text.Trim(), StringComparison.OrdinalIgnoreCase));
     }
 
