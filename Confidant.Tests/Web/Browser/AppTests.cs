@@ -75,9 +75,11 @@ public sealed class AppTests : IAsyncLifetime
         await _browser.Page.FillAsync("#sidebar-filter", "/^staging/");
         await Assertions.Expect(items).ToHaveTextAsync(["staging-db"]);
 
-        // Following a row keeps the circuit: the blind credential page opens in place.
+        // Rows are links a keyboard reaches: Enter on a focused row opens the page in place.
         await _browser.Page.FillAsync("#sidebar-filter", "signing");
-        await items.First.ClickAsync();
+        await Assertions.Expect(items).ToHaveCountAsync(1);
+        await items.First.FocusAsync();
+        await _browser.Page.Keyboard.PressAsync("Enter");
         await Assertions.Expect(_browser.Page.Locator("#blind-credential-name")).ToHaveTextAsync("prod-signing-key");
         _browser.AssertNoProblems();
     }
