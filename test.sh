@@ -29,6 +29,8 @@ dotnet format Confidant.sln --verify-no-changes --no-restore
 dotnet build Confidant.sln -c Release --no-restore
 
 rm -rf TestResults
+# Browser tests save their screenshots here, next to the TRX files.
+export CONFIDANT_TEST_ARTIFACTS="$PWD/TestResults"
 test_status=0
 # A test that stops making progress fails the run within minutes, naming itself, instead of stalling CI.
 dotnet test Confidant.sln --no-build -c Release \

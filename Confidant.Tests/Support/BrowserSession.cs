@@ -45,7 +45,15 @@ public sealed class BrowserSession : IAsyncLifetime, IAsyncDisposable
     /// <summary>Messages of JavaScript dialogs (alert, confirm, prompt) the page opened; each is dismissed.</summary>
     public IReadOnlyList<string> Dialogs => _dialogs;
 
-    public static string ScreenshotDirectory => Path.Combine(Directory.GetCurrentDirectory(), "TestResults", "screenshots");
+    /// <summary>
+    /// <c>$CONFIDANT_TEST_ARTIFACTS/screenshots</c> (test.sh points it at the repository's TestResults), else
+    /// <c>TestResults/screenshots</c> under the test run's directory.
+    /// </summary>
+    public static string ScreenshotDirectory => Path.Combine(
+        Environment.GetEnvironmentVariable("CONFIDANT_TEST_ARTIFACTS") is { Length: > 0 } artifacts
+            ? artifacts
+            : Path.Combine(Directory.GetCurrentDirectory(), "TestResults"),
+        "screenshots");
 
     /// <summary>The domain caller matching a person signed in through the development form with an e-mail name.</summary>
     public static ConfidantPrincipal Person(string email, string role = ConfidantRoles.Admin) =>
