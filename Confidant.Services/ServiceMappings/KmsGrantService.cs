@@ -19,6 +19,9 @@ public sealed class KmsGrantService(
     IRoleDirectory roles,
     IOptions<KmsAuthOptions> options)
 {
+    /// <summary>False for a key service without grants (the local key ring): there is no status to show or create.</summary>
+    public bool SupportsGrants => grants.SupportsGrants;
+
     public async Task<GrantStatus> CheckAsync(string serviceId, CancellationToken cancellationToken = default)
     {
         var roleArn = await roles.GetRoleArnAsync(serviceId, cancellationToken);

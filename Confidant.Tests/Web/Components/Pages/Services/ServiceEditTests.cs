@@ -183,21 +183,18 @@ public sealed class ServiceEditTests : ServiceComponentTestContext
     }
 
     [Fact]
-    public async Task Render_Grants_ShowsStatusAndOffersEnsureToAdminsOnly()
+    public async Task Render_LocalKeyService_SaysGrantsAreNotUsedAndOffersNoEnsure()
     {
         await CreateServiceAsync("payments-api");
 
         var page = await RenderServiceAsync("payments-api");
 
-        // The local key service keeps no grants (spec §8.4 needs AWS KMS): both are reported missing.
-        await page.WaitForAssertionAsync(() => Assert.Contains("missing", page.Find("#grant-encrypt").TextContent, StringComparison.Ordinal));
-        Assert.Contains("missing", page.Find("#grant-decrypt").TextContent, StringComparison.Ordinal);
-        Assert.Single(page.FindAll("#ensure-grants"));
-
-        SignIn(ConfidantRoles.Editor);
-        var editorPage = await RenderServiceAsync("payments-api");
-        Assert.Empty(editorPage.FindAll("#ensure-grants"));
-        Assert.Single(editorPage.FindAll("#save-service"));
+        // The local key ring keeps no grants (spec §8.4 needs AWS KMS): no status that would read as "missing".
+        await page.WaitForAssertionAsync(() => Assert.Contains("keeps no grants", page.Find("#grants-not-used").TextContent, StringComparison.Ordinal));
+        Assert.Empty(page.FindAll("#grant-encrypt"));
+        Assert.Empty(page.FindAll("#grant-decrypt"));
+        Assert.Empty(page.FindAll("#ensure-grants"));
+        Assert.Single(page.FindAll("#save-service"));
     }
 
     [Fact]
