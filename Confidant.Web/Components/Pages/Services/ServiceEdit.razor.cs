@@ -140,7 +140,11 @@ public sealed partial class ServiceEdit
                 return;
             }
 
+            // Show what was stored: the domain drops ids of credentials that no longer exist.
             _item = saved.Item;
+            _initialIds = [.. saved.Item.Credentials, .. saved.Item.BlindCredentials];
+            _enabled = saved.Item.Enabled;
+            _editorGeneration++;
         }
         catch (RevisionConflictException)
         {

@@ -52,6 +52,7 @@ public sealed class ServiceEditTests : ServiceComponentTestContext
         Assert.Equal(2, stored.Item.Revision);
         Assert.Equal([cache], stored.Item.Credentials);
         Assert.False(stored.Item.Enabled);
+        Assert.Equal(["prod-cache"], Mapped(page));
     }
 
     [Fact]
