@@ -24,6 +24,12 @@ internal sealed record BenchOptions
 
     public TimeSpan Warmup { get; init; } = TimeSpan.FromSeconds(3);
 
+    /// <summary>Timed full page loads per variant of the browser scenario (each one a new Blazor circuit).</summary>
+    public int PageLoads { get; init; } = 10;
+
+    /// <summary>Timed filter keystrokes per variant of the browser scenario.</summary>
+    public int Keystrokes { get; init; } = 50;
+
     public static BenchOptions Parse(IReadOnlyList<string> args)
     {
         var options = new BenchOptions();
@@ -36,7 +42,7 @@ internal sealed record BenchOptions
                 "--workers" => options with { Workers = Positive(args, ++i) },
                 "--duration" => options with { Duration = TimeSpan.FromSeconds(Positive(args, ++i)) },
                 "--warmup" => options with { Warmup = TimeSpan.FromSeconds(Positive(args, ++i)) },
-                "--quick" => options with { Iterations = 60, Rounds = 2, Duration = TimeSpan.FromSeconds(2), Warmup = TimeSpan.FromSeconds(1) },
+                "--quick" => options with { Iterations = 60, Rounds = 2, Duration = TimeSpan.FromSeconds(2), Warmup = TimeSpan.FromSeconds(1), PageLoads = 4, Keystrokes = 10 },
                 _ => throw new ArgumentException($"Unknown argument '{args[i]}'. {Usage}"),
             };
         }

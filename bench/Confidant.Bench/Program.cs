@@ -4,6 +4,7 @@ using Confidant.Bench;
 using Confidant.Bench.Harness;
 using Confidant.Bench.Scenarios;
 using Confidant.Tests.Support;
+using Microsoft.Playwright;
 
 BenchOptions options;
 try
@@ -24,21 +25,27 @@ var started = TimeProvider.System.GetUtcNow();
 var loadAtStart = LoadAverage();
 var rows = new List<ResultRow>();
 ApiHotPathResult api;
+SidebarBrowserResult sidebar;
 try
 {
     rows.AddRange(await RunOutOfProcessScenariosAsync(options));
     Progress("scenario 4: REST API hot path against bare Kestrel");
     api = await new ApiHotPathScenario(options).RunAsync(Progress);
     rows.AddRange(api.Rows);
+
+    // Last, so that the browser and its app do not compete with the HTTP scenario for the cores.
+    Progress("scenario 5: resources sidebar in headless Chromium");
+    sidebar = await new SidebarBrowserScenario(options).RunAsync(Progress);
+    rows.AddRange(sidebar.Rows);
 }
-catch (Exception error) when (error is InvalidOperationException or IOException or HttpRequestException or TimeoutException)
+catch (Exception error) when (error is InvalidOperationException or IOException or HttpRequestException or TimeoutException or PlaywrightException or Xunit.Sdk.XunitException)
 {
     // A server that does not start or a scenario whose self-check fails: no figures rather than wrong ones.
     await Console.Error.WriteLineAsync($"bench failed: {error.Message}");
     return 1;
 }
 
-var report = Report(options, started, loadAtStart, rows, api);
+var report = Report(options, started, loadAtStart, rows, api, sidebar);
 Console.WriteLine(report);
 var file = ResultsFile();
 Directory.CreateDirectory(Path.GetDirectoryName(file)!);
@@ -80,13 +87,13 @@ static async Task<IReadOnlyList<ResultRow>> RunOutOfProcessScenariosAsync(BenchO
 
 static void Progress(string message) => Console.Error.WriteLine("bench: " + message);
 
-static string Report(BenchOptions options, DateTimeOffset started, string loadAtStart, List<ResultRow> rows, ApiHotPathResult api)
+static string Report(BenchOptions options, DateTimeOffset started, string loadAtStart, List<ResultRow> rows, ApiHotPathResult api, SidebarBrowserResult sidebar)
 {
     var gc = GCSettings.IsServerGC ? "server GC" : "workstation GC";
     var lines = new List<string>
     {
         MarkdownReport.Invariant($"Run {started:yyyy-MM-dd HH:mm} UTC · {RuntimeInformation.FrameworkDescription} · {RuntimeInformation.OSDescription} · {Environment.ProcessorCount} logical cores · {gc} · {Configuration()} · load average at start {loadAtStart}"),
-        MarkdownReport.Invariant($"Micro scenarios: {options.Iterations} timed ops per out-of-process variant, {options.Iterations * options.InProcessFactor} per in-process one, after a warm-up, variants alternated in {options.Rounds} rounds. HTTP: {options.Workers} workers × {options.Duration.TotalSeconds:0} s per target after {options.Warmup.TotalSeconds:0} s of warm-up each, alternated in {options.Rounds} rounds."),
+        MarkdownReport.Invariant($"Micro scenarios: {options.Iterations} timed ops per out-of-process variant, {options.Iterations * options.InProcessFactor} per in-process one, after a warm-up, variants alternated in {options.Rounds} rounds. HTTP: {options.Workers} workers × {options.Duration.TotalSeconds:0} s per target after {options.Warmup.TotalSeconds:0} s of warm-up each, alternated in {options.Rounds} rounds. Browser: {options.PageLoads} page loads and {options.Keystrokes} filter keystrokes per variant, alternated in {options.Rounds} rounds."),
         string.Empty,
         MarkdownReport.Table(rows),
         MarkdownReport.Invariant($"- API ÷ bare Kestrel requests/s: **{api.ThroughputRatio:0.000}** (target ≥ 0.5: {Verdict(api.ThroughputRatio >= 0.5)})"),
@@ -95,6 +102,9 @@ static string Report(BenchOptions options, DateTimeOffset started, string loadAt
         "- Wall-time figures (mean, p50, p99, ops/s) move with other load on the machine; CPU/op (process CPU time ÷ ops) moves much less.",
         "- Alloc/op and CPU/op are process-wide over the timed loop ÷ ops; for the HTTP rows they include the in-process load generator.",
         "- Cold decrypt: a data-key cache of 1 entry with 2 credentials read alternately, so every decrypt unwraps its data key at the key service (KMS calls/op = 1).",
+        MarkdownReport.Invariant($"- Sidebar, {sidebar.LargeCount:#,0} ÷ {sidebar.SmallCount:#,0} credentials: page load p50 **{sidebar.LoadP50Ratio:0.00}×** (mean {sidebar.LoadMeanRatio:0.00}×), filter keystroke p50 **{sidebar.KeystrokeP50Ratio:0.00}×** (mean {sidebar.KeystrokeMeanRatio:0.00}×)"),
+        MarkdownReport.Invariant($"- Sidebar rows in the DOM (`a.sidebar-item`) after a load: {sidebar.SmallDomRows} of {sidebar.SmallCount:#,0}, {sidebar.LargeDomRows} of {sidebar.LargeCount:#,0} (virtualised; target < 200: {Verdict(sidebar.LargeDomRows < 200)})"),
+        "- Sidebar rows: Alloc/op and CPU/op are this process's (the app server), not the browser's; keystroke Ops/s is keystrokes per second of keystroke latency.",
     };
     return string.Join(Environment.NewLine, lines) + Environment.NewLine;
 }

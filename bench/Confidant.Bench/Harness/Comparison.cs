@@ -12,7 +12,7 @@ internal static class Comparison
 {
     public static async Task<IReadOnlyList<ResultRow>> RunAsync(string group, int rounds, params Variant[] variants)
     {
-        var warmups = variants.Select(v => Math.Max(20, v.Iterations / 10)).ToArray();
+        var warmups = variants.Select(v => v.Warmup ?? Math.Max(20, v.Iterations / 10)).ToArray();
         for (var v = 0; v < variants.Length; v++)
         {
             for (var i = 0; i < warmups[v]; i++)
