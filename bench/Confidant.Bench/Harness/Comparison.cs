@@ -21,7 +21,8 @@ internal static class Comparison
             }
         }
 
-        var perRound = variants.Select(v => Math.Max(1, v.Iterations / rounds)).ToArray();
+        // Rounded up, so that a count not divisible by the rounds still gets at least its iterations.
+        var perRound = variants.Select(v => Math.Max(1, (v.Iterations + rounds - 1) / rounds)).ToArray();
         var latencies = perRound.Select(n => new long[n * rounds]).ToArray();
         var elapsed = new long[variants.Length];
         var allocated = new long[variants.Length];

@@ -118,7 +118,7 @@ internal sealed class SidebarBrowserScenario(BenchOptions options)
     private async Task<IReadOnlyList<ResultRow>> KeystrokesAsync(string group, BrowserSession small, BrowserSession large)
     {
         (BrowserSession Session, int Count)[] variants = [(small, SmallCount), (large, LargeCount)];
-        var perRound = Math.Max(1, options.Keystrokes / options.Rounds);
+        var perRound = Math.Max(1, (options.Keystrokes + options.Rounds - 1) / options.Rounds);
         var latencies = variants.Select(_ => new List<long>()).ToArray();
         var allocated = new long[variants.Length];
         var cpu = new TimeSpan[variants.Length];
