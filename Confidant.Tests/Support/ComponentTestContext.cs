@@ -1,7 +1,15 @@
+using System.Security.Claims;
 using Bunit;
 using Bunit.TestDoubles;
+using Confidant.Services.Authorization;
+using Confidant.Services.BlindCredentials;
+using Confidant.Services.Credentials;
+using Confidant.Services.Iam;
+using Confidant.Services.ServiceMappings;
+using Confidant.Web.Auth;
 using Confidant.Web.Components.Shared;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using MudBlazor.Services;
 
 namespace Confidant.Tests.Support;
@@ -20,6 +28,27 @@ public class ComponentTestContext : BunitContext, IAsyncLifetime
     public BunitAuthorizationContext Authorization { get; }
 
     public Task InitializeAsync() => Task.CompletedTask;
+
+    /// <summary>Gives the components the real domain services of <paramref name="host"/>, as the app wires them.</summary>
+    protected void AddDomainServices(DomainHost host)
+    {
+        Services.AddSingleton(host.Get<CredentialReader>());
+        Services.AddSingleton(host.Get<CredentialService>());
+        Services.AddSingleton(host.Get<BlindCredentialService>());
+        Services.AddSingleton(host.Get<ServiceMappingService>());
+        Services.AddSingleton(host.Get<CredentialConflictDetector>());
+        Services.AddSingleton(host.Get<KmsGrantService>());
+        Services.AddSingleton(host.Get<IRoleDirectory>());
+        Services.AddSingleton(host.Get<IAclPolicy>());
+        Services.AddSingleton(host.Get<IOptions<ServiceMappingOptions>>());
+    }
+
+    /// <summary>Signs alice@example.com in with the given roles (none: a person without access).</summary>
+    protected void SignIn(params string[] roles)
+    {
+        Authorization.SetAuthorized("alice@example.com");
+        Authorization.SetClaims([new Claim(ClaimTypes.Email, "alice@example.com"), .. roles.Select(r => new Claim(ConfidantClaims.Role, r))]);
+    }
 
     // MudBlazor registers services that are only IAsyncDisposable; xunit 2 would otherwise call the sync Dispose.
     async Task IAsyncLifetime.DisposeAsync() => await base.DisposeAsync();

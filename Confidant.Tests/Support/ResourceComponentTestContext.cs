@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using Confidant.Services.BlindCredentials;
 using Confidant.Services.Credentials;
 using Confidant.Services.ServiceMappings;
@@ -24,10 +23,7 @@ public abstract class ResourceComponentTestContext : ComponentTestContext, IAsyn
     async Task IAsyncLifetime.InitializeAsync()
     {
         _host = await DomainHost.StartAsync(DomainSettings);
-        Services.AddSingleton(_host.Get<CredentialReader>());
-        Services.AddSingleton(_host.Get<CredentialService>());
-        Services.AddSingleton(_host.Get<BlindCredentialService>());
-        Services.AddSingleton(_host.Get<ServiceMappingService>());
+        AddDomainServices(_host);
         Services.AddSingleton(Options.Create(new AuthOptions()));
         SignIn(Confidant.Services.Authorization.ConfidantRoles.Reader);
     }
@@ -41,12 +37,6 @@ public abstract class ResourceComponentTestContext : ComponentTestContext, IAsyn
         }
     }
 
-    /// <summary>Signs alice@example.com in with the given roles (none: a person without access).</summary>
-    protected void SignIn(params string[] roles)
-    {
-        Authorization.SetAuthorized("alice@example.com");
-        Authorization.SetClaims([new Claim(ClaimTypes.Email, "alice@example.com"), .. roles.Select(r => new Claim(ConfidantClaims.Role, r))]);
-    }
 
     protected Task<Credential> CreateCredentialAsync(string name) =>
         Host.Get<CredentialService>().CreateAsync(DomainHost.Alice, TestData.Credential(name, ("k", "v")));

@@ -1,11 +1,8 @@
-using System.Security.Claims;
 using Confidant.Services.Audit;
 using Confidant.Services.Authorization;
 using Confidant.Services.BlindCredentials;
 using Confidant.Services.Credentials;
 using Confidant.Services.ServiceMappings;
-using Confidant.Web.Auth;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Confidant.Tests.Support;
 
@@ -34,11 +31,7 @@ public abstract class RevisionPagesTestContext : ComponentTestContext, IAsyncLif
     async Task IAsyncLifetime.InitializeAsync()
     {
         _host = await DomainHost.StartAsync();
-        Services.AddSingleton(_host.Get<CredentialReader>());
-        Services.AddSingleton(_host.Get<CredentialService>());
-        Services.AddSingleton(_host.Get<BlindCredentialService>());
-        Services.AddSingleton(_host.Get<ServiceMappingService>());
-        Services.AddSingleton(_host.Get<IAclPolicy>());
+        AddDomainServices(_host);
         SignIn(ConfidantRoles.Editor);
     }
 
@@ -52,11 +45,6 @@ public abstract class RevisionPagesTestContext : ComponentTestContext, IAsyncLif
     protected static ConfidantPrincipal Person(params string[] roles) =>
         ConfidantPrincipal.ForUser(Email, Email, roles.ToHashSet(StringComparer.Ordinal));
 
-    protected void SignIn(params string[] roles)
-    {
-        Authorization.SetAuthorized(Email);
-        Authorization.SetClaims([new Claim(ClaimTypes.Email, Email), .. roles.Select(r => new Claim(ConfidantClaims.Role, r))]);
-    }
 
     /// <summary>Moves the clock on so the next write has a later modified date.</summary>
     protected void Later() => _host.Time.Advance(TimeSpan.FromMinutes(1));

@@ -1,9 +1,7 @@
-using System.Security.Claims;
 using Bunit;
 using Confidant.Services.Authorization;
 using Confidant.Services.Credentials;
 using Confidant.Tests.Support;
-using Confidant.Web.Auth;
 using Confidant.Web.Components.Pages.Credentials;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -120,12 +118,6 @@ public sealed class CredentialListTests : ComponentTestContext, IAsyncLifetime
 
         page.WaitForAssertion(() => Assert.Contains("do not have access", page.Find("#credential-list-error").TextContent, StringComparison.Ordinal));
         Assert.Empty(page.FindAll(".credential-row"));
-    }
-
-    private void SignIn(params string[] roles)
-    {
-        Authorization.SetAuthorized("alice@example.com");
-        Authorization.SetClaims([new Claim(ClaimTypes.Email, "alice@example.com"), .. roles.Select(r => new Claim(ConfidantClaims.Role, r))]);
     }
 
     private Task<Credential> CreateAsync(string name) =>

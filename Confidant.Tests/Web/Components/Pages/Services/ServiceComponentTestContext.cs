@@ -1,13 +1,8 @@
-using System.Security.Claims;
 using Confidant.Services.Authorization;
 using Confidant.Services.BlindCredentials;
 using Confidant.Services.Credentials;
-using Confidant.Services.Iam;
 using Confidant.Services.ServiceMappings;
 using Confidant.Tests.Support;
-using Confidant.Web.Auth;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 
 namespace Confidant.Tests.Web.Components.Pages.Services;
 
@@ -31,14 +26,7 @@ public abstract class ServiceComponentTestContext : ComponentTestContext, IAsync
     async Task IAsyncLifetime.InitializeAsync()
     {
         Host = await DomainHost.StartAsync(Settings);
-        Services.AddSingleton(Host.Get<ServiceMappingService>());
-        Services.AddSingleton(Host.Get<CredentialReader>());
-        Services.AddSingleton(Host.Get<BlindCredentialService>());
-        Services.AddSingleton(Host.Get<CredentialConflictDetector>());
-        Services.AddSingleton(Host.Get<KmsGrantService>());
-        Services.AddSingleton(Host.Get<IRoleDirectory>());
-        Services.AddSingleton(Host.Get<IAclPolicy>());
-        Services.AddSingleton(Host.Get<IOptions<ServiceMappingOptions>>());
+        AddDomainServices(Host);
         SignIn(ConfidantRoles.Admin);
     }
 
@@ -48,11 +36,6 @@ public abstract class ServiceComponentTestContext : ComponentTestContext, IAsync
         await Host.DisposeAsync();
     }
 
-    protected void SignIn(params string[] roles)
-    {
-        Authorization.SetAuthorized("alice@example.com");
-        Authorization.SetClaims([new Claim(ClaimTypes.Email, "alice@example.com"), .. roles.Select(r => new Claim(ConfidantClaims.Role, r))]);
-    }
 
     protected async Task<string> CreateCredentialAsync(string name, bool enabled = true, params string[] keys)
     {
