@@ -19,14 +19,16 @@ public sealed partial class CredentialReader
         CancellationToken cancellationToken = default)
     {
         RequireMetadataAccess(caller, id, $"{caller.Name} does not have access to credential {id} revisions");
-        var item = await LoadRevisionAsync(id, revision, $"Revision {revision} of credential {id} was not found.", cancellationToken);
-        var pairs = await cipher.DecryptAsync(item, cancellationToken);
-        var reveal = !metadataOnly && acl.IsAllowed(caller, AclResources.Credential, AclActions.Get, id);
-        if (!metadataOnly && !reveal)
+        var reveal = !metadataOnly;
+        if (reveal && !acl.IsAllowed(caller, AclResources.Credential, AclActions.Get, id))
         {
             throw ConfidantException.Forbidden($"{caller.Name} does not have access to credential {id}", id);
         }
 
+        var item = await LoadRevisionAsync(id, revision, $"Revision {revision} of credential {id} was not found.", cancellationToken);
+
+        // Decrypted even for metadata: the key names live inside the encrypted pairs.
+        var pairs = await cipher.DecryptAsync(item, cancellationToken);
         if (reveal)
         {
             // As for the current item: a reveal that cannot be recorded is not made.
