@@ -188,7 +188,6 @@ public sealed partial class ServiceMappingService(
         return await ExpandAsync(written, includePairs: false, servedToWorkload: false, cancellationToken);
     }
 
-
     private async Task<ServiceMapping> ExpandAsync(ServiceItem service, bool includePairs, bool servedToWorkload, CancellationToken ct)
     {
         var items = await store.GetManyAsync(service.Credentials.Concat(service.BlindCredentials), ct);
