@@ -100,6 +100,9 @@ public sealed class BrowserSession : IAsyncLifetime, IAsyncDisposable
             Args = ChromiumArgs,
         });
         _page = await _browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 900 } });
+        // A whole test run shares two cores: allow a slow start rather than fail on it.
+        _page.SetDefaultTimeout(60_000);
+        _page.SetDefaultNavigationTimeout(60_000);
         _page.Console += (_, message) =>
         {
             if (message.Type is "error" || message.Text.Contains("Content Security Policy", StringComparison.Ordinal))
@@ -136,7 +139,7 @@ public sealed class BrowserSession : IAsyncLifetime, IAsyncDisposable
         await Page.FillAsync("#name", name);
         await Page.SelectOptionAsync("#role", role);
         await Page.ClickAsync("button[type=submit]");
-        await Page.WaitForURLAsync(BaseUrl + returnPath);
+        await Page.WaitForURLAsync(BaseUrl + returnPath, new() { WaitUntil = WaitUntilState.DOMContentLoaded });
         await WaitForCircuitAsync();
     }
 
@@ -154,7 +157,7 @@ public sealed class BrowserSession : IAsyncLifetime, IAsyncDisposable
     {
         try
         {
-            await Page.WaitForSelectorAsync("#circuit[data-interactive=true]", new() { State = WaitForSelectorState.Attached, Timeout = 15_000 });
+            await Page.WaitForSelectorAsync("#circuit[data-interactive=true]", new() { State = WaitForSelectorState.Attached, Timeout = 60_000 });
         }
         catch (TimeoutException)
         {

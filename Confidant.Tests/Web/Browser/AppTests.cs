@@ -9,6 +9,7 @@ using Microsoft.Playwright;
 namespace Confidant.Tests.Web.Browser;
 
 /// <summary>The whole UI in a real browser: sign-in, the Blazor circuit under the CSP (spec §1.3), sign-out, the sidebar.</summary>
+[Collection(BrowserCollection.CollectionName)]
 public sealed class AppTests : IAsyncLifetime
 {
     private BrowserSession _browser = null!;

@@ -6,6 +6,7 @@ using Microsoft.Playwright;
 namespace Confidant.Tests.Web.Browser;
 
 /// <summary>The resources view works without a mouse: the filter and each entry are reached with Tab.</summary>
+[Collection(BrowserCollection.CollectionName)]
 public sealed class KeyboardTests : IAsyncLifetime
 {
     private BrowserSession _browser = null!;

@@ -13,6 +13,7 @@ namespace Confidant.Tests.Web.Browser;
 /// The whole loop a person and a workload go through, in a real browser and over the REST API: create a credential,
 /// map it to a service, read it as that service, edit it, see the change in history, revert it.
 /// </summary>
+[Collection(BrowserCollection.CollectionName)]
 public sealed class ResourceFlowTests : IAsyncLifetime
 {
     private const string ServiceId = "billing-production";

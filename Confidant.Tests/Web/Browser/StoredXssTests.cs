@@ -12,6 +12,7 @@ namespace Confidant.Tests.Web.Browser;
 /// Stored XSS: names, keys, metadata, documentation and tags are user-controlled text and must reach the browser
 /// as text on every page, never as markup.
 /// </summary>
+[Collection(BrowserCollection.CollectionName)]
 public sealed class StoredXssTests : IAsyncLifetime
 {
     private const string Img = "<img src=x onerror=window.__xss=1>";
