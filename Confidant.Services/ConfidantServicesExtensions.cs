@@ -7,6 +7,7 @@ using Confidant.Services.Kms;
 using Confidant.Services.KmsAuth;
 using Confidant.Services.ServiceMappings;
 using Confidant.Services.Storage;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -34,8 +35,7 @@ public static class ConfidantServicesExtensions
     {
         builder.Services.AddOptions<CredentialOptions>().BindConfiguration(CredentialOptions.SectionName).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<CredentialOptions>, CredentialOptionsValidator>();
-        builder.Services.AddOptions<ServiceMappingOptions>().BindConfiguration(ServiceMappingOptions.SectionName);
-        builder.Services.TryAddSingleton<IAclPolicy, DefaultAclPolicy>();
+        builder.AddConfidantAcl();
         builder.Services.AddSingleton<CredentialReader>();
         builder.Services.AddSingleton<CredentialService>();
         builder.Services.AddSingleton<CredentialConflictDetector>();
@@ -44,6 +44,16 @@ public static class ConfidantServicesExtensions
         builder.Services.AddSingleton<ValueGenerator>();
         builder.Services.AddSingleton<KmsGrantService>();
         builder.AddConfidantIam();
+        return builder;
+    }
+
+    /// <summary>The ACL policy chosen by <c>Acl:Policy</c> (spec §10.1 ACL_MODULE), refused at start-up when unsafe.</summary>
+    public static IHostApplicationBuilder AddConfidantAcl(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<AclOptions>().BindConfiguration(AclOptions.SectionName).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<AclOptions>>(new AclOptionsValidator(builder.Environment));
+        var policy = builder.Configuration.GetSection(AclOptions.SectionName).Get<AclOptions>()?.Policy ?? AclPolicyKind.Default;
+        builder.Services.TryAddSingleton<IAclPolicy>(policy == AclPolicyKind.AllowAll ? new AllowAllAclPolicy() : new DefaultAclPolicy());
         return builder;
     }
 }

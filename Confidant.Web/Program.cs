@@ -1,12 +1,10 @@
 using Confidant.Services;
-using Confidant.Services.Configuration;
 using Confidant.Web;
 using Confidant.Web.Commands;
 using Confidant.Web.Configuration;
 
 var builder = WebApplication.CreateBuilder(args);
-builder.AddRootAppSettings();
-LegacyEnvironmentVariables.AddTo(builder.Configuration);
+builder.AddConfidantConfiguration();
 builder.AddConfidantServices();
 builder.AddConfidantWeb();
 

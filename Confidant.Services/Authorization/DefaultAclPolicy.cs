@@ -41,14 +41,3 @@ public sealed class DefaultAclPolicy : IAclPolicy
         _ => ConfidantRoles.Editor,
     };
 }
-
-/// <summary>Spec "no_acl": everything is allowed (development only).</summary>
-public sealed class AllowAllAclPolicy : IAclPolicy
-{
-    public bool IsAllowed(
-        ConfidantPrincipal principal,
-        string resourceType,
-        string action,
-        string? resourceId = null,
-        AclArguments? arguments = null) => true;
-}

@@ -8,27 +8,20 @@ namespace Confidant.Services.Configuration;
 /// <summary>
 /// Reads the original Confidant's environment variables (spec §10: <c>DYNAMODB_TABLE</c>, <c>KMS_MASTER_KEY</c>,
 /// <c>AUTH_KEY</c>, …) and maps them onto our configuration keys, so an existing deployment moves over without
-/// renaming anything. This is the only place that knows the old names. They sit just below the normal environment
-/// variables: <c>Storage__Provider</c> and friends still win.
+/// renaming anything. This is the only place that knows the old names. The host puts this source above the
+/// appsettings files and just below our own <c>Section__Key</c> environment variables
+/// (<c>Confidant.Web/Configuration/ConfidantConfiguration.cs</c>): <c>Storage__Provider</c> and friends still win.
 /// </summary>
 public sealed class LegacyEnvironmentVariables(IDictionary variables) : ConfigurationProvider, IConfigurationSource
 {
-    public IConfigurationProvider Build(IConfigurationBuilder builder) => this;
-
-    /// <summary>Adds the legacy names below the first environment-variables source (or last when there is none).</summary>
-    public static void AddTo(IConfigurationBuilder configuration, IDictionary? variables = null)
+    /// <summary>spec §10.1 ACL_MODULE values that have a counterpart here, and the <c>Acl:Policy</c> each becomes.</summary>
+    private static readonly Dictionary<string, string> AclModules = new(StringComparer.Ordinal)
     {
-        var source = new LegacyEnvironmentVariables(variables ?? Environment.GetEnvironmentVariables());
-        var index = configuration.Sources.ToList().FindIndex(s => s.GetType().Name == "EnvironmentVariablesConfigurationSource");
-        if (index < 0)
-        {
-            configuration.Sources.Add(source);
-        }
-        else
-        {
-            configuration.Sources.Insert(index, source);
-        }
-    }
+        ["confidant.authnz.rbac:default_acl"] = "Default",
+        ["confidant.authnz.rbac:no_acl"] = "AllowAll",
+    };
+
+    public IConfigurationProvider Build(IConfigurationBuilder builder) => this;
 
     public override void Load()
     {
@@ -37,13 +30,12 @@ public sealed class LegacyEnvironmentVariables(IDictionary variables) : Configur
         Map("DYNAMODB_TABLE_ARCHIVE", v => Put("Storage:DynamoDb:ArchiveTable", v));
         Map("DYNAMODB_URL", v => Put("Storage:DynamoDb:ServiceUrl", v));
         Map("DYNAMODB_CREATE_TABLE", v => SetBool("Storage:DynamoDb:CreateTable", v));
-        Map("AWS_DEFAULT_REGION", v => { Put("Storage:DynamoDb:Region", v); Put("Kms:Region", v); });
         Map("KMS_MASTER_KEY", v => { Put("Kms:MasterKeyId", v); Put("Kms:Provider", "Aws"); });
         Map("KMS_URL", v => Put("Kms:ServiceUrl", v));
         Map("AUTH_CONTEXT", v => Put("KmsAuth:AuthContext", v));
         Map("AUTH_KEY", v => Put("KmsAuth:AuthKey", v));
         Map("USER_AUTH_KEY", v => Put("KmsAuth:UserAuthKey", v));
-        Map("SCOPED_AUTH_KEYS", v => SetObject("SCOPED_AUTH_KEYS", "KmsAuth:ScopedAuthKeys", v));
+        Map("SCOPED_AUTH_KEYS", SetScopedAuthKeys);
         Map("AUTH_TOKEN_MAX_LIFETIME", v => SetInt("AUTH_TOKEN_MAX_LIFETIME", "KmsAuth:TokenMaxLifetimeMinutes", v));
         Map("KMS_MINIMUM_TOKEN_VERSION", v => SetInt("KMS_MINIMUM_TOKEN_VERSION", "KmsAuth:MinimumTokenVersion", v));
         Map("KMS_MAXIMUM_TOKEN_VERSION", v => SetInt("KMS_MAXIMUM_TOKEN_VERSION", "KmsAuth:MaximumTokenVersion", v));
@@ -65,7 +57,13 @@ public sealed class LegacyEnvironmentVariables(IDictionary variables) : Configur
         Map("MAINTENANCE_MODE", v => SetBool("Api:MaintenanceMode", v));
         Map("MAINTENANCE_MODE_TOUCH_FILE", v => Put("Api:MaintenanceModeTouchFile", v));
         Map("XSRF_COOKIE_NAME", v => Put("Api:XsrfCookieName", v));
-        Map("CLIENT_CONFIG", v => SetObject("CLIENT_CONFIG", "Api:ClientConfig", v));
+
+        // Kept as JSON text: flattened into configuration keys, numbers, booleans and null would come back as strings.
+        Map("CLIENT_CONFIG", v => Put("Api:ClientConfig", SettingValueParser.Json("CLIENT_CONFIG", v, JsonValueKind.Object).GetRawText()));
+        Map("ACL_MODULE", v => Put("Acl:Policy", AclModules.TryGetValue(v, out var policy)
+            ? policy
+            : throw new InvalidOperationException(
+                "ACL_MODULE must be confidant.authnz.rbac:default_acl or confidant.authnz.rbac:no_acl; other ACL modules have no counterpart (see Acl:Policy).")));
     }
 
     private void Map(string name, Action<string> apply)
@@ -88,6 +86,26 @@ public sealed class LegacyEnvironmentVariables(IDictionary variables) : Configur
         for (var i = 0; i < values.Length; i++)
         {
             Put(string.Create(CultureInfo.InvariantCulture, $"{key}:{i}"), values[i]);
+        }
+    }
+
+    /// <summary>
+    /// SCOPED_AUTH_KEYS is a JSON object key → account, and its keys are often KMS ARNs, whose <c>:</c> is the
+    /// configuration separator: so each pair becomes one list entry <c>{Key, Account}</c>, where the ARN is a value.
+    /// </summary>
+    private void SetScopedAuthKeys(string json)
+    {
+        var index = 0;
+        foreach (var pair in SettingValueParser.Json("SCOPED_AUTH_KEYS", json, JsonValueKind.Object).EnumerateObject())
+        {
+            if (pair.Value.ValueKind != JsonValueKind.String)
+            {
+                throw new InvalidOperationException("SCOPED_AUTH_KEYS must map each key to an account name (a JSON string).");
+            }
+
+            Put(string.Create(CultureInfo.InvariantCulture, $"KmsAuth:ScopedAuthKeys:{index}:Key"), pair.Name);
+            Put(string.Create(CultureInfo.InvariantCulture, $"KmsAuth:ScopedAuthKeys:{index}:Account"), pair.Value.GetString());
+            index++;
         }
     }
 

@@ -21,8 +21,15 @@ public sealed class IamOptions
     /// <summary>Role names offered as service-name suggestions (the Configured provider).</summary>
     public List<string> Roles { get; set; } = [];
 
-    /// <summary><c>Configured</c> (roles listed here) or <c>Aws</c> (IAM ListRoles / GetRole).</summary>
-    public string Provider { get; set; } = "Configured";
+    public const string ConfiguredProvider = "Configured";
+    public const string AwsProvider = "Aws";
+
+    /// <summary>
+    /// <c>Configured</c> (roles listed here) or <c>Aws</c> (IAM ListRoles / GetRole). Unset, it follows the key
+    /// service: <c>Aws</c> with <c>Kms:Provider=Aws</c>, as the original always asks IAM (spec §8.3, §8.4), so that
+    /// new services get their kmsauth grants; <c>Configured</c> with the local key ring.
+    /// </summary>
+    public string Provider { get; set; } = ConfiguredProvider;
 
     /// <summary>IAM endpoint override (e.g. a local AWS emulator).</summary>
     public string? ServiceUrl { get; set; }

@@ -1,4 +1,6 @@
 using Amazon.Runtime.Credentials;
+using Confidant.Services.Kms;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -8,13 +10,18 @@ namespace Confidant.Services.Iam;
 
 public static class IamServiceCollectionExtensions
 {
-    /// <summary>The role directory: roles from configuration (default) or from AWS IAM.</summary>
+    /// <summary>The role directory: roles from configuration or from AWS IAM (the default with AWS KMS).</summary>
     public static IHostApplicationBuilder AddConfidantIam(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<IamOptions>().BindConfiguration(IamOptions.SectionName).ValidateOnStart();
+        var provider = builder.Configuration.GetSection(IamOptions.SectionName)[nameof(IamOptions.Provider)]
+            ?? (builder.Configuration.GetSection(KmsOptions.SectionName).Get<KmsOptions>()?.ProviderKind == KmsProvider.Aws
+                ? IamOptions.AwsProvider
+                : IamOptions.ConfiguredProvider);
+        builder.Services.AddOptions<IamOptions>().BindConfiguration(IamOptions.SectionName)
+            .Configure(options => options.Provider = provider)
+            .ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<IamOptions>, IamOptionsValidator>();
-        var provider = builder.Configuration.GetSection(IamOptions.SectionName)[nameof(IamOptions.Provider)] ?? "Configured";
-        if (string.Equals(provider, "Aws", StringComparison.OrdinalIgnoreCase))
+        if (string.Equals(provider, IamOptions.AwsProvider, StringComparison.OrdinalIgnoreCase))
         {
             builder.Services.TryAddSingleton<IRoleDirectory>(sp => new AwsIamRoleDirectory(
                 new HttpClient { Timeout = TimeSpan.FromSeconds(10) },
@@ -36,7 +43,7 @@ internal sealed class IamOptionsValidator : IValidateOptions<IamOptions>
     public ValidateOptionsResult Validate(string? name, IamOptions options)
     {
         var failures = new List<string>();
-        if (options.Provider is not ("Configured" or "Aws"))
+        if (options.Provider is not (IamOptions.ConfiguredProvider or IamOptions.AwsProvider))
         {
             failures.Add($"{IamOptions.SectionName}:Provider must be one of Configured, Aws (was '{options.Provider}').");
         }

@@ -62,7 +62,7 @@ public static class KmsServiceCollectionExtensions
     /// <summary>Every key the configuration names by alias exists in the local ring: at-rest and kmsauth keys alike.</summary>
     private static List<string> LocalAliases(KmsOptions options, KmsAuth.KmsAuthOptions auth) =>
         new[] { options.MasterKeyId, auth.AuthKey, auth.UserAuthKey }
-            .Concat(auth.ScopedAuthKeys.Keys)
+            .Concat(auth.ScopedAuthKeys.Select(k => k.Key))
             .OfType<string>()
             .Where(name => name.StartsWith("alias/", StringComparison.Ordinal))
             .Distinct(StringComparer.Ordinal)

@@ -16,8 +16,12 @@ public sealed class KmsAuthOptions
     /// <summary>USER_AUTH_KEY: the key people encrypt their tokens with; unset refuses user tokens.</summary>
     public string? UserAuthKey { get; set; }
 
-    /// <summary>SCOPED_AUTH_KEYS: key → account name. A service token encrypted under such a key is scoped to that account.</summary>
-    public Dictionary<string, string> ScopedAuthKeys { get; set; } = new(StringComparer.Ordinal);
+    /// <summary>
+    /// SCOPED_AUTH_KEYS: a service token encrypted under one of these keys is scoped to its account, and the accounts
+    /// are the ones a service may be scoped to (spec §2.1, §4.5). A list of entries rather than a key → account map:
+    /// keys are often KMS ARNs, whose <c>:</c> is the configuration separator.
+    /// </summary>
+    public List<ScopedAuthKey> ScopedAuthKeys { get; set; } = [];
 
     /// <summary>AUTH_TOKEN_MAX_LIFETIME in minutes.</summary>
     public int TokenMaxLifetimeMinutes { get; set; } = 60;
@@ -37,6 +41,21 @@ public sealed class KmsAuthOptions
 
     /// <summary>KMS_AUTH_TOKEN_CACHE_SIZE: validated tokens kept so that a warm request needs no KMS call.</summary>
     public int TokenCacheSize { get; set; } = 4096;
+
+    /// <summary>The account names of <see cref="ScopedAuthKeys"/>, in order: the valid values of a service's account.</summary>
+    public IReadOnlyList<string> Accounts => [.. ScopedAuthKeys.Select(k => k.Account)];
+
+    /// <summary>The account a token under <paramref name="key"/> is scoped to, or null.</summary>
+    public string? AccountOf(string key) =>
+        ScopedAuthKeys.FirstOrDefault(k => string.Equals(k.Key, key, StringComparison.Ordinal))?.Account;
+}
+
+/// <summary>One SCOPED_AUTH_KEYS entry: the key (alias, key id or ARN) and the account its tokens are scoped to.</summary>
+public sealed class ScopedAuthKey
+{
+    public string Key { get; set; } = string.Empty;
+
+    public string Account { get; set; } = string.Empty;
 }
 
 internal sealed class KmsAuthOptionsValidator : IValidateOptions<KmsAuthOptions>
@@ -71,8 +90,17 @@ internal sealed class KmsAuthOptionsValidator : IValidateOptions<KmsAuthOptions>
             failures.Add($"{Section}:TokenCacheSize must be between 1 and 1000000 (was {options.TokenCacheSize}).");
         }
 
-        if (options.ScopedAuthKeys.Values.Distinct(StringComparer.Ordinal).Count() != options.ScopedAuthKeys.Count)
+        if (options.ScopedAuthKeys.Any(k => string.IsNullOrWhiteSpace(k.Key) || string.IsNullOrWhiteSpace(k.Account)))
         {
+            failures.Add($"{Section}:ScopedAuthKeys entries need both Key and Account ({Section}:ScopedAuthKeys:0:Key, {Section}:ScopedAuthKeys:0:Account, ...).");
+        }
+        else if (options.ScopedAuthKeys.DistinctBy(k => k.Key, StringComparer.Ordinal).Count() != options.ScopedAuthKeys.Count)
+        {
+            failures.Add($"{Section}:ScopedAuthKeys lists a key twice.");
+        }
+        else if (options.Accounts.Distinct(StringComparer.Ordinal).Count() != options.ScopedAuthKeys.Count)
+        {
+            // spec §10.3: the values must be unique.
             failures.Add($"{Section}:ScopedAuthKeys must map each key to a different account.");
         }
 

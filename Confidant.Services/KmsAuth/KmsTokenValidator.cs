@@ -169,14 +169,14 @@ public sealed partial class KmsTokenValidator(
         {
             if (settings.AuthKey is { Length: > 0 } authKey && await ArnOfAsync(authKey, cancellationToken) == keyArn)
             {
-                return (true, settings.ScopedAuthKeys.GetValueOrDefault(authKey));
+                return (true, settings.AccountOf(authKey));
             }
 
-            foreach (var (scopedKey, account) in settings.ScopedAuthKeys)
+            foreach (var scoped in settings.ScopedAuthKeys)
             {
-                if (await ArnOfAsync(scopedKey, cancellationToken) == keyArn)
+                if (await ArnOfAsync(scoped.Key, cancellationToken) == keyArn)
                 {
-                    return (true, account);
+                    return (true, scoped.Account);
                 }
             }
 

@@ -23,12 +23,3 @@ public sealed record ServiceMappingInput
 
 /// <summary>A service that maps a given credential (spec §4.2 GET /v1/credentials/&lt;id&gt;/services).</summary>
 public sealed record ServiceReference(string Id, bool Enabled);
-
-/// <summary>Settings of service mappings.</summary>
-public sealed class ServiceMappingOptions
-{
-    public const string SectionName = "ServiceMappings";
-
-    /// <summary>Account names a service may be scoped to (the values of SCOPED_AUTH_KEYS, spec §4.5).</summary>
-    public List<string> Accounts { get; set; } = [];
-}

@@ -3,6 +3,7 @@ using Confidant.Services.Authorization;
 using Confidant.Services.Credentials;
 using Confidant.Services.Crypto;
 using Confidant.Services.Errors;
+using Confidant.Services.KmsAuth;
 using Confidant.Services.Revisions;
 using Confidant.Services.Storage;
 using Microsoft.Extensions.Logging;
@@ -18,7 +19,7 @@ public sealed partial class ServiceMappingService(
     CredentialConflictDetector conflicts,
     IAclPolicy acl,
     IOptions<CredentialOptions> credentialOptions,
-    IOptions<ServiceMappingOptions> options,
+    IOptions<KmsAuthOptions> kmsAuth,
     KmsGrantService grants,
     AuditLog audit,
     WriteAudit writeAudit,
@@ -105,7 +106,8 @@ public sealed partial class ServiceMappingService(
             var mapped = requested.Where(existing.Contains).ToList();
             await conflicts.EnsureNoConflictsInMappingAsync(mapped, blind, ct);
             var account = string.IsNullOrEmpty(input.Account) ? (input.Account is null ? current?.Account : null) : input.Account;
-            if (account is not null && !options.Value.Accounts.Contains(account, StringComparer.Ordinal))
+            // spec §4.5: the valid accounts are the values of SCOPED_AUTH_KEYS.
+            if (account is not null && !kmsAuth.Value.Accounts.Contains(account, StringComparer.Ordinal))
             {
                 throw ConfidantException.BadRequest(ErrorMessages.InvalidAccount, id);
             }

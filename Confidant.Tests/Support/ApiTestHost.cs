@@ -38,10 +38,10 @@ public sealed class ApiTestHost : IAsyncDisposable
             ["KmsAuth:AuthContext"] = To,
             ["KmsAuth:AuthKey"] = AuthKey,
             ["KmsAuth:UserAuthKey"] = UserAuthKey,
-            [$"KmsAuth:ScopedAuthKeys:{ScopedKey}"] = ScopedAccount,
+            ["KmsAuth:ScopedAuthKeys:0:Key"] = ScopedKey,
+            ["KmsAuth:ScopedAuthKeys:0:Account"] = ScopedAccount,
             ["KmsAuth:UserTypes:0"] = "service",
             ["KmsAuth:UserTypes:1"] = "user",
-            ["ServiceMappings:Accounts:0"] = ScopedAccount,
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {

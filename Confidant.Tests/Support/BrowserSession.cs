@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using Confidant.Services.Authorization;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
@@ -26,7 +25,7 @@ public sealed class BrowserSession : IAsyncLifetime, IAsyncDisposable
     private readonly List<string> _problems = [];
     private readonly List<string> _dialogs = [];
     private readonly TempDirectory _data = new();
-    private WebApplication? _app;
+    private ConfidantAppHost? _app;
     private IPlaywright? _playwright;
     private IBrowser? _browser;
     private IPage? _page;

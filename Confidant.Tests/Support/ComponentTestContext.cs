@@ -5,6 +5,7 @@ using Confidant.Services.Authorization;
 using Confidant.Services.BlindCredentials;
 using Confidant.Services.Credentials;
 using Confidant.Services.Iam;
+using Confidant.Services.KmsAuth;
 using Confidant.Services.ServiceMappings;
 using Confidant.Web.Auth;
 using Confidant.Web.Components.Shared;
@@ -40,7 +41,7 @@ public class ComponentTestContext : BunitContext, IAsyncLifetime
         Services.AddSingleton(host.Get<KmsGrantService>());
         Services.AddSingleton(host.Get<IRoleDirectory>());
         Services.AddSingleton(host.Get<IAclPolicy>());
-        Services.AddSingleton(host.Get<IOptions<ServiceMappingOptions>>());
+        Services.AddSingleton(host.Get<IOptions<KmsAuthOptions>>());
     }
 
     /// <summary>Signs alice@example.com in with the given roles (none: a person without access).</summary>

@@ -2,9 +2,12 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
+using System.Text;
+using Amazon;
 using Amazon.KeyManagementService;
 using Amazon.KeyManagementService.Model;
 using Amazon.Runtime;
+using Amazon.Runtime.Signing;
 
 namespace Confidant.Tests.Support;
 
@@ -43,6 +46,29 @@ public sealed class MotoServerFixture : IAsyncLifetime
         var alias = $"alias/{aliasPrefix}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6))}";
         await Kms.CreateAliasAsync(new CreateAliasRequest { AliasName = alias, TargetKeyId = key.KeyMetadata.KeyId });
         return (alias, key.KeyMetadata.Arn);
+    }
+
+    /// <summary>Creates an IAM role named <paramref name="prefix"/> plus a random suffix; returns its name.</summary>
+    public async Task<string> CreateRoleAsync(string prefix)
+    {
+        var name = $"{prefix}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4))}";
+        var policy = Uri.EscapeDataString("{\"Version\":\"2012-10-17\",\"Statement\":[]}");
+        var body = Encoding.UTF8.GetBytes($"Action=CreateRole&Version=2010-05-08&RoleName={name}&AssumeRolePolicyDocument={policy}");
+        var url = new Uri(ServiceUrl);
+        var signature = await AWSSigV4Signer.SignAsync(
+            new AWSSigningRequest { HttpMethod = HttpMethod.Post, RequestUri = url, Content = body },
+            new AWSSigV4Parameters { Credentials = new BasicAWSCredentials("x", "x"), Region = RegionEndpoint.USEast1, Service = "iam" });
+        using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new ByteArrayContent(body) };
+        request.Content.Headers.TryAddWithoutValidation("Content-Type", "application/x-www-form-urlencoded; charset=utf-8");
+        foreach (var (header, value) in signature.Headers)
+        {
+            request.Headers.TryAddWithoutValidation(header, value);
+        }
+
+        using var http = new HttpClient();
+        using var response = await http.SendAsync(request);
+        response.EnsureSuccessStatusCode();
+        return name;
     }
 
     public async Task InitializeAsync()

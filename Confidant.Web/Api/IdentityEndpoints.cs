@@ -34,17 +34,16 @@ public static class IdentityEndpoints
         IAclPolicy acl,
         IOptions<ApiOptions> api,
         IOptions<KmsAuthOptions> kmsAuth,
-        IOptions<CredentialOptions> credentials,
-        IConfiguration configuration)
+        IOptions<CredentialOptions> credentials)
     {
         var caller = http.ToConfidantPrincipal();
         var tags = credentials.Value.TagsExcludingRotation.Union(credentials.Value.RotationDaysConfig.Keys, StringComparer.Ordinal);
         return ApiResults.Plain(new JsonObject
         {
-            ["defined"] = ClientConfig(configuration),
+            ["defined"] = api.Value.ParseClientConfig(),
             ["generated"] = new JsonObject
             {
-                ["aws_accounts"] = CredentialContract.StringArray(kmsAuth.Value.ScopedAuthKeys.Values),
+                ["aws_accounts"] = CredentialContract.StringArray(kmsAuth.Value.Accounts),
                 ["defined_tags"] = CredentialContract.StringArray(tags),
                 ["history_page_limit"] = api.Value.HistoryPageLimit,
                 ["kms_auth_manage_grants"] = kmsAuth.Value.ManageGrants,
@@ -68,27 +67,4 @@ public static class IdentityEndpoints
         ["list"] = acl.IsAllowed(caller, resource, AclActions.List),
         ["create"] = acl.IsAllowed(caller, resource, AclActions.Create),
     };
-
-    /// <summary>CLIENT_CONFIG: an arbitrary JSON object echoed to clients (the <c>Api:ClientConfig</c> section).</summary>
-    private static JsonNode ClientConfig(IConfiguration configuration)
-    {
-        static JsonNode? Convert(IConfigurationSection section)
-        {
-            var children = section.GetChildren().ToList();
-            if (children.Count == 0)
-            {
-                return section.Value is null ? null : JsonValue.Create(section.Value);
-            }
-
-            var node = new JsonObject();
-            foreach (var child in children)
-            {
-                node[child.Key] = Convert(child);
-            }
-
-            return node;
-        }
-
-        return Convert(configuration.GetSection("Api:ClientConfig")) as JsonObject ?? new JsonObject();
-    }
 }

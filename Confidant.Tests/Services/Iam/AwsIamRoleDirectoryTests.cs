@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Amazon.KeyManagementService;
 using Amazon.Runtime;
 using Confidant.Services.Iam;
@@ -22,28 +21,17 @@ public sealed class AwsIamRoleDirectoryTests(MotoServerFixture moto)
         Options.Create(new IamOptions { Provider = "Aws", ServiceUrl = moto.ServiceUrl, RoleCacheSeconds = 600 }),
         _time);
 
-    private async Task<string> CreateRoleAsync(HttpClient http, string prefix)
-    {
-        var name = $"{prefix}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4))}";
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(moto.ServiceUrl));
-        var policy = Uri.EscapeDataString("{\"Version\":\"2012-10-17\",\"Statement\":[]}");
-        AwsSigV4.Sign(request, $"Action=CreateRole&Version=2010-05-08&RoleName={name}&AssumeRolePolicyDocument={policy}", "us-east-1", "iam", "x", "x", null, _time.GetUtcNow());
-        using var response = await http.SendAsync(request);
-        response.EnsureSuccessStatusCode();
-        return name;
-    }
-
     [Fact]
     public async Task ListAndGet_RolesInIam_AreFoundAndCached()
     {
         using var http = new HttpClient();
         using var directory = Directory(http);
-        var first = await CreateRoleAsync(http, "billing");
+        var first = await moto.CreateRoleAsync("billing");
 
         var listed = await directory.ListRoleNamesAsync();
         var arn = await directory.GetRoleArnAsync(first);
         var missing = await directory.GetRoleArnAsync("no-such-role-" + first);
-        var second = await CreateRoleAsync(http, "web");
+        var second = await moto.CreateRoleAsync("web");
         var cached = await directory.ListRoleNamesAsync();
         _time.Advance(TimeSpan.FromSeconds(601));
         var refreshed = await directory.ListRoleNamesAsync();
@@ -60,7 +48,7 @@ public sealed class AwsIamRoleDirectoryTests(MotoServerFixture moto)
     public async Task Grants_EnsureForRoleInIam_CreatesBothGrantsOnce()
     {
         using var http = new HttpClient();
-        var role = await CreateRoleAsync(http, "svc");
+        var role = await moto.CreateRoleAsync("svc");
         var (authKey, _) = await moto.CreateKeyAsync("confidant-auth");
         await using var host = await DomainHost.StartAsync(
             new Dictionary<string, string?>

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Confidant.Tests.Support;
+using Microsoft.Extensions.Options;
 
 namespace Confidant.Tests.Web.Api;
 
@@ -104,19 +105,36 @@ public sealed class IdentityEndpointsTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task GetClientConfig_ManageGrantsOffAndClientConfigSet_Reflected()
+    public async Task GetClientConfig_ManageGrantsOffAndClientConfigSet_ReflectedWithItsJsonTypes()
     {
+        // CLIENT_CONFIG is arbitrary JSON (spec §4.1): numbers, booleans, arrays, nested objects and null come back as such.
+        const string Defined = "{\"blind_cipher_type\": \"fernet\", \"blind_cipher_version\": 2, \"ratio\": 0.5, \"store_keys\": true, "
+            + "\"none\": null, \"regions\": [\"us-east-1\", 2, false], \"blind_keys\": {\"us-east-1\": \"alias/blind\"}}";
         await using var host = ApiTestHost.Create(new Dictionary<string, string?>
         {
             ["KmsAuth:ManageGrants"] = "false",
-            ["Api:ClientConfig:blind_cipher_type"] = "fernet",
+            ["Api:ClientConfig"] = Defined,
         });
         using var client = await host.UserClientAsync("alice");
 
         var json = (await client.GetWireAsync("/v1/client_config")).AssertPlain();
 
         Assert.False(json.GetProperty("generated").GetProperty("kms_auth_manage_grants").GetBoolean());
-        Assert.Equal("{\"blind_cipher_type\":\"fernet\"}", json.GetProperty("defined").GetRawText());
+        Assert.Equal(
+            "{\"blind_cipher_type\":\"fernet\",\"blind_cipher_version\":2,\"blind_keys\":{\"us-east-1\":\"alias/blind\"},\"none\":null,"
+            + "\"ratio\":0.5,\"regions\":[\"us-east-1\",2,false],\"store_keys\":true}",
+            json.GetProperty("defined").GetRawText());
+    }
+
+    [Fact]
+    public async Task Start_ClientConfigAsSection_RefusedNamingTheSetting()
+    {
+        // A section cannot keep JSON types, so it is refused rather than echoed with every value turned into a string.
+        await using var host = ApiTestHost.Create(new Dictionary<string, string?> { ["Api:ClientConfig:retries"] = "3" });
+
+        var error = Assert.Throws<OptionsValidationException>(() => host.AnonymousClient());
+
+        Assert.Contains("Api:ClientConfig must be a JSON object written as one string", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -27,8 +27,8 @@ public sealed class KmsTokenAuthenticationTests : IAsyncLifetime
         _host = ApiTestHost.Create(
             new Dictionary<string, string?>
             {
-                ["KmsAuth:ScopedAuthKeys:alias/confidant-auth-acct3"] = OtherAccount,
-                ["ServiceMappings:Accounts:1"] = OtherAccount,
+                ["KmsAuth:ScopedAuthKeys:1:Key"] = "alias/confidant-auth-acct3",
+                ["KmsAuth:ScopedAuthKeys:1:Account"] = OtherAccount,
             },
             countKeyServiceCalls: true,
             configureServices: services => services.AddLogging(logging =>

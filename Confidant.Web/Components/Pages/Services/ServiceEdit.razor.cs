@@ -128,7 +128,7 @@ public sealed partial class ServiceEdit
                 Enabled = _enabled,
 
                 // Without configured accounts there is nothing to choose: the stored scope is kept.
-                Account = MappingOptions.Value.Accounts.Count > 0 ? _account ?? string.Empty : null,
+                Account = KmsAuth.Value.Accounts.Count > 0 ? _account ?? string.Empty : null,
 
                 // A new service expects to write revision 1: someone else creating it first is a conflict too.
                 ExpectedRevision = _item?.Revision ?? 0,

@@ -17,8 +17,10 @@ public abstract class ServiceComponentTestContext : ComponentTestContext, IAsync
         ["Iam:Roles:0"] = "payments-api",
         ["Iam:Roles:1"] = "billing-worker",
         ["Iam:AccountId"] = "123456789012",
-        ["ServiceMappings:Accounts:0"] = "prod",
-        ["ServiceMappings:Accounts:1"] = "staging",
+        ["KmsAuth:ScopedAuthKeys:0:Key"] = "alias/confidant-auth-prod",
+        ["KmsAuth:ScopedAuthKeys:0:Account"] = "prod",
+        ["KmsAuth:ScopedAuthKeys:1:Key"] = "alias/confidant-auth-staging",
+        ["KmsAuth:ScopedAuthKeys:1:Account"] = "staging",
     };
 
     protected ServiceMappingService Mappings => Host.Get<ServiceMappingService>();
