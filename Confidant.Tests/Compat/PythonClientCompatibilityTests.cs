@@ -33,6 +33,7 @@ public sealed class PythonClientCompatibilityTests(MotoServerFixture moto) : IAs
             new Dictionary<string, string?>
             {
                 ["Kms:Provider"] = "Aws",
+                ["Iam:Provider"] = "Configured",
                 ["Kms:MasterKeyId"] = atRest,
                 ["KmsAuth:AuthContext"] = To,
                 ["KmsAuth:AuthKey"] = _authKey,

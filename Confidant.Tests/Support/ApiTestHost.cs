@@ -9,9 +9,9 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Confidant.Tests.Support;
 
 /// <summary>
-/// The real app on the embedded defaults with kmsauth configured: clients for services (Basic auth with a kmsauth
-/// token minted by the local key ring), for people (a kmsauth user token, or a signed-in browser session with the
-/// XSRF header), and direct access to the domain services for seeding.
+/// The real app (on the embedded defaults or another <see cref="ApiBackend"/>) with kmsauth configured: clients for
+/// services (Basic auth with a kmsauth token minted by the app's own key service), for people (a kmsauth user token,
+/// or a signed-in browser session with the XSRF header), and direct access to the domain services for seeding.
 /// </summary>
 public sealed class ApiTestHost : IAsyncDisposable
 {
@@ -28,12 +28,24 @@ public sealed class ApiTestHost : IAsyncDisposable
 
     public static ConfidantPrincipal Alice { get; } = ConfidantPrincipal.ForUser("alice@example.com");
 
+    /// <summary>A host on the embedded defaults (SQLite, local key ring).</summary>
     public static ApiTestHost Create(
         IReadOnlyDictionary<string, string?>? settings = null,
         bool countKeyServiceCalls = false,
-        Action<IServiceCollection>? configureServices = null)
+        Action<IServiceCollection>? configureServices = null) =>
+        Create(new Dictionary<string, string?>(), settings, countKeyServiceCalls, configureServices);
+
+    /// <summary>A host on <paramref name="backend"/>, with an empty store.</summary>
+    public static async Task<ApiTestHost> CreateAsync(ApiBackend backend, IReadOnlyDictionary<string, string?>? settings = null) =>
+        Create(await backend.SettingsAsync(), settings, countKeyServiceCalls: false, configureServices: null);
+
+    private static ApiTestHost Create(
+        Dictionary<string, string?> backendSettings,
+        IReadOnlyDictionary<string, string?>? settings,
+        bool countKeyServiceCalls,
+        Action<IServiceCollection>? configureServices)
     {
-        var all = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
+        var all = new Dictionary<string, string?>(backendSettings, StringComparer.OrdinalIgnoreCase)
         {
             ["KmsAuth:AuthContext"] = To,
             ["KmsAuth:AuthKey"] = AuthKey,

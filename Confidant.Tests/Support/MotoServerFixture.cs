@@ -48,6 +48,18 @@ public sealed class MotoServerFixture : IAsyncLifetime
         return (alias, key.KeyMetadata.Arn);
     }
 
+    /// <summary>
+    /// Clients the app builds itself find their credentials through the SDK's default chain, whose first link is the
+    /// environment: dummy ones go there (moto and dynalite accept any) unless the machine has its own.
+    /// </summary>
+    public static void ProvideDefaultCredentials()
+    {
+        foreach (var name in new[] { "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY" })
+        {
+            Environment.SetEnvironmentVariable(name, Environment.GetEnvironmentVariable(name) ?? "confidant-test");
+        }
+    }
+
     /// <summary>Creates an IAM role named <paramref name="prefix"/> plus a random suffix; returns its name.</summary>
     public async Task<string> CreateRoleAsync(string prefix)
     {

@@ -8,7 +8,7 @@ using Confidant.Tests.Support;
 namespace Confidant.Tests.Web.Api;
 
 /// <summary>The blind credential routes of spec §4.4 (all style P) and the Python client's calls of spec §5.</summary>
-public sealed class BlindCredentialEndpointsTests : IAsyncLifetime
+public abstract class BlindCredentialEndpointsTests(ApiBackend backend) : IAsyncLifetime
 {
     private static readonly string[] BlindFields =
     [
@@ -21,7 +21,7 @@ public sealed class BlindCredentialEndpointsTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _host = ApiTestHost.Create();
+        _host = await ApiTestHost.CreateAsync(backend);
         _user = await _host.UserClientAsync("alice");
     }
 
@@ -80,7 +80,7 @@ public sealed class BlindCredentialEndpointsTests : IAsyncLifetime
     [Fact]
     public async Task CreateBlindCredential_DocumentationEnforcedEmptyBody_AllFiveFieldsListed()
     {
-        await using var host = ApiTestHost.Create(new Dictionary<string, string?> { ["Credentials:EnforceDocumentation"] = "true" });
+        await using var host = await ApiTestHost.CreateAsync(backend, new Dictionary<string, string?> { ["Credentials:EnforceDocumentation"] = "true" });
         using var user = await host.UserClientAsync("alice");
 
         var response = await user.PostWireAsync("/v1/blind_credentials", "{}");

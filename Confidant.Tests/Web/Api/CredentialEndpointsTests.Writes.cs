@@ -8,7 +8,7 @@ using Confidant.Tests.Support;
 namespace Confidant.Tests.Web.Api;
 
 /// <summary>Create, update, revert and archive of credentials (spec §4.2), and the Python client's calls (spec §5).</summary>
-public sealed partial class CredentialEndpointsTests
+public abstract partial class CredentialEndpointsTests
 {
     [Fact]
     public async Task CreateCredential_Valid_200WithKeysPairsAllPermissions()
@@ -99,7 +99,7 @@ public sealed partial class CredentialEndpointsTests
     public async Task CreateCredential_DocumentationEnforcedAndMissing_400BeforePairsCheck()
     {
         // spec §4.2: documentation is checked first, before credential_pairs.
-        await using var host = ApiTestHost.Create(new Dictionary<string, string?> { ["Credentials:EnforceDocumentation"] = "true" });
+        await using var host = await ApiTestHost.CreateAsync(backend, new Dictionary<string, string?> { ["Credentials:EnforceDocumentation"] = "true" });
         using var user = await host.UserClientAsync("alice");
 
         var response = await user.PostWireAsync("/v1/credentials", "{\"name\": \"db\"}");

@@ -6,7 +6,7 @@ using Confidant.Tests.Support;
 namespace Confidant.Tests.Web.Api;
 
 /// <summary>The credential routes of spec §4.2 over real HTTP: reads, lists, histories and diffs.</summary>
-public sealed partial class CredentialEndpointsTests : IAsyncLifetime
+public abstract partial class CredentialEndpointsTests(ApiBackend backend) : IAsyncLifetime
 {
     private static readonly string[] CredentialFields =
     [
@@ -19,7 +19,7 @@ public sealed partial class CredentialEndpointsTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _host = ApiTestHost.Create();
+        _host = await ApiTestHost.CreateAsync(backend);
         _user = await _host.UserClientAsync("alice");
     }
 

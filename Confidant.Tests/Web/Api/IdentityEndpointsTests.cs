@@ -6,18 +6,17 @@ using Microsoft.Extensions.Options;
 namespace Confidant.Tests.Web.Api;
 
 /// <summary>/v1/user/email, /v1/client_config, /v1/value_generator (spec §4.1, §4.3) and /healthcheck (spec §4.9).</summary>
-public sealed class IdentityEndpointsTests : IAsyncLifetime
+public abstract class IdentityEndpointsTests(ApiBackend backend) : IAsyncLifetime
 {
     private ApiTestHost _host = null!;
 
-    public Task InitializeAsync()
+    public async Task InitializeAsync()
     {
-        _host = ApiTestHost.Create(new Dictionary<string, string?>
+        _host = await ApiTestHost.CreateAsync(backend, new Dictionary<string, string?>
         {
             ["Credentials:TagsExcludingRotation:0"] = "ADMIN_PRIV",
             ["Credentials:RotationDaysConfig:FINANCIALLY_SENSITIVE"] = "30",
         });
-        return Task.CompletedTask;
     }
 
     public async Task DisposeAsync() => await _host.DisposeAsync();
@@ -110,7 +109,7 @@ public sealed class IdentityEndpointsTests : IAsyncLifetime
         // CLIENT_CONFIG is arbitrary JSON (spec §4.1): numbers, booleans, arrays, nested objects and null come back as such.
         const string Defined = "{\"blind_cipher_type\": \"fernet\", \"blind_cipher_version\": 2, \"ratio\": 0.5, \"store_keys\": true, "
             + "\"none\": null, \"regions\": [\"us-east-1\", 2, false], \"blind_keys\": {\"us-east-1\": \"alias/blind\"}}";
-        await using var host = ApiTestHost.Create(new Dictionary<string, string?>
+        await using var host = await ApiTestHost.CreateAsync(backend, new Dictionary<string, string?>
         {
             ["KmsAuth:ManageGrants"] = "false",
             ["Api:ClientConfig"] = Defined,
@@ -130,7 +129,7 @@ public sealed class IdentityEndpointsTests : IAsyncLifetime
     public async Task Start_ClientConfigAsSection_RefusedNamingTheSetting()
     {
         // A section cannot keep JSON types, so it is refused rather than echoed with every value turned into a string.
-        await using var host = ApiTestHost.Create(new Dictionary<string, string?> { ["Api:ClientConfig:retries"] = "3" });
+        await using var host = await ApiTestHost.CreateAsync(backend, new Dictionary<string, string?> { ["Api:ClientConfig:retries"] = "3" });
 
         var error = Assert.Throws<OptionsValidationException>(() => host.AnonymousClient());
 

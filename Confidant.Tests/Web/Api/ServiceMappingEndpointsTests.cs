@@ -6,14 +6,14 @@ using Confidant.Tests.Support;
 namespace Confidant.Tests.Web.Api;
 
 /// <summary>/v1/services…, /v1/archive/services…, /v1/grants and /v1/roles over HTTP (spec §4.5, §4.6, §5).</summary>
-public sealed class ServiceMappingEndpointsTests : IAsyncLifetime
+public abstract class ServiceMappingEndpointsTests(ApiBackend backend) : IAsyncLifetime
 {
     private ApiTestHost _host = null!;
     private HttpClient _user = null!;
 
     public async Task InitializeAsync()
     {
-        _host = ApiTestHost.Create(new Dictionary<string, string?>
+        _host = await ApiTestHost.CreateAsync(backend, new Dictionary<string, string?>
         {
             ["Iam:Roles:0"] = "web",
             ["Iam:Roles:1"] = "billing",
@@ -244,6 +244,20 @@ public sealed class ServiceMappingEndpointsTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("acct2", json.RootElement.GetProperty("account").GetString());
+    }
+
+    [Fact]
+    public async Task ClientAddCreds_AccountScopedService_KeepsTheAccountAndMapsTheCredential()
+    {
+        // spec §4.5: the valid accounts are the values of SCOPED_AUTH_KEYS, so the account the client writes back holds.
+        var credential = await _host.CreateCredentialAsync("db", ("password", "hunter2"));
+        await _host.Get<ServiceMappingService>().PutAsync(ApiTestHost.Alice, "billing", new ServiceMappingInput { Account = ApiTestHost.ScopedAccount });
+
+        await ClientUpdateAsync("billing", ids => ids.Append(credential.Item.Id));
+
+        using var json = await GetJsonAsync("/v1/services/billing?metadata_only=True");
+        Assert.Equal(ApiTestHost.ScopedAccount, json.RootElement.GetProperty("account").GetString());
+        Assert.Equal([credential.Item.Id], Ids(json.RootElement.GetProperty("credentials")));
     }
 
     [Fact]

@@ -35,6 +35,7 @@ public sealed class ConfidantWrittenCredentialTests(MotoServerFixture moto, Dyna
                 ["Storage:DynamoDb:Table"] = _table,
                 ["Storage:DynamoDb:ArchiveTable"] = archive,
                 ["Kms:Provider"] = "Aws",
+                ["Iam:Provider"] = "Configured",
                 ["Kms:MasterKeyId"] = _keyAlias,
                 ["KmsAuth:AuthKey"] = string.Empty,
             },

@@ -24,6 +24,7 @@ public sealed class ServiceGrantsTests(MotoServerFixture moto) : ComponentTestCo
                 ["Kms:Provider"] = "Aws",
                 ["Kms:MasterKeyId"] = _authKey,
                 ["KmsAuth:AuthKey"] = _authKey,
+                ["Iam:Provider"] = "Configured",
                 ["Iam:Roles:0"] = "payments-api",
                 ["Iam:AccountId"] = "123456789012",
             },

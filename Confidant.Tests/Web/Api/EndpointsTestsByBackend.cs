@@ -1,0 +1,29 @@
+using Confidant.Tests.Support;
+
+namespace Confidant.Tests.Web.Api;
+
+// The route tests, written once, run on each backend: SQLite with the local key ring, and DynamoDB (dynalite) with
+// AWS KMS (moto) configured through settings as a deployment configures them.
+public sealed class LocalCredentialEndpointsTests() : CredentialEndpointsTests(ApiBackend.Local);
+
+[Collection(AwsBackendCollection.Name)]
+public sealed class AwsCredentialEndpointsTests(DynaliteFixture dynalite, MotoServerFixture moto)
+    : CredentialEndpointsTests(ApiBackend.Aws(dynalite, moto));
+
+public sealed class LocalBlindCredentialEndpointsTests() : BlindCredentialEndpointsTests(ApiBackend.Local);
+
+[Collection(AwsBackendCollection.Name)]
+public sealed class AwsBlindCredentialEndpointsTests(DynaliteFixture dynalite, MotoServerFixture moto)
+    : BlindCredentialEndpointsTests(ApiBackend.Aws(dynalite, moto));
+
+public sealed class LocalServiceMappingEndpointsTests() : ServiceMappingEndpointsTests(ApiBackend.Local);
+
+[Collection(AwsBackendCollection.Name)]
+public sealed class AwsServiceMappingEndpointsTests(DynaliteFixture dynalite, MotoServerFixture moto)
+    : ServiceMappingEndpointsTests(ApiBackend.Aws(dynalite, moto));
+
+public sealed class LocalIdentityEndpointsTests() : IdentityEndpointsTests(ApiBackend.Local);
+
+[Collection(AwsBackendCollection.Name)]
+public sealed class AwsIdentityEndpointsTests(DynaliteFixture dynalite, MotoServerFixture moto)
+    : IdentityEndpointsTests(ApiBackend.Aws(dynalite, moto));
