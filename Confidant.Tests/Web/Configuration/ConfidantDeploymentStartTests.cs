@@ -73,7 +73,6 @@ public sealed class ConfidantDeploymentStartTests(DynaliteFixture dynalite, Moto
     [Fact]
     public async Task Start_ConfidantNamesOnly_WritesLandInDynamoDbUnderMotosKms()
     {
-        var line = await _app.WaitForLineAsync("Confidant starting (");
         using var alice = await ClientAsync("alice", "user", _userAuthKey);
 
         var created = await alice.PostAsync(
@@ -82,6 +81,7 @@ public sealed class ConfidantDeploymentStartTests(DynaliteFixture dynalite, Moto
         Assert.True(created.StatusCode == HttpStatusCode.OK, await created.Content.ReadAsStringAsync());
         var id = JsonNode.Parse(await created.Content.ReadAsStringAsync())!["id"]!.GetValue<string>();
 
+        var line = await _app.WaitForLineAsync("Confidant starting (");
         Assert.Contains($"storage DynamoDb (table {_table}, archive table {_table}-archive", line, StringComparison.Ordinal);
         Assert.DoesNotContain("Sqlite", _app.Output, StringComparison.Ordinal);
         Assert.False(Directory.Exists(_app.WorkingDirectory.File("App_Data")), "nothing may fall back to the local defaults");
