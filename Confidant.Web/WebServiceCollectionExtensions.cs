@@ -1,6 +1,7 @@
 using Confidant.Web.Api;
 using Confidant.Web.Auth;
 using Confidant.Web.Components.Shared;
+using Confidant.Web.Network;
 using MudBlazor.Services;
 
 namespace Confidant.Web;
@@ -13,6 +14,7 @@ public static class WebServiceCollectionExtensions
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
         builder.Services.AddScoped<BrowserTimeZone>();
+        builder.AddConfidantNetwork();
         builder.AddConfidantAuthentication();
         builder.AddConfidantApi();
         builder.Services.AddAntiforgery();

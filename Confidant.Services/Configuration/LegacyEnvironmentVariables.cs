@@ -44,6 +44,7 @@ public sealed class LegacyEnvironmentVariables(IDictionary variables) : Configur
         Map("KMS_AUTH_MANAGE_GRANTS", v => SetBool("KmsAuth:ManageGrants", v));
         Map("ENFORCE_DOCUMENTATION", v => SetBool("Credentials:EnforceDocumentation", v));
         Map("IGNORE_CONFLICTS", v => SetBool("Credentials:IgnoreConflicts", v));
+        MapSignIn();
         Map("MAXIMUM_ROTATION_DAYS", v => SetInt("MAXIMUM_ROTATION_DAYS", "Credentials:MaximumRotationDays", v));
         Map("TAGS_EXCLUDING_ROTATION", v => SetList(
             "Credentials:TagsExcludingRotation",
@@ -143,6 +144,58 @@ public sealed class LegacyEnvironmentVariables(IDictionary variables) : Configur
             default:
                 Put(key, value.GetRawText());
                 break;
+        }
+    }
+
+    /// <summary>
+    /// spec §2.5, §10.2: the sign-in a deployment had. <c>google</c> (the original's default, so also a Google client
+    /// id without USER_AUTH_MODULE) is OpenID Connect against Google; <c>header</c> is header sign-in. Both gave every
+    /// admitted person full access, hence <c>Auth:Roles:Default</c> admin (narrowed with the new-style keys). Other
+    /// values are passed on for the validator to refuse by name (<c>saml</c> with what to use instead).
+    /// </summary>
+    private void MapSignIn()
+    {
+        var module = variables["USER_AUTH_MODULE"] as string ?? (variables["GOOGLE_OAUTH_CLIENT_ID"] is string ? "google" : null);
+        switch (module?.Trim().ToLowerInvariant())
+        {
+            case null:
+                break;
+            case "google":
+                Put("Auth:Mode", "Oidc");
+                Put("Auth:Oidc:Authority", "https://accounts.google.com");
+                Map("GOOGLE_OAUTH_CLIENT_ID", v => Put("Auth:Oidc:ClientId", v));
+                Map("GOOGLE_OAUTH_CONSUMER_SECRET", v => Put("Auth:Oidc:ClientSecret", v));
+
+                // Google refuses the offline_access scope; its sessions are re-checked against the allow-list instead.
+                SetList("Auth:Oidc:Scopes", ["profile", "email"]);
+                Put("Auth:Roles:Default", "admin");
+                break;
+            case "header":
+                Put("Auth:Mode", "Header");
+                Map("HEADER_AUTH_USERNAME_HEADER", v => Put("Auth:Header:UserNameHeader", v));
+                Map("HEADER_AUTH_EMAIL_HEADER", v => Put("Auth:Header:EmailHeader", v));
+                Map("HEADER_AUTH_FIRST_NAME_HEADER", v => Put("Auth:Header:FirstNameHeader", v));
+                Map("HEADER_AUTH_LAST_NAME_HEADER", v => Put("Auth:Header:LastNameHeader", v));
+                Put("Auth:Roles:Default", "admin");
+                break;
+            default:
+                Put("Auth:Mode", module!.Trim());
+                break;
+        }
+
+        Map("GOOGLE_AUTH_EMAIL_SUFFIX", v => Put("Auth:AllowedEmailSuffix", v));
+        Map("USER_EMAIL_SUFFIX", v => Put("Auth:AllowedEmailSuffix", v));
+        Map("USERS_FILE", v => Put("Auth:AllowedUsersFile", v));
+        Map("PERMANENT_SESSION_LIFETIME", v => SetPositive("PERMANENT_SESSION_LIFETIME", "Auth:Session:IdleTimeoutSeconds", v));
+        Map("MAX_PERMANENT_SESSION_LIFETIME", v => SetPositive("MAX_PERMANENT_SESSION_LIFETIME", "Auth:Session:MaxLifetimeSeconds", v));
+    }
+
+    // spec §2.6: 0 switches the original's expiry off; here the defaults then stand.
+    private void SetPositive(string name, string key, string value)
+    {
+        if (SettingValueParser.WholeNumber(name, value) > 0)
+        {
+            SetInt(name, key, value);
         }
     }
 }

@@ -1,3 +1,4 @@
+using Confidant.Services.Authorization;
 using Microsoft.Extensions.Options;
 
 namespace Confidant.Services.KmsAuth;
@@ -35,6 +36,12 @@ public sealed class KmsAuthOptions
 
     /// <summary>KMS_AUTH_USER_TYPES: which user types may authenticate with tokens.</summary>
     public List<string> UserTypes { get; set; } = ["service"];
+
+    /// <summary>
+    /// The <see cref="ConfidantRoles"/> role of a person who authenticates with a kmsauth user token. <c>admin</c>
+    /// keeps the original's behaviour, where any holder of a user token may do everything but certificates.
+    /// </summary>
+    public string UserRole { get; set; } = ConfidantRoles.Admin;
 
     /// <summary>KMS_AUTH_MANAGE_GRANTS: create the kmsauth grants of a service's role (spec §8.4).</summary>
     public bool ManageGrants { get; set; } = true;
@@ -102,6 +109,11 @@ internal sealed class KmsAuthOptionsValidator : IValidateOptions<KmsAuthOptions>
         {
             // spec §10.3: the values must be unique.
             failures.Add($"{Section}:ScopedAuthKeys must map each key to a different account.");
+        }
+
+        if (!ConfidantRoles.IsKnown(options.UserRole))
+        {
+            failures.Add($"{Section}:UserRole '{options.UserRole}' is not a role; use reader, editor or admin.");
         }
 
         if (options.UserTypes.Any(t => t is not ("service" or "user")))

@@ -1,3 +1,5 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
@@ -9,7 +11,8 @@ namespace Confidant.Tests.Support;
 
 /// <summary>
 /// The real app in-process, pointed at a fresh temp directory (SQLite file and local key ring) and a fake clock.
-/// Extra settings are applied as host settings, so they win over the root appsettings.json.
+/// Extra settings are applied as host settings, so they win over the root appsettings.json. In-memory requests come
+/// from 127.0.0.1, like a browser on the developer's machine (the test server sets no client address).
 /// </summary>
 public sealed class ConfidantWebFactory : WebApplicationFactory<Program>
 {
@@ -49,6 +52,7 @@ public sealed class ConfidantWebFactory : WebApplicationFactory<Program>
         {
             services.RemoveAll<TimeProvider>();
             services.AddSingleton<TimeProvider>(Time);
+            services.AddSingleton<IStartupFilter, LoopbackClient>();
             _configureServices?.Invoke(services);
         });
     }
@@ -67,5 +71,18 @@ public sealed class ConfidantWebFactory : WebApplicationFactory<Program>
                 // A file still held open by a background thread; the OS temp cleaner removes it later.
             }
         }
+    }
+
+    private sealed class LoopbackClient : IStartupFilter
+    {
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            app.Use((context, nextMiddleware) =>
+            {
+                context.Connection.RemoteIpAddress ??= IPAddress.Loopback;
+                return nextMiddleware(context);
+            });
+            next(app);
+        };
     }
 }

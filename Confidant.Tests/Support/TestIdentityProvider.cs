@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Claims;
@@ -18,16 +19,21 @@ using static OpenIddict.Server.OpenIddictServerEvents;
 
 namespace Confidant.Tests.Support;
 
-/// <summary>A person the test identity provider knows, with the group ids and app roles their tokens carry.</summary>
-public sealed record TestPerson(string Email, string[] Groups, string[] AppRoles)
+/// <summary>
+/// A person the test identity provider knows, with the group ids and app roles their tokens carry, whether it vouches
+/// for their e-mail (<c>email_verified</c>), and any further claims it sends.
+/// </summary>
+public sealed record TestPerson(string Email, string[] Groups, string[] AppRoles, bool EmailVerified = true, (string Type, string Value)[]? Extra = null)
 {
     public string Subject { get; } = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Email)))[..16];
 }
 
 /// <summary>
 /// A real OpenID Connect provider (OpenIddict, degraded mode: no database) on 127.0.0.1 with a plain HTML login form,
-/// authorization code flow with PKCE and ephemeral keys. Entra-shaped when asked: issuer and discovery under
-/// <c>{base}/{tenantId}/v2.0</c> and a <c>tid</c> claim in the tokens, as Microsoft.Identity.Web expects.
+/// authorization code flow with PKCE, refresh tokens (offline_access) and ephemeral keys. Entra-shaped when asked:
+/// issuer and discovery under <c>{base}/{tenantId}/v2.0</c> and a <c>tid</c> claim in the tokens, as
+/// Microsoft.Identity.Web expects. Tokens, refreshed ones included, carry each person's groups as they are now, so a
+/// test can demote (<see cref="SetGroups"/>) or remove (<see cref="Remove"/>) a person at the provider.
 /// </summary>
 public sealed class TestIdentityProvider : IAsyncDisposable
 {
@@ -38,8 +44,10 @@ public sealed class TestIdentityProvider : IAsyncDisposable
     private const string SessionScheme = "idp";
 
     private readonly WebApplication _app;
+    private readonly ConcurrentDictionary<string, TestPerson> _people = new(People.ToDictionary(p => p.Email), StringComparer.Ordinal);
     private readonly HashSet<string> _redirectUris = new(StringComparer.Ordinal);
     private readonly HashSet<string> _postLogoutRedirectUris = new(StringComparer.Ordinal);
+    private int _refreshes;
 
     private TestIdentityProvider(WebApplication app, Uri baseAddress, Uri issuer)
     {
@@ -55,6 +63,9 @@ public sealed class TestIdentityProvider : IAsyncDisposable
     public static TestPerson Outsider { get; } = new("mallory@elsewhere.test", ["grp-editors"], []);
 
     public static IReadOnlyList<TestPerson> People { get; } = [Reader, Editor, Admin, Unmapped, Outsider];
+
+    /// <summary>How many refresh-token grants the provider answered.</summary>
+    public int Refreshes => _refreshes;
 
     /// <summary>Where the provider listens, e.g. <c>http://127.0.0.1:port/</c>; Entra's "Instance".</summary>
     public Uri BaseAddress { get; }
@@ -86,12 +97,13 @@ public sealed class TestIdentityProvider : IAsyncDisposable
             options.SetAuthorizationEndpointUris(new Uri(prefix + "oauth2/authorize"));
             options.SetTokenEndpointUris(new Uri(prefix + "oauth2/token"));
             options.SetEndSessionEndpointUris(new Uri(prefix + "oauth2/logout"));
-            options.AllowAuthorizationCodeFlow().RequireProofKeyForCodeExchange();
-            options.RegisterScopes(Scopes.Email, Scopes.Profile);
+            options.AllowAuthorizationCodeFlow().RequireProofKeyForCodeExchange().AllowRefreshTokenFlow();
+            options.RegisterScopes(Scopes.Email, Scopes.Profile, Scopes.OfflineAccess);
             options.AddEphemeralEncryptionKey().AddEphemeralSigningKey().DisableAccessTokenEncryption();
             options.EnableDegradedMode();
             options.UseAspNetCore()
                 .EnableAuthorizationEndpointPassthrough()
+                .EnableTokenEndpointPassthrough()
                 .EnableEndSessionEndpointPassthrough()
                 .DisableTransportSecurityRequirement();
 
@@ -131,6 +143,7 @@ public sealed class TestIdentityProvider : IAsyncDisposable
         app.MapGet("/login", (string? returnUrl) => LoginForm(returnUrl, error: false));
         app.MapPost("/login", (Delegate)provider.LoginAsync);
         app.MapMethods(new Uri(prefix + "oauth2/authorize").AbsolutePath, ["GET", "POST"], (Delegate)provider.AuthorizeAsync);
+        app.MapPost(new Uri(prefix + "oauth2/token").AbsolutePath, (Delegate)provider.TokenAsync);
         app.MapMethods(new Uri(prefix + "oauth2/logout").AbsolutePath, ["GET", "POST"], (Delegate)EndSessionAsync);
         await app.StartAsync();
         return provider;
@@ -154,6 +167,15 @@ public sealed class TestIdentityProvider : IAsyncDisposable
         _redirectUris.Add(new Uri(appBase, "/signin-oidc").AbsoluteUri);
         _postLogoutRedirectUris.Add(new Uri(appBase, "/signout-callback-oidc").AbsoluteUri);
     }
+
+    /// <summary>A person known to this provider only, e.g. one a test will demote.</summary>
+    public void Add(TestPerson person) => _people[person.Email] = person;
+
+    /// <summary>Changes a person's groups at the provider: their next tokens (and refreshed ones) carry these.</summary>
+    public void SetGroups(TestPerson person, params string[] groups) => _people[person.Email] = _people[person.Email] with { Groups = groups };
+
+    /// <summary>Removes a person: their refresh tokens are refused from now on.</summary>
+    public void Remove(TestPerson person) => _people.TryRemove(person.Email, out _);
 
     public async ValueTask DisposeAsync()
     {
@@ -180,7 +202,7 @@ public sealed class TestIdentityProvider : IAsyncDisposable
     private async Task<IResult> LoginAsync(HttpContext http)
     {
         var form = await http.Request.ReadFormAsync();
-        var person = People.FirstOrDefault(p => p.Email == form["username"].ToString());
+        var person = _people.GetValueOrDefault(form["username"].ToString());
         var returnUrl = form["returnUrl"].ToString();
         if (person is null || !FixedTimeEquals(form["password"].ToString(), Password) || !returnUrl.StartsWith('/'))
         {
@@ -196,7 +218,7 @@ public sealed class TestIdentityProvider : IAsyncDisposable
     {
         var request = http.GetOpenIddictServerRequest() ?? throw new InvalidOperationException("Not an OpenID Connect request.");
         var session = await http.AuthenticateAsync(SessionScheme);
-        var person = People.FirstOrDefault(p => p.Email == session.Principal?.Identity?.Name);
+        var person = _people.GetValueOrDefault(session.Principal?.Identity?.Name ?? string.Empty);
         if (person is null)
         {
             return Results.Challenge(
@@ -204,13 +226,44 @@ public sealed class TestIdentityProvider : IAsyncDisposable
                 [SessionScheme]);
         }
 
+        return Results.SignIn(PrincipalOf(person, request.GetScopes()), authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
+    }
+
+    /// <summary>Code and refresh grants: the person's claims as they are now, or invalid_grant for a removed person.</summary>
+    private async Task<IResult> TokenAsync(HttpContext http)
+    {
+        var request = http.GetOpenIddictServerRequest() ?? throw new InvalidOperationException("Not an OpenID Connect request.");
+        var granted = await http.AuthenticateAsync(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
+        if (request.IsRefreshTokenGrantType())
+        {
+            Interlocked.Increment(ref _refreshes);
+        }
+
+        if (granted.Principal?.GetClaim(Claims.Email) is not { } email || _people.GetValueOrDefault(email) is not { } person)
+        {
+            return Results.Forbid(
+                new AuthenticationProperties(new Dictionary<string, string?>
+                {
+                    [OpenIddictServerAspNetCoreConstants.Properties.Error] = Errors.InvalidGrant,
+                    [OpenIddictServerAspNetCoreConstants.Properties.ErrorDescription] = "The person is no longer known.",
+                }),
+                [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme]);
+        }
+
+        return Results.SignIn(PrincipalOf(person, granted.Principal.GetScopes()), authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
+    }
+
+    private ClaimsPrincipal PrincipalOf(TestPerson person, IEnumerable<string> scopes)
+    {
         var identity = new ClaimsIdentity(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme, Claims.Name, Claims.Role);
         identity.AddClaim(new Claim(Claims.Subject, person.Subject));
         identity.AddClaim(new Claim(Claims.Email, person.Email));
+        identity.AddClaim(new Claim(Claims.EmailVerified, person.EmailVerified ? "true" : "false", ClaimValueTypes.Boolean));
         identity.AddClaim(new Claim(Claims.PreferredUsername, person.Email));
         identity.AddClaim(new Claim(Claims.Name, person.Email.Split('@')[0]));
         identity.AddClaims(person.Groups.Select(group => new Claim("groups", group)));
         identity.AddClaims(person.AppRoles.Select(role => new Claim("roles", role)));
+        identity.AddClaims((person.Extra ?? []).Select(extra => new Claim(extra.Type, extra.Value)));
         if (Issuer != BaseAddress)
         {
             identity.AddClaim(new Claim("tid", TenantId));
@@ -218,7 +271,7 @@ public sealed class TestIdentityProvider : IAsyncDisposable
 
         identity.SetDestinations(_ => [Destinations.IdentityToken, Destinations.AccessToken]);
         var principal = new ClaimsPrincipal(identity);
-        principal.SetScopes(request.GetScopes());
-        return Results.SignIn(principal, authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
+        principal.SetScopes(scopes);
+        return principal;
     }
 }

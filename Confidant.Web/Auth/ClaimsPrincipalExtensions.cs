@@ -16,6 +16,15 @@ public static class ConfidantClaims
     /// <summary>The <see cref="AuthType"/> of kmsauth callers.</summary>
     public const string KmsAuthType = "kms";
 
+    /// <summary>A random id of one sign-in, so that signing out can end the session's open circuits too.</summary>
+    public const string SessionId = "confidant:sid";
+
+    /// <summary>When the session began (Unix seconds): the absolute session lifetime counts from here.</summary>
+    public const string SessionStart = "confidant:session_start";
+
+    /// <summary>The prefix of every claim type Confidant issues; an identity provider's claims of that name are dropped.</summary>
+    public const string Prefix = "confidant:";
+
     /// <summary>The domain caller of an authenticated request (spec §2.8).</summary>
     public static ConfidantPrincipal ToConfidantPrincipal(this ClaimsPrincipal user)
     {
@@ -39,10 +48,11 @@ public static class ConfidantClaims
     public static ConfidantPrincipal ToConfidantPrincipal(this HttpContext http) =>
         http.User.ToConfidantPrincipal() with { Address = http.Connection.RemoteIpAddress?.ToString() };
 
-    // kmsauth callers keep the original model (no roles, spec §3.3); a session person holds exactly the roles on the
-    // cookie, so a person without any gets an empty set and with it no access.
+    // kmsauth services keep the original model (no roles, spec §3.3); a person holds exactly the roles on the principal
+    // (a session's mapped roles, or KmsAuth:UserRole for a user token), so a person without any gets no access.
     private static HashSet<string>? RolesOf(ClaimsPrincipal user) =>
         string.Equals(user.FindFirstValue(AuthType), KmsAuthType, StringComparison.Ordinal)
+            && user.FindFirstValue(UserType) == ConfidantPrincipal.Service
             ? null
             : user.FindAll(Role).Select(claim => claim.Value).Where(ConfidantRoles.IsKnown).ToHashSet(StringComparer.Ordinal);
 }

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Confidant.Services.Authorization;
+using Confidant.Web.Auth.Sessions;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
@@ -33,6 +34,7 @@ internal static class DevelopmentSignInEndpoints
     private static async Task<IResult> SignInAsync(
         HttpContext context,
         IAntiforgery antiforgery,
+        SessionValidator sessions,
         [FromForm] string? name,
         [FromForm] string? role,
         [FromForm] string? returnUrl)
@@ -63,11 +65,12 @@ internal static class DevelopmentSignInEndpoints
         }
 
         var identity = new ClaimsIdentity(claims, CookieAuthenticationDefaults.AuthenticationScheme);
+        sessions.Begin(identity);
         await context.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, new ClaimsPrincipal(identity));
         return TypedResults.LocalRedirect(target);
     }
 
-    private static async Task<IResult> SignOutAsync(HttpContext context, IAntiforgery antiforgery)
+    private static async Task<IResult> SignOutAsync(HttpContext context, IAntiforgery antiforgery, SessionValidator sessions)
     {
         // A cross-site POST must not be able to sign the user out (logout CSRF).
         if (!await antiforgery.IsRequestValidAsync(context))
@@ -75,6 +78,7 @@ internal static class DevelopmentSignInEndpoints
             return TypedResults.BadRequest();
         }
 
+        sessions.End(context.User);
         await context.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
         return TypedResults.LocalRedirect(SignInPath);
     }

@@ -1,8 +1,8 @@
 using System.Security.Claims;
+using Confidant.Web.Auth.Sessions;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
-using Microsoft.Extensions.Options;
 using Microsoft.Identity.Web;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 
@@ -15,6 +15,7 @@ namespace Confidant.Web.Auth;
 internal static partial class ExternalSignIn
 {
     public const string Scheme = OpenIdConnectDefaults.AuthenticationScheme;
+    private const string OfflineAccessScope = "offline_access";
 
     public static void AddEntraId(AuthenticationBuilder authentication, IConfiguration configuration, Action<CookieAuthenticationOptions> cookie)
     {
@@ -35,6 +36,13 @@ internal static partial class ExternalSignIn
             options.ResponseType = OpenIdConnectResponseType.Code;
             options.UsePkce = true;
             options.RequireHttpsMetadata = requireHttpsMetadata;
+
+            // Entra ID issues a refresh token only for offline_access: with it the session's roles are asked again.
+            if (!options.Scope.Contains(OfflineAccessScope))
+            {
+                options.Scope.Add(OfflineAccessScope);
+            }
+
             if (tenantIssuer is not null)
             {
                 // Microsoft.Identity.Web's issuer validator accepts a token whose issuer equals this before it
@@ -76,9 +84,8 @@ internal static partial class ExternalSignIn
     /// <summary>The v2.0 issuer of a single tenant; null for the multi-tenant aliases, whose issuer varies.</summary>
     internal static string? SingleTenantIssuer(string? instance, string? tenantId)
     {
-        string[] multiTenant = ["common", "organizations", "consumers"];
         if (string.IsNullOrWhiteSpace(instance) || string.IsNullOrWhiteSpace(tenantId)
-            || multiTenant.Contains(tenantId, StringComparer.OrdinalIgnoreCase))
+            || AuthOptionsValidator.MultiTenantAliases.Contains(tenantId, StringComparer.OrdinalIgnoreCase))
         {
             return null;
         }
@@ -88,6 +95,7 @@ internal static partial class ExternalSignIn
 
     private static void AddAdmission(OpenIdConnectOptions options)
     {
+        // Nothing of the provider's tokens is kept but the refresh token, which AdmitAsync stores itself.
         options.SaveTokens = false;
         var previous = options.Events.OnTokenValidated;
         options.Events.OnTokenValidated = async context =>
@@ -101,7 +109,7 @@ internal static partial class ExternalSignIn
         };
     }
 
-    /// <summary>spec §2.5: refuse people outside the allow-list with a 403 page; stamp e-mail and roles on the rest.</summary>
+    /// <summary>spec §2.5: refuse people outside the allow-list with a 403 page; stamp e-mail, roles and session on the rest.</summary>
     private static async Task AdmitAsync(TokenValidatedContext context)
     {
         if (context.Principal?.Identity is not ClaimsIdentity identity)
@@ -110,33 +118,22 @@ internal static partial class ExternalSignIn
         }
 
         var services = context.HttpContext.RequestServices;
-        var options = services.GetRequiredService<IOptions<AuthOptions>>().Value;
         var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ExternalSignIn));
-        var email = AllowedPeople.EmailOf(context.Principal);
-        if (!AllowedPeople.IsAllowed(email, options))
+        var admission = services.GetRequiredService<PersonAdmission>().Admit(identity);
+        if (!admission.Allowed)
         {
-            LogRefused(logger);
             context.HandleResponse();
             await ExternalSignInEndpoints.WriteRefusalAsync(context.Response);
             return;
         }
 
-        if (email is not null && identity.FindFirst("email") is null)
-        {
-            identity.AddClaim(new Claim("email", email));
-        }
-
-        var roles = RoleMapping.Map(identity.Claims, options.Roles);
-        foreach (var role in roles)
-        {
-            identity.AddClaim(new Claim(ConfidantClaims.Role, role));
-        }
-
-        LogAdmitted(logger, roles.Count);
+        var sessions = services.GetRequiredService<SessionValidator>();
+        sessions.Begin(identity);
+        var refreshToken = context.TokenEndpointResponse?.RefreshToken;
+        sessions.Remember(identity, refreshToken);
+        SessionCookieEvents.Record(context.Properties!, string.IsNullOrEmpty(refreshToken) ? null : refreshToken, services.GetRequiredService<TimeProvider>().GetUtcNow());
+        LogAdmitted(logger, admission.Roles.Count);
     }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Sign-in refused: the person is outside Auth:AllowedEmailSuffix / Auth:AllowedUsers.")]
-    private static partial void LogRefused(ILogger logger);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Signed in through the identity provider with {RoleCount} mapped role(s).")]
     private static partial void LogAdmitted(ILogger logger, int roleCount);

@@ -1,4 +1,5 @@
 using System.Text.Encodings.Web;
+using Confidant.Web.Auth.Sessions;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
@@ -44,13 +45,16 @@ internal static class ExternalSignInEndpoints
         return TypedResults.Challenge(new AuthenticationProperties { RedirectUri = target }, [ExternalSignIn.Scheme]);
     }
 
-    private static async Task<IResult> SignOutAsync(HttpContext context, IAntiforgery antiforgery)
+    private static async Task<IResult> SignOutAsync(HttpContext context, IAntiforgery antiforgery, SessionValidator sessions)
     {
         // A cross-site POST must not be able to sign the user out (logout CSRF).
         if (!await antiforgery.IsRequestValidAsync(context))
         {
             return TypedResults.BadRequest();
         }
+
+        // Open circuits of this session end at their next check, not when the browser next loads a page.
+        sessions.End(context.User);
 
         // Both schemes: the cookie ends the session here, the provider's end-session endpoint ends it there, so the
         // next sign-in asks for credentials again.
@@ -63,7 +67,7 @@ internal static class ExternalSignInEndpoints
         Page("Signed out", $"<p>You are signed out.</p><p><a href=\"{DevelopmentSignInEndpoints.SignInPath}\">Sign in again</a></p>"),
         "text/html; charset=utf-8");
 
-    private static string Page(string title, string body) => $$"""
+    internal static string Page(string title, string body) => $$"""
         <!DOCTYPE html>
         <html lang="en">
         <head>

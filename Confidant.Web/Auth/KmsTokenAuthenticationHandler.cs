@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using System.Text;
 using System.Text.Encodings.Web;
+using Confidant.Services.Authorization;
 using Confidant.Services.KmsAuth;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
@@ -15,7 +16,8 @@ public sealed class KmsTokenAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
-    KmsTokenValidator validator)
+    KmsTokenValidator validator,
+    IOptionsMonitor<KmsAuthOptions> settings)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "KmsToken";
@@ -79,6 +81,12 @@ public sealed class KmsTokenAuthenticationHandler(
             new(ConfidantClaims.UserType, caller.UserType),
             new(ConfidantClaims.AuthType, ConfidantClaims.KmsAuthType),
         };
+        // A person with a user token holds the configured role, enforced by the ACL like a session person's roles.
+        if (caller.UserType == ConfidantPrincipal.User)
+        {
+            claims.Add(new Claim(ConfidantClaims.Role, settings.CurrentValue.UserRole));
+        }
+
         if (caller.Account is not null)
         {
             claims.Add(new Claim(ConfidantClaims.Account, caller.Account));

@@ -40,11 +40,13 @@ internal static class RoleMapping
         var claimTypes = options.EffectiveRoleClaimTypes
             .SelectMany(type => type is "roles" or "role" ? [type, ClaimTypes.Role] : new[] { type })
             .ToHashSet(StringComparer.Ordinal);
-        var values = claims
-            .Where(claim => claimTypes.Contains(claim.Type))
-            .Select(claim => claim.Value)
-            .ToHashSet(StringComparer.Ordinal);
+        return MapValues(claims.Where(claim => claimTypes.Contains(claim.Type)).Select(claim => claim.Value), options);
+    }
 
+    /// <summary>The roles that <paramref name="granted"/> (group ids, app-role names) map to, else the default role.</summary>
+    public static IReadOnlySet<string> MapValues(IEnumerable<string> granted, RoleMappingOptions options)
+    {
+        var values = granted.ToHashSet(StringComparer.Ordinal);
         var roles = new HashSet<string>(StringComparer.Ordinal);
         AddIfAny(roles, values, options.Reader, ConfidantRoles.Reader);
         AddIfAny(roles, values, options.Editor, ConfidantRoles.Editor);

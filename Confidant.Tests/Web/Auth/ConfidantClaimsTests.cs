@@ -26,10 +26,21 @@ public sealed class ConfidantClaimsTests
     }
 
     [Fact]
-    public void ToConfidantPrincipal_KmsUser_HasNoRoleSet()
+    public void ToConfidantPrincipal_KmsUser_HoldsTheRoleOnThePrincipal()
     {
         var identity = new ClaimsIdentity(
-            [new Claim(ClaimTypes.Name, "alice"), new Claim(ConfidantClaims.UserType, "user"), new Claim(ConfidantClaims.AuthType, ConfidantClaims.KmsAuthType)],
+            [new Claim(ClaimTypes.Name, "alice"), new Claim(ConfidantClaims.UserType, "user"), new Claim(ConfidantClaims.AuthType, ConfidantClaims.KmsAuthType),
+                new Claim(ConfidantClaims.Role, ConfidantRoles.Reader)],
+            KmsTokenAuthenticationHandler.SchemeName);
+
+        Assert.Equal([ConfidantRoles.Reader], new ClaimsPrincipal(identity).ToConfidantPrincipal().Roles!);
+    }
+
+    [Fact]
+    public void ToConfidantPrincipal_KmsService_HasNoRoleSet()
+    {
+        var identity = new ClaimsIdentity(
+            [new Claim(ClaimTypes.Name, "web"), new Claim(ConfidantClaims.UserType, "service"), new Claim(ConfidantClaims.AuthType, ConfidantClaims.KmsAuthType)],
             KmsTokenAuthenticationHandler.SchemeName);
 
         Assert.Null(new ClaimsPrincipal(identity).ToConfidantPrincipal().Roles);

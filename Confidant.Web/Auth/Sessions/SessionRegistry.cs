@@ -1,0 +1,77 @@
+using System.Collections.Concurrent;
+using System.Security.Claims;
+using Microsoft.Extensions.Options;
+
+namespace Confidant.Web.Auth.Sessions;
+
+/// <summary>
+/// What this instance knows about live sessions: which were signed out (so their cookies and open circuits end), and
+/// for provider sign-ins the latest admitted identity, refresh token and time of the last check, shared by the
+/// session's requests and circuits so that one refresh serves both. Entries are forgotten when the session's absolute
+/// lifetime is over.
+/// </summary>
+internal sealed class SessionRegistry(TimeProvider time, IOptionsMonitor<AuthOptions> options)
+{
+    private static readonly TimeSpan PruneInterval = TimeSpan.FromMinutes(1);
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _ended = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, ProviderSession> _sessions = new(StringComparer.Ordinal);
+    private long _nextPruneTicks;
+
+    public bool HasEnded(string sessionId) => _ended.ContainsKey(sessionId);
+
+    public void End(string sessionId, DateTimeOffset started)
+    {
+        _ended[sessionId] = started + options.CurrentValue.Session.MaxLifetime;
+        _sessions.TryRemove(sessionId, out _);
+        PruneNow();
+    }
+
+    public ProviderSession? Find(string sessionId) => _sessions.GetValueOrDefault(sessionId);
+
+    public ProviderSession GetOrAdd(string sessionId, Func<ProviderSession> create)
+    {
+        PruneNow();
+        return _sessions.GetOrAdd(sessionId, _ => create());
+    }
+
+    private void PruneNow()
+    {
+        var now = time.GetUtcNow();
+        var next = Interlocked.Read(ref _nextPruneTicks);
+        if (now.UtcTicks < next || Interlocked.CompareExchange(ref _nextPruneTicks, (now + PruneInterval).UtcTicks, next) != next)
+        {
+            return;
+        }
+
+        foreach (var (id, forgetAt) in _ended)
+        {
+            if (forgetAt <= now)
+            {
+                _ended.TryRemove(id, out _);
+            }
+        }
+
+        var maxLifetime = options.CurrentValue.Session.MaxLifetime;
+        foreach (var (id, session) in _sessions)
+        {
+            if (session.Started + maxLifetime <= now)
+            {
+                _sessions.TryRemove(id, out _);
+            }
+        }
+    }
+}
+
+/// <summary>One provider sign-in as last confirmed. Changed only under <see cref="Gate"/>.</summary>
+internal sealed class ProviderSession(DateTimeOffset started, ClaimsIdentity identity, string? refreshToken, DateTimeOffset checkedAt)
+{
+    public SemaphoreSlim Gate { get; } = new(1, 1);
+
+    public DateTimeOffset Started { get; } = started;
+
+    public ClaimsIdentity Identity { get; set; } = identity;
+
+    public string? RefreshToken { get; set; } = refreshToken;
+
+    public DateTimeOffset CheckedAt { get; set; } = checkedAt;
+}
