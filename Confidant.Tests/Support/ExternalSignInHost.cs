@@ -1,8 +1,5 @@
 using Confidant.Services.Credentials;
 using Confidant.Services.ServiceMappings;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Confidant.Tests.Support;
 
@@ -10,7 +7,7 @@ namespace Confidant.Tests.Support;
 /// The real app on Kestrel (127.0.0.1, a free port) signing people in through a <see cref="TestIdentityProvider"/>,
 /// either as a generic OpenID Connect provider or Entra-shaped through Microsoft.Identity.Web. Roles: group
 /// <c>grp-readers</c> → reader, <c>grp-editors</c> → editor, app role <c>Confidant.Admin</c> → admin; only
-/// <c>@example.com</c> addresses are allowed. One credential and one service mapping are seeded.
+/// <c>example.com</c> addresses are allowed. One credential and one service mapping are seeded.
 /// </summary>
 public sealed class ExternalSignInHost : IAsyncDisposable
 {
@@ -32,12 +29,14 @@ public sealed class ExternalSignInHost : IAsyncDisposable
 
     public Credential Credential { get; }
 
-    public static async Task<ExternalSignInHost> StartAsync(bool entraId)
+    /// <summary>Starts a provider and the app; <paramref name="extra"/> settings win over the ones here.</summary>
+    public static async Task<ExternalSignInHost> StartAsync(bool entraId, IReadOnlyDictionary<string, string?>? extra = null)
     {
         var provider = await TestIdentityProvider.StartAsync(entraShaped: entraId);
         var settings = new Dictionary<string, string?>
         {
-            ["Auth:AllowedEmailSuffix"] = "@example.com",
+            // Without the "@" on purpose: the suffix must still match whole domains only.
+            ["Auth:AllowedEmailSuffix"] = "example.com",
             ["Auth:Roles:Reader:0"] = "grp-readers",
             ["Auth:Roles:Editor:0"] = "grp-editors",
             ["Auth:Roles:Admin:0"] = "Confidant.Admin",
@@ -63,11 +62,13 @@ public sealed class ExternalSignInHost : IAsyncDisposable
             settings["Auth:Oidc:RequireHttpsMetadata"] = "false";
         }
 
+        foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
+        {
+            settings[key] = value;
+        }
+
         var api = ApiTestHost.Create(settings);
-        api.Factory.UseKestrel(0);
-        api.Factory.StartServer();
-        var address = api.Factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        var app = new Uri(address.Replace("[::1]", "127.0.0.1", StringComparison.Ordinal).Replace("localhost", "127.0.0.1", StringComparison.Ordinal));
+        var app = KestrelAddress.Start(api.Factory);
         provider.AllowRelyingParty(app);
 
         var credential = await api.CreateCredentialAsync("payments-db", ("password", "s3cr3t-value"));

@@ -13,12 +13,17 @@ public sealed partial class OidcBrowser : IDisposable
     private readonly HttpClient _client;
     private readonly Dictionary<string, (string Value, string Path)> _cookies = new(StringComparer.Ordinal);
 
-    public OidcBrowser()
+    /// <param name="proxy">Sits between the browser and the network, like a TLS-terminating proxy in front of the app.</param>
+    public OidcBrowser(DelegatingHandler? proxy = null)
     {
-        _client = new HttpClient(new LoopbackCookieHandler(_cookies)
+        HttpMessageHandler network = new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false };
+        if (proxy is not null)
         {
-            InnerHandler = new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false },
-        });
+            proxy.InnerHandler = network;
+            network = proxy;
+        }
+
+        _client = new HttpClient(new LoopbackCookieHandler(_cookies) { InnerHandler = network });
     }
 
 

@@ -35,9 +35,12 @@ public sealed class EntraIdSignInFixture() : ExternalSignInFixture(entraId: true
 /// <summary>The full authorization code flow over HTTP, written once and run against each sign-in mode.</summary>
 public abstract class ExternalSignInTests(ExternalSignInFixture fixture)
 {
-    private ExternalSignInHost Host => fixture.Host;
+    private static readonly TimeSpan PastRevalidation = TimeSpan.FromSeconds(301);
+    private static int _people;
 
-    private Uri App => Host.App;
+    protected ExternalSignInHost Host => fixture.Host;
+
+    protected Uri App => Host.App;
 
     [Fact]
     public async Task SignIn_Editor_CookieCarriesEditorRoleAndValuesAreRevealed()
@@ -166,14 +169,131 @@ public abstract class ExternalSignInTests(ExternalSignInFixture fixture)
         Assert.Equal(HttpStatusCode.OK, probe.StatusCode);
     }
 
-    private static async Task<JsonElement> GetJsonAsync(OidcBrowser browser, string path)
+    [Fact]
+    public async Task Revalidation_DemotedAtProvider_LosesEditorRightsAfterTheInterval()
+    {
+        // Finding 7: roles were never checked again, so a demoted editor stayed an editor for the whole session.
+        var person = NewPerson("grp-editors");
+        using var browser = new OidcBrowser();
+        await browser.SignInAsync(App, person);
+        Assert.Equal("s3cr3t-value", (await GetJsonAsync(browser, CredentialPath)).GetProperty("credential_pairs").GetProperty("password").GetString());
+
+        Host.Provider.SetGroups(person, "grp-readers");
+        var refreshes = Host.Provider.Refreshes;
+        Host.Api.Factory.Time.Advance(PastRevalidation);
+        var credential = await GetJsonAsync(browser, CredentialPath);
+
+        Assert.Empty(credential.GetProperty("credential_pairs").EnumerateObject());
+        Assert.False(credential.GetProperty("permissions").GetProperty("get").GetBoolean());
+        Assert.Equal([ConfidantRoles.Reader], CookiePrincipal(browser).ToConfidantPrincipal().Roles!);
+        Assert.Equal(refreshes + 1, Host.Provider.Refreshes);
+    }
+
+    [Fact]
+    public async Task Revalidation_RemovedAtProvider_SessionEnds()
+    {
+        var person = NewPerson("grp-editors");
+        using var browser = new OidcBrowser();
+        await browser.SignInAsync(App, person);
+
+        Host.Provider.Remove(person);
+        Host.Api.Factory.Time.Advance(PastRevalidation);
+        using var probe = await browser.GetAsync(new Uri(App, "/v1/user/email"));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, probe.StatusCode);
+        Assert.Null(browser.Cookie(AuthenticationExtensions.CookieName));
+    }
+
+    [Fact]
+    public async Task Revalidation_WithinTheInterval_ProviderNotAsked()
+    {
+        var person = NewPerson("grp-editors");
+        using var browser = new OidcBrowser();
+        await browser.SignInAsync(App, person);
+        var refreshes = Host.Provider.Refreshes;
+
+        Host.Provider.SetGroups(person, "grp-readers");
+        Host.Api.Factory.Time.Advance(TimeSpan.FromSeconds(120));
+        var credential = await GetJsonAsync(browser, CredentialPath);
+
+        Assert.Equal(refreshes, Host.Provider.Refreshes);
+        Assert.True(credential.GetProperty("permissions").GetProperty("get").GetBoolean());
+    }
+
+    [Fact]
+    public async Task SignIn_ProviderSendsClaimsNamedLikeOurs_TheyAreDropped()
+    {
+        // Finding 7: a provider's confidant:* claims made a person a service, or gave roles the mapping did not.
+        var person = NewPerson("grp-readers") with
+        {
+            Extra = [(ConfidantClaims.UserType, "service"), (ConfidantClaims.Role, "admin"), (ConfidantClaims.Account, "acct2"), (ConfidantClaims.SessionStart, "1")],
+        };
+        Host.Provider.Add(person);
+        using var browser = new OidcBrowser();
+
+        await browser.SignInAsync(App, person);
+
+        var cookie = CookiePrincipal(browser);
+        var caller = cookie.ToConfidantPrincipal();
+        Assert.Equal(ConfidantPrincipal.User, caller.UserType);
+        Assert.Equal(person.Email, caller.Name);
+        Assert.Null(caller.Account);
+        Assert.Equal([ConfidantRoles.Reader], caller.Roles!);
+        Assert.NotEqual("1", cookie.FindFirstValue(ConfidantClaims.SessionStart));
+        using var service = await browser.GetAsync(new Uri(App, $"/v1/services/{ExternalSignInHost.ServiceId}"));
+        Assert.Equal(HttpStatusCode.Forbidden, service.StatusCode);
+    }
+
+    [Fact]
+    public async Task SignIn_DomainMerelyEndingInTheSuffix_Refused()
+    {
+        // Finding 7: the suffix "example.com" matched x@evilexample.com.
+        var person = new TestPerson("eve@evilexample.com", ["grp-editors"], []);
+        Host.Provider.Add(person);
+        using var browser = new OidcBrowser();
+
+        var landed = await browser.SignInAsync(App, person);
+
+        Assert.Equal(HttpStatusCode.Forbidden, landed.StatusCode);
+        Assert.Null(browser.Cookie(AuthenticationExtensions.CookieName));
+    }
+
+    [Fact]
+    public async Task SignOut_CookieKeptAndReplayed_Refused()
+    {
+        using var browser = new OidcBrowser();
+        await browser.SignInAsync(App, NewPerson("grp-editors"));
+        var kept = browser.Cookie(AuthenticationExtensions.CookieName);
+        var xsrf = await XsrfTokenAsync(browser);
+        using var signOut = new HttpRequestMessage(HttpMethod.Post, new Uri(App, "/signout"));
+        signOut.Headers.Add("X-XSRF-TOKEN", xsrf);
+        await browser.SendAsync(signOut);
+
+        using var replay = new HttpRequestMessage(HttpMethod.Get, new Uri(App, "/v1/user/email"));
+        replay.Headers.Add("Cookie", $"{AuthenticationExtensions.CookieName}={kept}");
+        using var client = new HttpClient(new HttpClientHandler { UseCookies = false, AllowAutoRedirect = false });
+        using var response = await client.SendAsync(replay);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    protected TestPerson NewPerson(params string[] groups)
+    {
+        var person = new TestPerson($"person{Interlocked.Increment(ref _people)}@example.com", groups, []);
+        Host.Provider.Add(person);
+        return person;
+    }
+
+    private string CredentialPath => $"/v1/credentials/{Host.Credential.Item.Id}";
+
+    protected static async Task<JsonElement> GetJsonAsync(OidcBrowser browser, string path)
     {
         using var response = await browser.GetAsync(new Uri(browser.Visited[0], path));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
     }
 
-    private async Task<string> XsrfTokenAsync(OidcBrowser browser)
+    protected async Task<string> XsrfTokenAsync(OidcBrowser browser)
     {
         using var probe = await browser.GetAsync(new Uri(App, "/v1/user/email"));
         Assert.Equal(HttpStatusCode.OK, probe.StatusCode);
@@ -181,7 +301,7 @@ public abstract class ExternalSignInTests(ExternalSignInFixture fixture)
     }
 
     /// <summary>The principal inside the app's session cookie, read with the app's own data protection.</summary>
-    private ClaimsPrincipal CookiePrincipal(OidcBrowser browser)
+    protected ClaimsPrincipal CookiePrincipal(OidcBrowser browser)
     {
         var value = browser.Cookie(AuthenticationExtensions.CookieName);
         Assert.NotNull(value);
@@ -199,7 +319,22 @@ public abstract class ExternalSignInTests(ExternalSignInFixture fixture)
     }
 }
 
-public sealed class ExternalSignInOidcTests(OidcSignInFixture fixture) : ExternalSignInTests(fixture), IClassFixture<OidcSignInFixture>;
+public sealed class ExternalSignInOidcTests(OidcSignInFixture fixture) : ExternalSignInTests(fixture), IClassFixture<OidcSignInFixture>
+{
+    [Fact]
+    public async Task SignIn_EmailNotVerifiedByTheProvider_Refused()
+    {
+        // Finding 7: the allow-list trusted "email" without "email_verified"; many providers let users type any address.
+        var person = new TestPerson("unverified@example.com", ["grp-editors"], [], EmailVerified: false);
+        Host.Provider.Add(person);
+        using var browser = new OidcBrowser();
+
+        var landed = await browser.SignInAsync(App, person);
+
+        Assert.Equal(HttpStatusCode.Forbidden, landed.StatusCode);
+        Assert.Null(browser.Cookie(AuthenticationExtensions.CookieName));
+    }
+}
 
 /// <summary>Through Microsoft.Identity.Web's code path, against an Entra-shaped provider.</summary>
 public sealed class ExternalSignInEntraIdTests(EntraIdSignInFixture fixture) : ExternalSignInTests(fixture), IClassFixture<EntraIdSignInFixture>;

@@ -42,8 +42,8 @@ internal sealed partial class HeaderAuthenticationHandler(
             return Task.FromResult(AuthenticateResult.Fail("Identity headers are accepted only from Network:TrustedProxies."));
         }
 
-        // Two values mean the proxy appended its header to one the client sent, instead of replacing it.
-        if (Single(userName) is null || Single(email) is not { } address)
+        // Two values (or a comma) mean the proxy appended its header to one the client sent instead of replacing it.
+        if (Single(userName) is null || Single(email) is not { } address || !IsAddress(address))
         {
             return Task.FromResult(AuthenticateResult.Fail("The identity headers are missing, repeated or malformed."));
         }
@@ -72,6 +72,9 @@ internal sealed partial class HeaderAuthenticationHandler(
         values.Count == 1 && values[0] is { } value && value.Trim() is { Length: > 0 and <= MaxValueLength } trimmed && !trimmed.Any(char.IsControl)
             ? trimmed
             : null;
+
+    private static bool IsAddress(string value) =>
+        value.Contains('@', StringComparison.Ordinal) && !value.Any(c => c == ',' || char.IsWhiteSpace(c));
 
     private void AddOptional(List<Claim> claims, string type, string? header)
     {
