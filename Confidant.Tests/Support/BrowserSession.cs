@@ -16,7 +16,8 @@ public sealed class BrowserSession : IAsyncLifetime, IAsyncDisposable
 {
     public const string ChromiumPath = "/usr/bin/chromium";
 
-    private static readonly string[] ChromiumArgs =
+    /// <summary>Headless Chromium switches for a shared CI machine (no sandbox, GPU or background traffic).</summary>
+    public static readonly string[] ChromiumArgs =
     [
         "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",

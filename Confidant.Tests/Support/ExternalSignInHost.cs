@@ -30,9 +30,9 @@ public sealed class ExternalSignInHost : IAsyncDisposable
     public Credential Credential { get; }
 
     /// <summary>Starts a provider and the app; <paramref name="extra"/> settings win over the ones here.</summary>
-    public static async Task<ExternalSignInHost> StartAsync(bool entraId, IReadOnlyDictionary<string, string?>? extra = null)
+    public static async Task<ExternalSignInHost> StartAsync(bool entraId, IReadOnlyDictionary<string, string?>? extra = null, bool providerSignOut = true)
     {
-        var provider = await TestIdentityProvider.StartAsync(entraShaped: entraId);
+        var provider = await TestIdentityProvider.StartAsync(entraShaped: entraId, endSession: providerSignOut);
         var settings = new Dictionary<string, string?>
         {
             // Without the "@" on purpose: the suffix must still match whole domains only.

@@ -73,7 +73,9 @@ public sealed class TestIdentityProvider : IAsyncDisposable
     /// <summary>The issuer; also the authority (discovery lives under it).</summary>
     public Uri Issuer { get; }
 
-    public static async Task<TestIdentityProvider> StartAsync(bool entraShaped)
+    /// <param name="entraShaped">Issuer and discovery under the tenant, with a <c>tid</c> claim.</param>
+    /// <param name="endSession">Whether it has an end-session endpoint (Google has none).</param>
+    public static async Task<TestIdentityProvider> StartAsync(bool entraShaped, bool endSession = true)
     {
         var baseAddress = new Uri($"http://127.0.0.1:{FreePort()}/");
         var issuer = entraShaped ? new Uri(baseAddress, $"{TenantId}/v2.0") : baseAddress;
@@ -96,7 +98,11 @@ public sealed class TestIdentityProvider : IAsyncDisposable
             options.SetJsonWebKeySetEndpointUris(new Uri(prefix + "discovery/keys"));
             options.SetAuthorizationEndpointUris(new Uri(prefix + "oauth2/authorize"));
             options.SetTokenEndpointUris(new Uri(prefix + "oauth2/token"));
-            options.SetEndSessionEndpointUris(new Uri(prefix + "oauth2/logout"));
+            if (endSession)
+            {
+                options.SetEndSessionEndpointUris(new Uri(prefix + "oauth2/logout"));
+            }
+
             options.AllowAuthorizationCodeFlow().RequireProofKeyForCodeExchange().AllowRefreshTokenFlow();
             options.RegisterScopes(Scopes.Email, Scopes.Profile, Scopes.OfflineAccess);
             options.AddEphemeralEncryptionKey().AddEphemeralSigningKey().DisableAccessTokenEncryption();

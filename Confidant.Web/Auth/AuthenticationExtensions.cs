@@ -71,6 +71,18 @@ internal static class AuthenticationExtensions
             : endpoints.MapDevelopmentSignIn();
     }
 
+    /// <summary>The origin (<c>https://host[:port]</c>) of the identity provider people sign in at, or null.</summary>
+    public static string? ProviderOrigin(IConfiguration configuration, IHostEnvironment environment)
+    {
+        var options = ModeOf(configuration, environment);
+        var address = options.IsOidc ? options.Oidc.Authority
+            : options.IsEntraId ? configuration[$"{AuthOptionsValidator.AzureAdSectionName}:Instance"]
+            : null;
+        return Uri.TryCreate(address, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp)
+            ? uri.GetLeftPart(UriPartial.Authority)
+            : null;
+    }
+
     private static AuthOptions ModeOf(IConfiguration configuration, IHostEnvironment environment)
     {
         var options = configuration.GetSection(AuthOptions.SectionName).Get<AuthOptions>() ?? new AuthOptions();

@@ -3,8 +3,10 @@ using Confidant.Web.Auth.Sessions;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
 
 namespace Confidant.Web.Auth;
 
@@ -45,7 +47,8 @@ internal static class ExternalSignInEndpoints
         return TypedResults.Challenge(new AuthenticationProperties { RedirectUri = target }, [ExternalSignIn.Scheme]);
     }
 
-    private static async Task<IResult> SignOutAsync(HttpContext context, IAntiforgery antiforgery, SessionValidator sessions)
+    private static async Task<IResult> SignOutAsync(
+        HttpContext context, IAntiforgery antiforgery, SessionValidator sessions, IOptionsMonitor<OpenIdConnectOptions> oidc)
     {
         // A cross-site POST must not be able to sign the user out (logout CSRF).
         if (!await antiforgery.IsRequestValidAsync(context))
@@ -55,12 +58,32 @@ internal static class ExternalSignInEndpoints
 
         // Open circuits of this session end at their next check, not when the browser next loads a page.
         sessions.End(context.User);
+        if (!await HasEndSessionAsync(oidc.Get(ExternalSignIn.Scheme), context.RequestAborted))
+        {
+            // Google, for one, publishes no end-session endpoint: only the session here can be ended.
+            await context.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+            return TypedResults.LocalRedirect(SignedOutPath);
+        }
 
         // Both schemes: the cookie ends the session here, the provider's end-session endpoint ends it there, so the
         // next sign-in asks for credentials again.
         return TypedResults.SignOut(
             new AuthenticationProperties { RedirectUri = SignedOutPath },
             [CookieAuthenticationDefaults.AuthenticationScheme, ExternalSignIn.Scheme]);
+    }
+
+    private static async Task<bool> HasEndSessionAsync(OpenIdConnectOptions options, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var configuration = await options.ConfigurationManager!.GetConfigurationAsync(cancellationToken);
+            return !string.IsNullOrEmpty(configuration.EndSessionEndpoint);
+        }
+        catch (InvalidOperationException)
+        {
+            // The provider's metadata cannot be read now; signing out here must still work.
+            return false;
+        }
     }
 
     private static ContentHttpResult SignedOut() => TypedResults.Content(

@@ -28,4 +28,22 @@ public sealed class SecurityHeadersTests : IDisposable
         Assert.Equal("nosniff", Assert.Single(response.Headers.GetValues("X-Content-Type-Options")));
         Assert.Equal("no-referrer", Assert.Single(response.Headers.GetValues("Referrer-Policy")));
     }
+
+    [Fact]
+    public async Task ProviderSignIn_FormActionAllowsTheProvider()
+    {
+        // Browsers apply form-action to the redirects after a form post: the sign-out form goes on to the provider.
+        using var factory = new ConfidantWebFactory(new Dictionary<string, string?>
+        {
+            ["Auth:Mode"] = "Oidc",
+            ["Auth:Oidc:Authority"] = "https://sso.example.com/realms/main",
+            ["Auth:Oidc:ClientId"] = "confidant",
+        });
+        using var client = SignInClient.Create(factory);
+
+        using var response = await client.GetAsync(new Uri("/healthz", UriKind.Relative));
+
+        var csp = Assert.Single(response.Headers.GetValues("Content-Security-Policy"));
+        Assert.Contains("form-action 'self' https://sso.example.com;", csp, StringComparison.Ordinal);
+    }
 }

@@ -13,15 +13,16 @@ namespace Confidant.Web.Auth.Sessions;
 internal sealed class SessionRegistry(TimeProvider time, IOptionsMonitor<AuthOptions> options)
 {
     private static readonly TimeSpan PruneInterval = TimeSpan.FromMinutes(1);
-    private readonly ConcurrentDictionary<string, DateTimeOffset> _ended = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (DateTimeOffset At, DateTimeOffset ForgetAt)> _ended = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, ProviderSession> _sessions = new(StringComparer.Ordinal);
     private long _nextPruneTicks;
 
-    public bool HasEnded(string sessionId) => _ended.ContainsKey(sessionId);
+    /// <summary>When the session was signed out or refused, or null while it stands.</summary>
+    public DateTimeOffset? EndedAt(string sessionId) => _ended.TryGetValue(sessionId, out var ended) ? ended.At : null;
 
     public void End(string sessionId, DateTimeOffset started)
     {
-        _ended[sessionId] = started + options.CurrentValue.Session.MaxLifetime;
+        _ended.TryAdd(sessionId, (time.GetUtcNow(), started + options.CurrentValue.Session.MaxLifetime));
         _sessions.TryRemove(sessionId, out _);
         PruneNow();
     }
@@ -43,9 +44,9 @@ internal sealed class SessionRegistry(TimeProvider time, IOptionsMonitor<AuthOpt
             return;
         }
 
-        foreach (var (id, forgetAt) in _ended)
+        foreach (var (id, ended) in _ended)
         {
-            if (forgetAt <= now)
+            if (ended.ForgetAt <= now)
             {
                 _ended.TryRemove(id, out _);
             }

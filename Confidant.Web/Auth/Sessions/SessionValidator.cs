@@ -26,6 +26,13 @@ internal sealed partial class SessionValidator(
     TimeProvider time,
     ILogger<SessionValidator> logger)
 {
+    /// <summary>
+    /// How long a signed-out session's circuits are left alone. The page that signed out is still open while the
+    /// browser follows the provider's sign-out redirects; had its circuit sent it to the sign-in meanwhile, that
+    /// navigation would cancel the provider's sign-out and sign the person straight back in.
+    /// </summary>
+    public static readonly TimeSpan SignOutGrace = TimeSpan.FromSeconds(10);
+
     /// <summary>Stamps a new session's id and start on a person's identity at sign-in.</summary>
     public void Begin(ClaimsIdentity identity)
     {
@@ -92,9 +99,14 @@ internal sealed partial class SessionValidator(
             return StartOf(identity) is { } opened && time.GetUtcNow() - opened < auth.Session.RevalidateInterval;
         }
 
-        if (!IsCurrent(identity, out var id, out _))
+        if (!TryRead(identity, out var id, out var started) || IsOver(started))
         {
             return false;
+        }
+
+        if (registry.EndedAt(id) is { } ended)
+        {
+            return time.GetUtcNow() - ended < SignOutGrace;
         }
 
         if (!auth.IsExternal)
@@ -127,20 +139,18 @@ internal sealed partial class SessionValidator(
     }
 
     /// <summary>A session with our stamps, within its absolute lifetime and not signed out.</summary>
-    private bool IsCurrent(ClaimsIdentity identity, out string id, out DateTimeOffset started)
+    private bool IsCurrent(ClaimsIdentity identity, out string id, out DateTimeOffset started) =>
+        TryRead(identity, out id, out started) && !IsOver(started) && registry.EndedAt(id) is null;
+
+    private bool IsOver(DateTimeOffset started)
     {
-        if (!TryRead(identity, out id, out started))
+        if (time.GetUtcNow() < started + options.CurrentValue.Session.MaxLifetime)
         {
             return false;
         }
 
-        if (time.GetUtcNow() >= started + options.CurrentValue.Session.MaxLifetime)
-        {
-            LogLifetimeOver(logger);
-            return false;
-        }
-
-        return !registry.HasEnded(id);
+        LogLifetimeOver(logger);
+        return true;
     }
 
     /// <summary>The session's identity, asked for again when the last check is older than the interval; null ends it.</summary>
