@@ -3,6 +3,7 @@ using Confidant.Services.Iam;
 using Confidant.Services.Kms;
 using Confidant.Services.KmsAuth;
 using Confidant.Services.Storage;
+using Confidant.Web.Auth;
 using Microsoft.Extensions.Options;
 
 namespace Confidant.Web.Configuration;
@@ -27,7 +28,8 @@ internal sealed partial class StartupSummary(
         var storageInUse = Storage(storage.Value);
         var keyService = KeyService(kms.Value);
         var roles = Roles(iam.Value, kmsAuth.Value);
-        LogConfiguration(logger, environment.EnvironmentName, storageInUse, keyService, roles, configuration["Auth:Mode"] ?? "not set", acl.Value.Policy);
+        var signIn = AuthOptions.EffectiveMode(configuration["Auth:Mode"], environment) ?? "not set";
+        LogConfiguration(logger, environment.EnvironmentName, storageInUse, keyService, roles, signIn, acl.Value.Policy);
         return Task.CompletedTask;
     }
 

@@ -9,14 +9,12 @@ namespace Confidant.Tests.Web.Auth;
 /// </summary>
 public sealed class ProductionStartTests
 {
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
-
     [Fact]
     public async Task Start_ProductionWithoutAuthMode_ExitsNamingTheSetting()
     {
-        using var app = AppProcess.Start(new Dictionary<string, string> { ["ASPNETCORE_ENVIRONMENT"] = "Production" });
+        await using var app = ConfidantProcess.Start(new Dictionary<string, string> { ["ASPNETCORE_ENVIRONMENT"] = "Production" });
 
-        var exitCode = await app.WaitForExitAsync(StartTimeout);
+        var exitCode = await app.WaitForExitAsync();
 
         Assert.NotEqual(0, exitCode);
         Assert.Contains("Auth:Mode is not set.", app.Output, StringComparison.Ordinal);
@@ -26,13 +24,13 @@ public sealed class ProductionStartTests
     [Fact]
     public async Task Start_ProductionWithSamlFromConfidantSettings_ExitsSayingWhatToUseInstead()
     {
-        using var app = AppProcess.Start(new Dictionary<string, string>
+        await using var app = ConfidantProcess.Start(new Dictionary<string, string>
         {
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
             ["USER_AUTH_MODULE"] = "saml",
         });
 
-        var exitCode = await app.WaitForExitAsync(StartTimeout);
+        var exitCode = await app.WaitForExitAsync();
 
         Assert.NotEqual(0, exitCode);
         Assert.Contains("USER_AUTH_MODULE=saml", app.Output, StringComparison.Ordinal);
@@ -40,17 +38,16 @@ public sealed class ProductionStartTests
     }
 
     [Fact]
-    public async Task Start_ProductionWithDevelopmentChosen_ServesLoopbackOnly()
+    public async Task Start_ProductionWithDevelopmentChosen_ServesDirectLocalRequestsOnly()
     {
         // Choosing the development sign-in explicitly is allowed: the refusal is about not choosing.
-        using var app = AppProcess.Start(new Dictionary<string, string>
+        await using var app = ConfidantProcess.Start(new Dictionary<string, string>
         {
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
             ["Auth__Mode"] = "Development",
         });
 
-        var address = await app.WaitForListeningAsync(StartTimeout);
-        using var client = new HttpClient { BaseAddress = address };
+        using var client = new HttpClient { BaseAddress = await app.BaseAddressAsync() };
         using var form = await client.GetAsync(new Uri("/signin", UriKind.Relative));
         using var proxied = new HttpRequestMessage(HttpMethod.Get, new Uri("/signin", UriKind.Relative));
         proxied.Headers.Add("X-Forwarded-For", "203.0.113.7");

@@ -63,9 +63,11 @@ internal sealed class SessionRegistry(TimeProvider time, IOptionsMonitor<AuthOpt
     }
 }
 
-/// <summary>One provider sign-in as last confirmed. Changed only under <see cref="Gate"/>.</summary>
+/// <summary>One provider sign-in as last confirmed. Changed only under <see cref="Gate"/>; read without it.</summary>
 internal sealed class ProviderSession(DateTimeOffset started, ClaimsIdentity identity, string? refreshToken, DateTimeOffset checkedAt)
 {
+    private long _checkedAtTicks = checkedAt.UtcTicks;
+
     public SemaphoreSlim Gate { get; } = new(1, 1);
 
     public DateTimeOffset Started { get; } = started;
@@ -74,5 +76,10 @@ internal sealed class ProviderSession(DateTimeOffset started, ClaimsIdentity ide
 
     public string? RefreshToken { get; set; } = refreshToken;
 
-    public DateTimeOffset CheckedAt { get; set; } = checkedAt;
+    // A DateTimeOffset is two words: kept as ticks so that a read beside a write is never torn.
+    public DateTimeOffset CheckedAt
+    {
+        get => new(Interlocked.Read(ref _checkedAtTicks), TimeSpan.Zero);
+        set => Interlocked.Exchange(ref _checkedAtTicks, value.UtcTicks);
+    }
 }
