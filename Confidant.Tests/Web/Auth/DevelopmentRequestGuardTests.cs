@@ -9,11 +9,9 @@ namespace Confidant.Tests.Web.Auth;
 /// Finding 2: development sign-in behind a loopback sidecar proxy, or reached by a DNS-rebinding page, signed anyone
 /// in as admin. Every request must now be direct and local.
 /// </summary>
-public sealed class DevelopmentRequestGuardTests : IDisposable
+public sealed class DevelopmentRequestGuardTests(DevelopmentAppFixture app) : IClassFixture<DevelopmentAppFixture>
 {
-    private readonly ConfidantWebFactory _factory = new();
-
-    public void Dispose() => _factory.Dispose();
+    private readonly ConfidantWebFactory _factory = app.Factory;
 
     [Theory]
     [InlineData("GET", "/signin")]
@@ -103,4 +101,12 @@ public sealed class DevelopmentRequestGuardTests : IDisposable
         Assert.Contains("Development sign-in only answers requests made directly on this machine", body, StringComparison.Ordinal);
         Assert.Contains("Auth:Mode", body, StringComparison.Ordinal);
     }
+}
+
+/// <summary>One app on the development sign-in for a whole test class; each test keeps its own cookies.</summary>
+public sealed class DevelopmentAppFixture : IDisposable
+{
+    public ConfidantWebFactory Factory { get; } = new();
+
+    public void Dispose() => Factory.Dispose();
 }
