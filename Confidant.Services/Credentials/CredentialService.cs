@@ -145,7 +145,10 @@ public sealed class CredentialService(
             };
         }, cancellationToken);
         await audit.RecordAsync(caller, AuditActions.Update, AclResources.Credential, id, written.Revision);
-        return reader.View(written, finalPairs);
+
+        // Values go back only when the caller sent them: anything else would be an unrecorded reveal, and a read
+        // for an ACL that allows update but not get.
+        return reader.View(written, finalPairs, reveal: input.Pairs is not null);
     }
 
     /// <summary>A revert writes a new revision that copies an old one, ciphertext included (spec §9.2).</summary>

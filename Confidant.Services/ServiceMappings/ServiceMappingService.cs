@@ -43,15 +43,15 @@ public sealed partial class ServiceMappingService(
             throw ConfidantException.Forbidden($"{caller.Name} does not have access to get service {id}", id);
         }
 
-        if (await store.GetAsync(id, cancellationToken) is not ServiceItem service)
+        // Only the current item (deviation from spec §4.5, §13.17): revision records share the id space
+        // ("payments-3" is revision 3 of "payments") and the ACL keys on the id, so a workload named like another
+        // service's revision would otherwise read that service's credentials.
+        if (await store.GetAsync(id, cancellationToken) is not ServiceItem { DataType: DataType.Service } service)
         {
             throw ConfidantException.NotFound(ErrorMessages.ServiceNotFound, id);
         }
 
-        if (caller.IsService && service.Account is not null && !string.Equals(service.Account, caller.Account, StringComparison.Ordinal))
-        {
-            throw new ConfidantException(ConfidantErrorKind.Unauthorized, "Authenticated user is not authorized.", id);
-        }
+        WorkloadScope.EnsureAccount(caller, service);
 
         var mapping = await ExpandAsync(service, includePairs: !metadataOnly, servedToWorkload: caller.IsService, cancellationToken);
         if (!metadataOnly && mapping.Credentials.Count > 0)

@@ -84,7 +84,9 @@ public sealed class CredentialServiceTests : IAsyncLifetime
         var updated = await Service.UpdateAsync(DomainHost.Alice, created.Item.Id, new CredentialInput { Documentation = "new docs" });
 
         Assert.Equal(2, updated.Item.Revision);
-        Assert.Equal("a", TestData.Value(updated.Pairs, "password"));
+        Assert.Null(updated.Pairs);
+        Assert.Equal(["password"], updated.Keys);
+        Assert.Equal("a", TestData.Value((await Reader.GetAsync(DomainHost.Alice, created.Item.Id)).Pairs, "password"));
         Assert.Equal(created.Item.LastRotationDate, updated.Item.LastRotationDate);
         Assert.Equal("new docs", updated.Item.Documentation);
         Assert.Equal("db", updated.Item.Name);

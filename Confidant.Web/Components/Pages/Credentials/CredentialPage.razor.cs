@@ -202,7 +202,7 @@ public sealed partial class CredentialPage
 
             var updated = await Writer.UpdateAsync(_caller!, Id, _form.ToInput(_credential!.Item.Revision));
 
-            // The domain returns the stored pairs even when the form did not reveal them; they are not kept.
+            // The page keeps values only while the form shows them revealed.
             _credential = updated with { Pairs = null };
             Snackbar.Add($"Saved as revision {updated.Item.Revision}.", Severity.Success);
         }
