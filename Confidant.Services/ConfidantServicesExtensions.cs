@@ -5,6 +5,7 @@ using Confidant.Services.Credentials;
 using Confidant.Services.Iam;
 using Confidant.Services.Kms;
 using Confidant.Services.KmsAuth;
+using Confidant.Services.Maintenance;
 using Confidant.Services.ServiceMappings;
 using Confidant.Services.Storage;
 using Microsoft.Extensions.DependencyInjection;
@@ -35,6 +36,8 @@ public static class ConfidantServicesExtensions
         builder.Services.AddOptions<CredentialOptions>().BindConfiguration(CredentialOptions.SectionName).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<CredentialOptions>, CredentialOptionsValidator>();
         builder.Services.AddOptions<ServiceMappingOptions>().BindConfiguration(ServiceMappingOptions.SectionName);
+        builder.Services.AddOptions<MaintenanceOptions>().BindConfiguration(MaintenanceOptions.SectionName);
+        builder.Services.AddSingleton<MaintenanceMode>();
         builder.Services.TryAddSingleton<IAclPolicy, DefaultAclPolicy>();
         builder.Services.AddSingleton<CredentialReader>();
         builder.Services.AddSingleton<CredentialService>();

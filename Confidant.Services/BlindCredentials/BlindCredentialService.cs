@@ -5,6 +5,7 @@ using Confidant.Services.Authorization;
 using Confidant.Services.Credentials;
 using Confidant.Services.Crypto;
 using Confidant.Services.Errors;
+using Confidant.Services.Maintenance;
 using Confidant.Services.Revisions;
 using Confidant.Services.ServiceMappings;
 using Confidant.Services.Storage;
@@ -20,6 +21,7 @@ public sealed class BlindCredentialService(
     IConfidantStore store,
     CredentialConflictDetector conflicts,
     IAclPolicy acl,
+    MaintenanceMode maintenance,
     IOptions<CredentialOptions> options,
     AuditLog audit,
     WriteAudit writeAudit,
@@ -96,6 +98,7 @@ public sealed class BlindCredentialService(
 
     public async Task<BlindCredentialItem> CreateAsync(ConfidantPrincipal caller, BlindCredentialInput input, CancellationToken cancellationToken = default)
     {
+        maintenance.EnsureWritable();
         Require(caller, AclActions.Create, null);
         if (options.Value.EnforceDocumentation && string.IsNullOrEmpty(input.Documentation))
         {
@@ -138,6 +141,7 @@ public sealed class BlindCredentialService(
         BlindCredentialInput input,
         CancellationToken cancellationToken = default)
     {
+        maintenance.EnsureWritable();
         Require(caller, AclActions.Update, id);
         var written = await RevisionWriter.WriteAsync(store, options.Value.WriteAttempts, input.ExpectedRevision, async ct =>
         {
@@ -184,6 +188,7 @@ public sealed class BlindCredentialService(
         int? expectedRevision = null,
         CancellationToken cancellationToken = default)
     {
+        maintenance.EnsureWritable();
         Require(caller, AclActions.Revert, id);
         var reverted = await RevisionWriter.WriteAsync(store, options.Value.WriteAttempts, expectedRevision, async ct =>
         {

@@ -3,6 +3,7 @@ using Confidant.Services.Audit;
 using Confidant.Services.Authorization;
 using Confidant.Services.Crypto;
 using Confidant.Services.Errors;
+using Confidant.Services.Maintenance;
 using Confidant.Services.Revisions;
 using Confidant.Services.ServiceMappings;
 using Confidant.Services.Storage;
@@ -17,6 +18,7 @@ public sealed class CredentialService(
     CredentialReader reader,
     CredentialConflictDetector conflicts,
     IAclPolicy acl,
+    MaintenanceMode maintenance,
     IOptions<CredentialOptions> options,
     WriteAudit audit,
     TimeProvider time)
@@ -25,6 +27,7 @@ public sealed class CredentialService(
 
     public async Task<Credential> CreateAsync(ConfidantPrincipal caller, CredentialInput input, CancellationToken cancellationToken = default)
     {
+        maintenance.EnsureWritable();
         if (!acl.IsAllowed(caller, AclResources.Credential, AclActions.Create))
         {
             throw ConfidantException.Forbidden($"{caller.Name}does not have access to create credentials");
@@ -79,6 +82,7 @@ public sealed class CredentialService(
         CredentialInput input,
         CancellationToken cancellationToken = default)
     {
+        maintenance.EnsureWritable();
         if (!acl.IsAllowed(caller, AclResources.Credential, AclActions.Update, id))
         {
             throw ConfidantException.Forbidden($"{caller.Name}does not have access to update credential {id}", id);
@@ -159,6 +163,7 @@ public sealed class CredentialService(
         int? expectedRevision = null,
         CancellationToken cancellationToken = default)
     {
+        maintenance.EnsureWritable();
         if (!acl.IsAllowed(caller, AclResources.Credential, AclActions.Revert, id))
         {
             throw ConfidantException.Forbidden($"{caller.Name} does not have access to revert credential {id}", id);
@@ -201,6 +206,7 @@ public sealed class CredentialService(
     /// </summary>
     public async Task<bool> ArchiveAsync(ConfidantPrincipal caller, string id, bool force, CancellationToken cancellationToken = default)
     {
+        maintenance.EnsureWritable();
         if (!acl.IsAllowed(caller, AclResources.Credential, AclActions.Archive, id))
         {
             throw ConfidantException.Forbidden($"{caller.Name} does not have access to archive credential {id}", id);

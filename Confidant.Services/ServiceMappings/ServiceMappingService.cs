@@ -3,6 +3,7 @@ using Confidant.Services.Authorization;
 using Confidant.Services.Credentials;
 using Confidant.Services.Crypto;
 using Confidant.Services.Errors;
+using Confidant.Services.Maintenance;
 using Confidant.Services.Revisions;
 using Confidant.Services.Storage;
 using Microsoft.Extensions.Logging;
@@ -17,6 +18,7 @@ public sealed partial class ServiceMappingService(
     CredentialReader credentials,
     CredentialConflictDetector conflicts,
     IAclPolicy acl,
+    MaintenanceMode maintenance,
     IOptions<CredentialOptions> credentialOptions,
     IOptions<ServiceMappingOptions> options,
     KmsGrantService grants,
@@ -76,6 +78,7 @@ public sealed partial class ServiceMappingService(
         ServiceMappingInput input,
         CancellationToken cancellationToken = default)
     {
+        maintenance.EnsureWritable();
         ValidateId(id);
         var written = await RevisionWriter.WriteAsync(store, credentialOptions.Value.WriteAttempts, input.ExpectedRevision, async ct =>
         {
@@ -155,6 +158,7 @@ public sealed partial class ServiceMappingService(
         int? expectedRevision = null,
         CancellationToken cancellationToken = default)
     {
+        maintenance.EnsureWritable();
         if (!acl.IsAllowed(caller, AclResources.Service, AclActions.Revert, id))
         {
             throw ConfidantException.Forbidden($"{caller.Name} does not have access to revert service {id}", id);

@@ -5,6 +5,7 @@ using Confidant.Services.Authorization;
 using Confidant.Services.BlindCredentials;
 using Confidant.Services.Credentials;
 using Confidant.Services.Iam;
+using Confidant.Services.Maintenance;
 using Confidant.Services.ServiceMappings;
 using Confidant.Web.Auth;
 using Confidant.Web.Components.Shared;
@@ -41,6 +42,8 @@ public class ComponentTestContext : BunitContext, IAsyncLifetime
         Services.AddSingleton(host.Get<IRoleDirectory>());
         Services.AddSingleton(host.Get<IAclPolicy>());
         Services.AddSingleton(host.Get<IOptions<ServiceMappingOptions>>());
+        Services.AddSingleton(host.Get<MaintenanceMode>());
+        Services.AddSingleton(host.Get<ValueGenerator>());
     }
 
     /// <summary>Signs alice@example.com in with the given roles (none: a person without access).</summary>

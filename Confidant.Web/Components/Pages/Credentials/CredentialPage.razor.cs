@@ -1,6 +1,7 @@
 using Confidant.Services.Authorization;
 using Confidant.Services.Credentials;
 using Confidant.Services.Errors;
+using Confidant.Services.Maintenance;
 using Confidant.Services.ServiceMappings;
 using Confidant.Web.Auth;
 using Confidant.Web.Components.Shared;
@@ -42,6 +43,7 @@ public sealed partial class CredentialPage
     [Inject] private ValueGenerator Generator { get; set; } = null!;
     [Inject] private ServiceMappingService Mappings { get; set; } = null!;
     [Inject] private CredentialConflictDetector Conflicts { get; set; } = null!;
+    [Inject] private MaintenanceMode Maintenance { get; set; } = null!;
     [Inject] private AuthenticationStateProvider AuthenticationState { get; set; } = null!;
     [Inject] private NavigationManager Navigation { get; set; } = null!;
     [Inject] private ISnackbar Snackbar { get; set; } = null!;

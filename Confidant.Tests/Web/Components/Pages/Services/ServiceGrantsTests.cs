@@ -1,6 +1,7 @@
 using Amazon.KeyManagementService;
 using Amazon.KeyManagementService.Model;
 using Bunit;
+using Confidant.Services.Maintenance;
 using Confidant.Services.ServiceMappings;
 using Confidant.Tests.Support;
 using Confidant.Web.Components.Pages.Services;
@@ -29,6 +30,7 @@ public sealed class ServiceGrantsTests(MotoServerFixture moto) : ComponentTestCo
             },
             configureServices: services => services.AddSingleton<IAmazonKeyManagementService>(moto.CreateKmsClient()));
         Services.AddSingleton(_host.Get<KmsGrantService>());
+        Services.AddSingleton(_host.Get<MaintenanceMode>());
     }
 
     async Task IAsyncLifetime.DisposeAsync()
