@@ -46,6 +46,7 @@ public static class ConfidantServicesExtensions
         builder.Services.AddSingleton<ServiceMappingService>();
         builder.Services.AddSingleton<ValueGenerator>();
         builder.Services.AddSingleton<KmsGrantService>();
+        builder.Services.AddSingleton<RoleNames>();
         builder.AddConfidantIam();
         return builder;
     }

@@ -39,7 +39,7 @@ public class ComponentTestContext : BunitContext, IAsyncLifetime
         Services.AddSingleton(host.Get<ServiceMappingService>());
         Services.AddSingleton(host.Get<CredentialConflictDetector>());
         Services.AddSingleton(host.Get<KmsGrantService>());
-        Services.AddSingleton(host.Get<IRoleDirectory>());
+        Services.AddSingleton(host.Get<RoleNames>());
         Services.AddSingleton(host.Get<IAclPolicy>());
         Services.AddSingleton(host.Get<IOptions<ServiceMappingOptions>>());
         Services.AddSingleton(host.Get<MaintenanceMode>());

@@ -48,7 +48,7 @@ public sealed class MaintenanceModeTests : IAsyncLifetime
     {
         "create credential", "update credential", "revert credential", "archive credential",
         "create blind credential", "update blind credential", "revert blind credential",
-        "create service", "update service", "revert service",
+        "create service", "update service", "revert service", "ensure grants",
     };
 
     [Theory]
@@ -98,6 +98,7 @@ public sealed class MaintenanceModeTests : IAsyncLifetime
         "create service" => Mappings.PutAsync(DomainHost.Alice, "web", new ServiceMappingInput()),
         "update service" => Mappings.PutAsync(DomainHost.Alice, "billing", new ServiceMappingInput { Enabled = false }),
         "revert service" => Mappings.RevertAsync(DomainHost.Alice, "billing", 1),
+        "ensure grants" => _host.Get<KmsGrantService>().EnsureAsync(DomainHost.Alice, "billing"),
         _ => throw new ArgumentOutOfRangeException(nameof(write)),
     };
 

@@ -89,7 +89,7 @@ public sealed partial class CredentialPage
             // Metadata only: the values stay encrypted until someone asks to reveal them.
             _credential = await Reader.GetAsync(_caller!, Id, metadataOnly: true);
             _form = CredentialForm.From(_credential.Item);
-            _services = await Mappings.ListServicesUsingAsync(Id);
+            _services = await Mappings.ListServicesUsingAsync(_caller!, AclResources.Credential, Id);
         }
         catch (ConfidantException e) when (e.Kind == ConfidantErrorKind.NotFound)
         {
@@ -194,7 +194,7 @@ public sealed partial class CredentialPage
             // so the person sees which key clashes where (the domain checks again while writing).
             if (_form.HasValues)
             {
-                var found = await Conflicts.FindForResourceAsync(Id, _form.PairKeys, CancellationToken.None);
+                var found = await Conflicts.FindForCredentialAsync(_caller!, Id, _form.PairKeys, CancellationToken.None);
                 if (found.Count > 0)
                 {
                     _keyConflicts = KeyConflictRow.From(found);
