@@ -6,6 +6,7 @@ using Confidant.Services.Iam;
 using Confidant.Services.Kms;
 using Confidant.Services.KmsAuth;
 using Confidant.Services.Maintenance;
+using Confidant.Services.Revisions;
 using Confidant.Services.ServiceMappings;
 using Confidant.Services.Storage;
 using Microsoft.Extensions.DependencyInjection;
@@ -39,6 +40,7 @@ public static class ConfidantServicesExtensions
         builder.Services.AddOptions<MaintenanceOptions>().BindConfiguration(MaintenanceOptions.SectionName);
         builder.Services.AddSingleton<MaintenanceMode>();
         builder.Services.TryAddSingleton<IAclPolicy, DefaultAclPolicy>();
+        builder.Services.AddSingleton<RevisionReverter>();
         builder.Services.AddSingleton<CredentialReader>();
         builder.Services.AddSingleton<CredentialService>();
         builder.Services.AddSingleton<CredentialConflictDetector>();

@@ -22,6 +22,7 @@ public sealed class BlindCredentialService(
     CredentialConflictDetector conflicts,
     IAclPolicy acl,
     MaintenanceMode maintenance,
+    RevisionReverter reverter,
     IOptions<CredentialOptions> options,
     AuditLog audit,
     WriteAudit writeAudit,
@@ -190,36 +191,25 @@ public sealed class BlindCredentialService(
     {
         maintenance.EnsureWritable();
         Require(caller, AclActions.Revert, id);
-        var reverted = await RevisionWriter.WriteAsync(store, options.Value.WriteAttempts, expectedRevision, async ct =>
-        {
-            var current = await LoadCurrentAsync(id, ct);
-            var target = await store.GetAsync(RevisionId.Of(id, toRevision), ct) switch
+        return await reverter.RevertAsync(caller, id, toRevision, expectedRevision, new RevertSteps<BlindCredentialItem>(
+            AclResources.BlindCredential,
+            ErrorMessages.BlindCredentialNotFound,
+            ErrorMessages.NotAnArchiveBlindCredential,
+            ct => LoadCurrentAsync(id, ct),
+            async (current, target, ct) =>
             {
-                null => throw ConfidantException.NotFound(ErrorMessages.BlindCredentialNotFound, id),
-                BlindCredentialItem { DataType: DataType.ArchiveBlindCredential } b => b,
-                _ => throw ConfidantException.BadRequest(ErrorMessages.NotAnArchiveBlindCredential, id),
-            };
-            if (SameContent(current, target))
-            {
-                throw ConfidantException.BadRequest(ErrorMessages.NoDifferenceBlindCredential, id);
-            }
+                if (SameContent(current, target))
+                {
+                    throw ConfidantException.BadRequest(ErrorMessages.NoDifferenceBlindCredential, id);
+                }
 
-            if (target.CredentialKeys.Count > 0)
-            {
-                await conflicts.EnsureNoConflictsForResourceAsync(id, target.CredentialKeys, ct);
-            }
+                if (target.CredentialKeys.Count > 0)
+                {
+                    await conflicts.EnsureNoConflictsForResourceAsync(id, target.CredentialKeys, ct);
+                }
 
-            return target with
-            {
-                Id = id,
-                DataType = DataType.BlindCredential,
-                Revision = current.Revision + 1,
-                ModifiedDate = RevisionWriter.Now(time),
-                ModifiedBy = caller.Name,
-            };
-        }, cancellationToken);
-        await writeAudit.RecordAsync(caller, AuditActions.Revert, AclResources.BlindCredential, id, reverted.Revision);
-        return reverted;
+                return target;
+            }), cancellationToken);
     }
 
     private static bool SameContent(BlindCredentialItem a, BlindCredentialItem b) =>
