@@ -48,7 +48,7 @@ public sealed class MaintenanceModeTests : IAsyncLifetime
     {
         "create credential", "update credential", "revert credential", "archive credential",
         "create blind credential", "update blind credential", "revert blind credential",
-        "create service", "update service", "revert service", "ensure grants",
+        "create service", "update service", "revert service", "ensure grants", "restore credential",
     };
 
     [Theory]
@@ -99,6 +99,7 @@ public sealed class MaintenanceModeTests : IAsyncLifetime
         "update service" => Mappings.PutAsync(DomainHost.Alice, "billing", new ServiceMappingInput { Enabled = false }),
         "revert service" => Mappings.RevertAsync(DomainHost.Alice, "billing", 1),
         "ensure grants" => _host.Get<KmsGrantService>().EnsureAsync(DomainHost.Alice, "billing"),
+        "restore credential" => Credentials.RestoreAsync(DomainHost.Alice, _credentialId),
         _ => throw new ArgumentOutOfRangeException(nameof(write)),
     };
 
