@@ -160,6 +160,26 @@ public sealed class ServiceMappingEndpointsTests : IAsyncLifetime
         Assert.DoesNotContain(credential.Item.Id, body, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("/v1/archive/services/payments-3")]
+    [InlineData("/v1/services/payments-3/1/2")]
+    [InlineData("/v1/grants/payments-3")]
+    public async Task OtherIdPaths_WorkloadNamedLikeAnotherServicesRevision_NothingOfThatService(string path)
+    {
+        var credential = await _host.CreateCredentialAsync("db", ("password", "hunter2"));
+        await PutAsync("payments", credential.Item.Id);
+        await PutAsync("payments");
+        await PutAsync("payments", credential.Item.Id);
+        using var workload = await _host.ServiceClientAsync("payments-3");
+
+        var response = await workload.GetAsync(Relative(path));
+        var body = await response.Content.ReadAsStringAsync();
+
+        Assert.NotEqual(HttpStatusCode.OK, response.StatusCode);
+        Assert.DoesNotContain(credential.Item.Id, body, StringComparison.Ordinal);
+        Assert.DoesNotContain("alice", body, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task PutService_PythonClientBody_ExpandedMetadataOnlyWithAllPermissions()
     {
