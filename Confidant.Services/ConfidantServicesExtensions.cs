@@ -5,6 +5,8 @@ using Confidant.Services.Credentials;
 using Confidant.Services.Iam;
 using Confidant.Services.Kms;
 using Confidant.Services.KmsAuth;
+using Confidant.Services.Maintenance;
+using Confidant.Services.Revisions;
 using Confidant.Services.ServiceMappings;
 using Confidant.Services.Storage;
 using Microsoft.Extensions.Configuration;
@@ -36,6 +38,9 @@ public static class ConfidantServicesExtensions
         builder.Services.AddOptions<CredentialOptions>().BindConfiguration(CredentialOptions.SectionName).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<CredentialOptions>, CredentialOptionsValidator>();
         builder.AddConfidantAcl();
+        builder.Services.AddOptions<MaintenanceOptions>().BindConfiguration(MaintenanceOptions.SectionName);
+        builder.Services.AddSingleton<MaintenanceMode>();
+        builder.Services.AddSingleton<RevisionReverter>();
         builder.Services.AddSingleton<CredentialReader>();
         builder.Services.AddSingleton<CredentialService>();
         builder.Services.AddSingleton<CredentialConflictDetector>();
@@ -43,6 +48,7 @@ public static class ConfidantServicesExtensions
         builder.Services.AddSingleton<ServiceMappingService>();
         builder.Services.AddSingleton<ValueGenerator>();
         builder.Services.AddSingleton<KmsGrantService>();
+        builder.Services.AddSingleton<RoleNames>();
         builder.AddConfidantIam();
         return builder;
     }

@@ -36,6 +36,7 @@ public static class AuditActions
     public const string Update = "update";
     public const string Revert = "revert";
     public const string Archive = "archive";
+    public const string Restore = "restore";
 }
 
 /// <summary>A query of the audit trail, newest first. Null filters match everything.</summary>

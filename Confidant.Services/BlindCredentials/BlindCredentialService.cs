@@ -5,6 +5,7 @@ using Confidant.Services.Authorization;
 using Confidant.Services.Credentials;
 using Confidant.Services.Crypto;
 using Confidant.Services.Errors;
+using Confidant.Services.Maintenance;
 using Confidant.Services.Revisions;
 using Confidant.Services.ServiceMappings;
 using Confidant.Services.Storage;
@@ -20,15 +21,54 @@ public sealed class BlindCredentialService(
     IConfidantStore store,
     CredentialConflictDetector conflicts,
     IAclPolicy acl,
+    MaintenanceMode maintenance,
+    RevisionReverter reverter,
     IOptions<CredentialOptions> options,
-    WriteAudit audit,
+    AuditLog audit,
+    WriteAudit writeAudit,
     TimeProvider time)
 {
+    /// <summary>
+    /// One blind credential. People read current items and revision records alike (spec §4.4). A workload the ACL
+    /// does not allow reads it through its own service mapping: see <see cref="GetMappedAsync"/>.
+    /// </summary>
     public async Task<BlindCredentialItem> GetAsync(ConfidantPrincipal caller, string id, CancellationToken cancellationToken = default)
     {
+        if (caller.IsService && !acl.IsAllowed(caller, AclResources.BlindCredential, AclActions.Get, id))
+        {
+            return await GetMappedAsync(caller, id, cancellationToken);
+        }
+
         Require(caller, AclActions.Get, id);
         return await store.GetAsync(id, cancellationToken) as BlindCredentialItem
             ?? throw ConfidantException.NotFound(ErrorMessages.BlindCredentialNotFound, id);
+    }
+
+    /// <summary>
+    /// A workload reads the blind credentials its service maps, as confidant-client's get_blind_credential does
+    /// after get_service (spec §5; the original had no ACL on blind credentials at all, spec §3.2). The decision is
+    /// the one that serves the service itself, acl(service, get, own name), plus the mapping and account scope, and
+    /// only the current item is served: a revision record of a mapped credential is another id.
+    /// </summary>
+    private async Task<BlindCredentialItem> GetMappedAsync(ConfidantPrincipal caller, string id, CancellationToken cancellationToken)
+    {
+        var service = acl.IsAllowed(caller, AclResources.Service, AclActions.Get, caller.Name)
+            ? await store.GetAsync(caller.Name, cancellationToken) as ServiceItem
+            : null;
+        if (service is not { DataType: DataType.Service } || !service.BlindCredentials.Contains(id, StringComparer.Ordinal))
+        {
+            throw Refused(caller, AclActions.Get, id);
+        }
+
+        WorkloadScope.EnsureAccount(caller, service);
+        if (await store.GetAsync(id, cancellationToken) is not BlindCredentialItem { DataType: DataType.BlindCredential } item
+            || !WorkloadScope.IsServed(caller, item))
+        {
+            throw ConfidantException.NotFound(ErrorMessages.BlindCredentialNotFound, id);
+        }
+
+        await audit.RecordAsync(caller, AuditActions.ServiceRead, AclResources.BlindCredential, id, item.Revision, via: service.Id, cancellationToken);
+        return item;
     }
 
     public async Task<IReadOnlyList<BlindCredentialItem>> ListAsync(ConfidantPrincipal caller, CancellationToken cancellationToken = default)
@@ -59,6 +99,7 @@ public sealed class BlindCredentialService(
 
     public async Task<BlindCredentialItem> CreateAsync(ConfidantPrincipal caller, BlindCredentialInput input, CancellationToken cancellationToken = default)
     {
+        maintenance.EnsureWritable();
         Require(caller, AclActions.Create, null);
         if (options.Value.EnforceDocumentation && string.IsNullOrEmpty(input.Documentation))
         {
@@ -91,7 +132,7 @@ public sealed class BlindCredentialService(
         }
 
         await store.WriteRevisionAsync(item, cancellationToken);
-        await audit.RecordAsync(caller, AuditActions.Create, AclResources.BlindCredential, item.Id, 1);
+        await writeAudit.RecordAsync(caller, AuditActions.Create, AclResources.BlindCredential, item.Id, 1);
         return item;
     }
 
@@ -101,6 +142,7 @@ public sealed class BlindCredentialService(
         BlindCredentialInput input,
         CancellationToken cancellationToken = default)
     {
+        maintenance.EnsureWritable();
         Require(caller, AclActions.Update, id);
         var written = await RevisionWriter.WriteAsync(store, options.Value.WriteAttempts, input.ExpectedRevision, async ct =>
         {
@@ -136,7 +178,7 @@ public sealed class BlindCredentialService(
 
             return next;
         }, cancellationToken);
-        await audit.RecordAsync(caller, AuditActions.Update, AclResources.BlindCredential, id, written.Revision);
+        await writeAudit.RecordAsync(caller, AuditActions.Update, AclResources.BlindCredential, id, written.Revision);
         return written;
     }
 
@@ -147,37 +189,27 @@ public sealed class BlindCredentialService(
         int? expectedRevision = null,
         CancellationToken cancellationToken = default)
     {
+        maintenance.EnsureWritable();
         Require(caller, AclActions.Revert, id);
-        var reverted = await RevisionWriter.WriteAsync(store, options.Value.WriteAttempts, expectedRevision, async ct =>
-        {
-            var current = await LoadCurrentAsync(id, ct);
-            var target = await store.GetAsync(RevisionId.Of(id, toRevision), ct) switch
+        return await reverter.RevertAsync(caller, id, toRevision, expectedRevision, new RevertSteps<BlindCredentialItem>(
+            AclResources.BlindCredential,
+            ErrorMessages.BlindCredentialNotFound,
+            ErrorMessages.NotAnArchiveBlindCredential,
+            ct => LoadCurrentAsync(id, ct),
+            async (current, target, ct) =>
             {
-                null => throw ConfidantException.NotFound(ErrorMessages.BlindCredentialNotFound, id),
-                BlindCredentialItem { DataType: DataType.ArchiveBlindCredential } b => b,
-                _ => throw ConfidantException.BadRequest(ErrorMessages.NotAnArchiveBlindCredential, id),
-            };
-            if (SameContent(current, target))
-            {
-                throw ConfidantException.BadRequest(ErrorMessages.NoDifferenceBlindCredential, id);
-            }
+                if (SameContent(current, target))
+                {
+                    throw ConfidantException.BadRequest(ErrorMessages.NoDifferenceBlindCredential, id);
+                }
 
-            if (target.CredentialKeys.Count > 0)
-            {
-                await conflicts.EnsureNoConflictsForResourceAsync(id, target.CredentialKeys, ct);
-            }
+                if (target.CredentialKeys.Count > 0)
+                {
+                    await conflicts.EnsureNoConflictsForResourceAsync(id, target.CredentialKeys, ct);
+                }
 
-            return target with
-            {
-                Id = id,
-                DataType = DataType.BlindCredential,
-                Revision = current.Revision + 1,
-                ModifiedDate = RevisionWriter.Now(time),
-                ModifiedBy = caller.Name,
-            };
-        }, cancellationToken);
-        await audit.RecordAsync(caller, AuditActions.Revert, AclResources.BlindCredential, id, reverted.Revision);
-        return reverted;
+                return target;
+            }), cancellationToken);
     }
 
     private static bool SameContent(BlindCredentialItem a, BlindCredentialItem b) =>
@@ -238,7 +270,10 @@ public sealed class BlindCredentialService(
     {
         if (!acl.IsAllowed(caller, AclResources.BlindCredential, action, id))
         {
-            throw ConfidantException.Forbidden($"{caller.Name} does not have access to {action} blind credential {id}".TrimEnd(), id);
+            throw Refused(caller, action, id);
         }
     }
+
+    private static ConfidantException Refused(ConfidantPrincipal caller, string action, string? id) =>
+        ConfidantException.Forbidden($"{caller.Name} does not have access to {action} blind credential {id}".TrimEnd(), id);
 }

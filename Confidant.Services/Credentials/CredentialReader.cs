@@ -122,7 +122,7 @@ public sealed partial class CredentialReader(
     }
 
     /// <summary>The current item of a credential, or the spec's not-found / wrong-type errors.</summary>
-    public async Task<CredentialItem> LoadCurrentAsync(string id, CancellationToken cancellationToken)
+    internal async Task<CredentialItem> LoadCurrentAsync(string id, CancellationToken cancellationToken)
     {
         return await store.GetAsync(id, cancellationToken) switch
         {
@@ -133,11 +133,11 @@ public sealed partial class CredentialReader(
     }
 
     /// <summary>The caller's view of an item; pairs shown only when <paramref name="reveal"/>.</summary>
-    public Credential View(CredentialItem item, CredentialPairs? pairs, bool reveal = true) =>
+    internal Credential View(CredentialItem item, CredentialPairs? pairs, bool reveal = true) =>
         new(item, pairs?.Keys.ToList() ?? [], reveal ? pairs : null, NextRotationDate(item));
 
     /// <summary>Spec §9.6.</summary>
-    public DateTimeOffset? NextRotationDate(CredentialItem item)
+    internal DateTimeOffset? NextRotationDate(CredentialItem item)
     {
         var settings = options.Value;
         if (item.Tags.Any(settings.TagsExcludingRotation.Contains))

@@ -3,6 +3,7 @@ using Confidant.Services.Audit;
 using Confidant.Services.Authorization;
 using Confidant.Services.Crypto;
 using Confidant.Services.Errors;
+using Confidant.Services.Maintenance;
 using Confidant.Services.Revisions;
 using Confidant.Services.ServiceMappings;
 using Confidant.Services.Storage;
@@ -17,6 +18,8 @@ public sealed class CredentialService(
     CredentialReader reader,
     CredentialConflictDetector conflicts,
     IAclPolicy acl,
+    MaintenanceMode maintenance,
+    RevisionReverter reverter,
     IOptions<CredentialOptions> options,
     WriteAudit audit,
     TimeProvider time)
@@ -25,6 +28,7 @@ public sealed class CredentialService(
 
     public async Task<Credential> CreateAsync(ConfidantPrincipal caller, CredentialInput input, CancellationToken cancellationToken = default)
     {
+        maintenance.EnsureWritable();
         if (!acl.IsAllowed(caller, AclResources.Credential, AclActions.Create))
         {
             throw ConfidantException.Forbidden($"{caller.Name}does not have access to create credentials");
@@ -79,6 +83,7 @@ public sealed class CredentialService(
         CredentialInput input,
         CancellationToken cancellationToken = default)
     {
+        maintenance.EnsureWritable();
         if (!acl.IsAllowed(caller, AclResources.Credential, AclActions.Update, id))
         {
             throw ConfidantException.Forbidden($"{caller.Name}does not have access to update credential {id}", id);
@@ -145,7 +150,10 @@ public sealed class CredentialService(
             };
         }, cancellationToken);
         await audit.RecordAsync(caller, AuditActions.Update, AclResources.Credential, id, written.Revision);
-        return reader.View(written, finalPairs);
+
+        // Values go back only when the caller sent them: anything else would be an unrecorded reveal, and a read
+        // for an ACL that allows update but not get.
+        return reader.View(written, finalPairs, reveal: input.Pairs is not null);
     }
 
     /// <summary>A revert writes a new revision that copies an old one, ciphertext included (spec §9.2).</summary>
@@ -156,39 +164,29 @@ public sealed class CredentialService(
         int? expectedRevision = null,
         CancellationToken cancellationToken = default)
     {
+        maintenance.EnsureWritable();
         if (!acl.IsAllowed(caller, AclResources.Credential, AclActions.Revert, id))
         {
             throw ConfidantException.Forbidden($"{caller.Name} does not have access to revert credential {id}", id);
         }
 
-        var written = await RevisionWriter.WriteAsync(store, Options.WriteAttempts, expectedRevision, async ct =>
-        {
-            var current = await reader.LoadCurrentAsync(id, ct);
-            var target = await store.GetAsync(RevisionId.Of(id, toRevision), ct) switch
+        var written = await reverter.RevertAsync(caller, id, toRevision, expectedRevision, new RevertSteps<CredentialItem>(
+            AclResources.Credential,
+            $"Revision {toRevision} of credential {id} was not found.",
+            ErrorMessages.NotACredential,
+            ct => reader.LoadCurrentAsync(id, ct),
+            async (current, target, ct) =>
             {
-                null => throw ConfidantException.NotFound($"Revision {toRevision} of credential {id} was not found.", id),
-                CredentialItem { DataType: DataType.ArchiveCredential } c => c,
-                _ => throw ConfidantException.BadRequest(ErrorMessages.NotACredential, id),
-            };
-            var targetPairs = await cipher.DecryptAsync(target, ct);
-            if (await SameContentAsync(current, target, targetPairs, ct))
-            {
-                throw ConfidantException.BadRequest(ErrorMessages.NoDifferenceCredential, id);
-            }
+                var targetPairs = await cipher.DecryptAsync(target, ct);
+                if (await SameContentAsync(current, target, targetPairs, ct))
+                {
+                    throw ConfidantException.BadRequest(ErrorMessages.NoDifferenceCredential, id);
+                }
 
-            CredentialRules.ValidPairs(targetPairs.ToList());
-            await conflicts.EnsureNoConflictsForResourceAsync(id, targetPairs.Keys, ct);
-            return target with
-            {
-                Id = id,
-                DataType = DataType.Credential,
-                Revision = current.Revision + 1,
-                ModifiedDate = RevisionWriter.Now(time),
-                ModifiedBy = caller.Name,
-                LastDecryptedDate = null,
-            };
-        }, cancellationToken);
-        await audit.RecordAsync(caller, AuditActions.Revert, AclResources.Credential, id, written.Revision);
+                CredentialRules.ValidPairs(targetPairs.ToList());
+                await conflicts.EnsureNoConflictsForResourceAsync(id, targetPairs.Keys, ct);
+                return target with { LastDecryptedDate = null };
+            }), cancellationToken);
         return reader.View(written, null);
     }
 
@@ -198,6 +196,7 @@ public sealed class CredentialService(
     /// </summary>
     public async Task<bool> ArchiveAsync(ConfidantPrincipal caller, string id, bool force, CancellationToken cancellationToken = default)
     {
+        maintenance.EnsureWritable();
         if (!acl.IsAllowed(caller, AclResources.Credential, AclActions.Archive, id))
         {
             throw ConfidantException.Forbidden($"{caller.Name} does not have access to archive credential {id}", id);
@@ -209,8 +208,7 @@ public sealed class CredentialService(
             throw ConfidantException.BadRequest(ErrorMessages.CredentialStillEnabled, id);
         }
 
-        var services = await store.QueryAsync(DataType.Service, PageRequest.All, cancellationToken);
-        if (services.Items.OfType<ServiceItem>().Any(s => s.Credentials.Contains(id)))
+        if (await IsMappedAsync(id, cancellationToken))
         {
             throw ConfidantException.BadRequest(ErrorMessages.CredentialHasMappedServices, id);
         }
@@ -220,9 +218,53 @@ public sealed class CredentialService(
             return false;
         }
 
-        await store.ArchiveAsync(id, RevisionWriter.Now(time), cancellationToken);
+        // There are no transactions across items, so "disabled and unmapped" cannot be checked and acted on at once.
+        // The move is conditional on the revision checked above (a concurrent update makes it fail whole), and a
+        // mapping written meanwhile is looked for again afterwards and undoes the move. The mapping side looks for
+        // this credential again after its own write, so of an archive and a mapping that cross, at least one sees
+        // the other.
+        await store.ArchiveAsync(id, current.Revision, RevisionWriter.Now(time), cancellationToken);
+        if (await IsMappedAsync(id, cancellationToken))
+        {
+            await store.RestoreAsync(id, cancellationToken);
+            throw ConfidantException.BadRequest(ErrorMessages.CredentialHasMappedServices, id);
+        }
+
         await audit.RecordAsync(caller, AuditActions.Archive, AclResources.Credential, id, current.Revision);
         return true;
+    }
+
+    /// <summary>
+    /// Brings an archived credential back with all its revisions, as the original's restore_credentials admin
+    /// command (spec §9.3); items still in the primary table are kept. Mends an archive that stopped half-way too.
+    /// </summary>
+    public async Task<Credential> RestoreAsync(ConfidantPrincipal caller, string id, CancellationToken cancellationToken = default)
+    {
+        maintenance.EnsureWritable();
+        if (!acl.IsAllowed(caller, AclResources.Credential, AclActions.Archive, id))
+        {
+            throw ConfidantException.Forbidden($"{caller.Name} does not have access to restore credential {id}", id);
+        }
+
+        if (!await store.RestoreAsync(id, cancellationToken))
+        {
+            throw ConfidantException.NotFound(ErrorMessages.CredentialNotFound, id);
+        }
+
+        var restored = await reader.LoadCurrentAsync(id, cancellationToken);
+        await audit.RecordAsync(caller, AuditActions.Restore, AclResources.Credential, id, restored.Revision);
+        return reader.View(restored, null);
+    }
+
+    /// <summary>
+    /// Whether a current service maps the credential. The index lists the services; their items are then read
+    /// consistently, because the index may lag behind a mapping just written.
+    /// </summary>
+    private async Task<bool> IsMappedAsync(string id, CancellationToken cancellationToken)
+    {
+        var listed = await store.QueryAsync(DataType.Service, PageRequest.All, cancellationToken);
+        var services = await store.GetManyAsync(listed.Items.Select(s => s.Id), cancellationToken);
+        return services.OfType<ServiceItem>().Any(s => s.DataType == DataType.Service && s.Credentials.Contains(id, StringComparer.Ordinal));
     }
 
     private async Task<bool> SameContentAsync(CredentialItem current, CredentialItem target, CredentialPairs targetPairs, CancellationToken ct)

@@ -46,3 +46,13 @@ public sealed class RevisionConflictException(string id, int attemptedRevision)
 {
     public int AttemptedRevision { get; } = attemptedRevision;
 }
+
+/// <summary>
+/// The archive table already holds the resource an archive wanted to move: another archive of it is under way, or an
+/// earlier one stopped half-way (restoring it finishes the cleanup). Nothing was moved.
+/// </summary>
+public sealed class ArchiveInProgressException(string id)
+    : ConfidantException(
+        ConfidantErrorKind.Conflict,
+        $"{id} is being archived, or an earlier archive of it stopped half-way; restore it, then archive it again.",
+        id);

@@ -1,5 +1,7 @@
+using Confidant.Services.Authorization;
 using Confidant.Services.Credentials;
 using Confidant.Services.Crypto;
+using Confidant.Services.Errors;
 using Confidant.Services.Storage;
 using Microsoft.Extensions.Options;
 
@@ -12,10 +14,50 @@ namespace Confidant.Services.ServiceMappings;
 public sealed class CredentialConflictDetector(
     IConfidantStore store,
     CredentialCipher cipher,
+    IAclPolicy acl,
     IOptions<CredentialOptions> options)
 {
-    /// <summary>Variant A: mapping a set of credentials and blind credentials to one service.</summary>
-    public async Task<IReadOnlyDictionary<string, KeyConflict>> FindInMappingAsync(
+    /// <summary>
+    /// Variant A, as a preview before a mapping is saved: the key names shared within a set of credentials and blind
+    /// credentials, for a caller who may see the metadata of each of them.
+    /// </summary>
+    public Task<IReadOnlyDictionary<string, KeyConflict>> FindInMappingAsync(
+        ConfidantPrincipal caller,
+        IReadOnlyCollection<string> credentialIds,
+        IReadOnlyCollection<string> blindCredentialIds,
+        CancellationToken cancellationToken)
+    {
+        foreach (var (type, id) in credentialIds.Select(id => (AclResources.Credential, id)).Concat(blindCredentialIds.Select(id => (AclResources.BlindCredential, id))))
+        {
+            RequireMetadata(caller, type, id);
+        }
+
+        return FindInMappingAsync(credentialIds, blindCredentialIds, cancellationToken);
+    }
+
+    /// <summary>
+    /// Variant B, as a preview before a credential's keys change: which other resources of its services hold any of
+    /// <paramref name="newKeys"/>, for a caller who may see the credential's metadata.
+    /// </summary>
+    public Task<IReadOnlyDictionary<string, KeyConflict>> FindForCredentialAsync(
+        ConfidantPrincipal caller,
+        string credentialId,
+        IEnumerable<string> newKeys,
+        CancellationToken cancellationToken)
+    {
+        RequireMetadata(caller, AclResources.Credential, credentialId);
+        return FindForResourceAsync(credentialId, newKeys, cancellationToken);
+    }
+
+    private void RequireMetadata(ConfidantPrincipal caller, string resourceType, string id)
+    {
+        if (!acl.IsAllowed(caller, resourceType, AclActions.Metadata, id))
+        {
+            throw ConfidantException.Forbidden($"{caller.Name} does not have access to {resourceType.Replace('_', ' ')} {id}", id);
+        }
+    }
+
+    private async Task<IReadOnlyDictionary<string, KeyConflict>> FindInMappingAsync(
         IReadOnlyCollection<string> credentialIds,
         IReadOnlyCollection<string> blindCredentialIds,
         CancellationToken cancellationToken)
@@ -52,7 +94,7 @@ public sealed class CredentialConflictDetector(
     }
 
     /// <summary>Variant B: one resource's keys change; compare with every other resource of its services.</summary>
-    public async Task<IReadOnlyDictionary<string, KeyConflict>> FindForResourceAsync(
+    private async Task<IReadOnlyDictionary<string, KeyConflict>> FindForResourceAsync(
         string resourceId,
         IEnumerable<string> newKeys,
         CancellationToken cancellationToken)
@@ -110,7 +152,7 @@ public sealed class CredentialConflictDetector(
     }
 
     /// <summary>Variant A, failing with <see cref="KeyConflictException"/> when keys collide.</summary>
-    public async Task EnsureNoConflictsInMappingAsync(
+    internal async Task EnsureNoConflictsInMappingAsync(
         IReadOnlyCollection<string> credentialIds,
         IReadOnlyCollection<string> blindCredentialIds,
         CancellationToken cancellationToken)
@@ -123,7 +165,7 @@ public sealed class CredentialConflictDetector(
     }
 
     /// <summary>Variant B, failing with <see cref="KeyConflictException"/> when keys collide.</summary>
-    public async Task EnsureNoConflictsForResourceAsync(string resourceId, IEnumerable<string> newKeys, CancellationToken cancellationToken)
+    internal async Task EnsureNoConflictsForResourceAsync(string resourceId, IEnumerable<string> newKeys, CancellationToken cancellationToken)
     {
         var found = await FindForResourceAsync(resourceId, newKeys, cancellationToken);
         if (found.Count > 0)

@@ -1,6 +1,10 @@
+using Confidant.Services.Authorization;
+using Confidant.Services.Errors;
 using Confidant.Services.Iam;
 using Confidant.Services.Kms;
 using Confidant.Services.KmsAuth;
+using Confidant.Services.Maintenance;
+using Confidant.Services.Storage;
 using Microsoft.Extensions.Options;
 
 namespace Confidant.Services.ServiceMappings;
@@ -17,12 +21,53 @@ public sealed class KmsGrantService(
     IKmsGrantManager grants,
     IKeyService keys,
     IRoleDirectory roles,
+    IConfidantStore store,
+    IAclPolicy acl,
+    MaintenanceMode maintenance,
     IOptions<KmsAuthOptions> options)
 {
     /// <summary>False for a key service without grants (the local key ring): there is no status to show or create.</summary>
     public bool SupportsGrants => grants.SupportsGrants;
 
-    public async Task<GrantStatus> CheckAsync(string serviceId, CancellationToken cancellationToken = default)
+    /// <summary>Whether an existing service's role holds its grants (spec §4.6 GET /v1/grants/&lt;id&gt;).</summary>
+    public async Task<GrantStatus> CheckAsync(ConfidantPrincipal caller, string serviceId, CancellationToken cancellationToken = default)
+    {
+        if (!acl.IsAllowed(caller, AclResources.Service, AclActions.Metadata, serviceId))
+        {
+            throw ConfidantException.Forbidden($"{caller.Name} does not have access to get grants for service {serviceId}", serviceId);
+        }
+
+        await RequireServiceAsync(serviceId, cancellationToken);
+        return await CheckAsync(serviceId, cancellationToken);
+    }
+
+    /// <summary>Creates whichever grant an existing service lacks (spec §4.6 PUT /v1/grants/&lt;id&gt;).</summary>
+    public async Task<GrantStatus> EnsureAsync(ConfidantPrincipal caller, string serviceId, CancellationToken cancellationToken = default)
+    {
+        maintenance.EnsureWritable();
+        if (!acl.IsAllowed(caller, AclResources.Service, AclActions.Update, serviceId, new AclArguments([])))
+        {
+            throw ConfidantException.Forbidden($"{caller.Name} does not have access to ensure grants for service {serviceId}", serviceId);
+        }
+
+        await RequireServiceAsync(serviceId, cancellationToken);
+        return await EnsureAsync(serviceId, cancellationToken);
+    }
+
+    private async Task RequireServiceAsync(string serviceId, CancellationToken cancellationToken)
+    {
+        switch (await store.GetAsync(serviceId, cancellationToken))
+        {
+            case null:
+                throw ConfidantException.BadRequest(ErrorMessages.IdDoesNotExist, serviceId);
+            case ServiceItem { DataType: DataType.Service }:
+                return;
+            default:
+                throw ConfidantException.BadRequest(ErrorMessages.NotAService, serviceId);
+        }
+    }
+
+    private async Task<GrantStatus> CheckAsync(string serviceId, CancellationToken cancellationToken)
     {
         var roleArn = await roles.GetRoleArnAsync(serviceId, cancellationToken);
         if (roleArn is null || !grants.SupportsGrants || options.Value.AuthKey is not { Length: > 0 } authKey)
@@ -34,8 +79,11 @@ public sealed class KmsGrantService(
         return Status(await grants.ListGrantsAsync(keyId, cancellationToken), roleArn, serviceId);
     }
 
-    /// <summary>Creates whichever grant is missing (only when grant management is on), then reports the status.</summary>
-    public async Task<GrantStatus> EnsureAsync(string serviceId, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Creates whichever grant is missing (only when grant management is on), then reports the status. Called by
+    /// the domain when a service is created, after that write's own checks.
+    /// </summary>
+    internal async Task<GrantStatus> EnsureAsync(string serviceId, CancellationToken cancellationToken)
     {
         var roleArn = await roles.GetRoleArnAsync(serviceId, cancellationToken);
         if (roleArn is null || !grants.SupportsGrants || !options.Value.ManageGrants || options.Value.AuthKey is not { Length: > 0 } authKey)

@@ -1,4 +1,5 @@
 using Confidant.Services.Authorization;
+using Confidant.Services.Errors;
 using Confidant.Services.Revisions;
 using Confidant.Services.Storage;
 
@@ -39,12 +40,32 @@ public sealed partial class ServiceMappingService
         return (await store.GetManyAsync(ids, cancellationToken)).OfType<ServiceItem>().OrderBy(s => s.Revision).ToList();
     }
 
-    /// <summary>Services whose mapping contains a credential or blind credential id.</summary>
-    public async Task<IReadOnlyList<ServiceReference>> ListServicesUsingAsync(string resourceId, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Services whose mapping contains a credential (<paramref name="resourceType"/> <see cref="AclResources.Credential"/>)
+    /// or a blind credential (<see cref="AclResources.BlindCredential"/>), for callers who may see that resource's
+    /// metadata (spec §4.2, §4.4 GET …/&lt;id&gt;/services). An unknown id has no services.
+    /// </summary>
+    public async Task<IReadOnlyList<ServiceReference>> ListServicesUsingAsync(
+        ConfidantPrincipal caller,
+        string resourceType,
+        string resourceId,
+        CancellationToken cancellationToken = default)
     {
+        if (resourceType is not (AclResources.Credential or AclResources.BlindCredential))
+        {
+            throw new ArgumentOutOfRangeException(nameof(resourceType), resourceType, "Only credentials and blind credentials are mapped to services.");
+        }
+
+        if (!acl.IsAllowed(caller, resourceType, AclActions.Metadata, resourceId))
+        {
+            var what = resourceType == AclResources.Credential ? "credential" : "blind credential";
+            throw ConfidantException.Forbidden($"{caller.Name} does not have access to get dependencies for {what} {resourceId}", resourceId);
+        }
+
         var services = await store.QueryAsync(DataType.Service, PageRequest.All, cancellationToken);
+        var mapped = resourceType == AclResources.Credential ? (Func<ServiceItem, IReadOnlyList<string>>)(s => s.Credentials) : s => s.BlindCredentials;
         return services.Items.OfType<ServiceItem>()
-            .Where(s => s.Credentials.Contains(resourceId) || s.BlindCredentials.Contains(resourceId))
+            .Where(s => mapped(s).Contains(resourceId))
             .Select(s => new ServiceReference(s.Id, s.Enabled))
             .ToList();
     }

@@ -4,6 +4,7 @@ using Confidant.Services.Credentials;
 using Confidant.Services.Crypto;
 using Confidant.Services.Errors;
 using Confidant.Services.KmsAuth;
+using Confidant.Services.Maintenance;
 using Confidant.Services.Revisions;
 using Confidant.Services.Storage;
 using Microsoft.Extensions.Logging;
@@ -18,6 +19,8 @@ public sealed partial class ServiceMappingService(
     CredentialReader credentials,
     CredentialConflictDetector conflicts,
     IAclPolicy acl,
+    MaintenanceMode maintenance,
+    RevisionReverter reverter,
     IOptions<CredentialOptions> credentialOptions,
     IOptions<KmsAuthOptions> kmsAuth,
     KmsGrantService grants,
@@ -44,15 +47,15 @@ public sealed partial class ServiceMappingService(
             throw ConfidantException.Forbidden($"{caller.Name} does not have access to get service {id}", id);
         }
 
-        if (await store.GetAsync(id, cancellationToken) is not ServiceItem service)
+        // Only the current item (deviation from spec §4.5, §13.17): revision records share the id space
+        // ("payments-3" is revision 3 of "payments") and the ACL keys on the id, so a workload named like another
+        // service's revision would otherwise read that service's credentials.
+        if (await store.GetAsync(id, cancellationToken) is not ServiceItem { DataType: DataType.Service } service)
         {
             throw ConfidantException.NotFound(ErrorMessages.ServiceNotFound, id);
         }
 
-        if (caller.IsService && service.Account is not null && !string.Equals(service.Account, caller.Account, StringComparison.Ordinal))
-        {
-            throw new ConfidantException(ConfidantErrorKind.Unauthorized, "Authenticated user is not authorized.", id);
-        }
+        WorkloadScope.EnsureAccount(caller, service);
 
         var mapping = await ExpandAsync(service, includePairs: !metadataOnly, servedToWorkload: caller.IsService, cancellationToken);
         if (!metadataOnly && mapping.Credentials.Count > 0)
@@ -77,6 +80,7 @@ public sealed partial class ServiceMappingService(
         ServiceMappingInput input,
         CancellationToken cancellationToken = default)
     {
+        maintenance.EnsureWritable();
         ValidateId(id);
         var written = await RevisionWriter.WriteAsync(store, credentialOptions.Value.WriteAttempts, input.ExpectedRevision, async ct =>
         {
@@ -131,6 +135,7 @@ public sealed partial class ServiceMappingService(
             await EnsureGrantsAsync(id, cancellationToken);
         }
 
+        written = await EnsureMappedCredentialsStillExistAsync(caller, written, cancellationToken);
         return await ExpandAsync(written, includePairs: false, servedToWorkload: false, cancellationToken);
     }
 
@@ -157,38 +162,94 @@ public sealed partial class ServiceMappingService(
         int? expectedRevision = null,
         CancellationToken cancellationToken = default)
     {
+        maintenance.EnsureWritable();
         if (!acl.IsAllowed(caller, AclResources.Service, AclActions.Revert, id))
         {
             throw ConfidantException.Forbidden($"{caller.Name} does not have access to revert service {id}", id);
         }
 
-        var written = await RevisionWriter.WriteAsync(store, credentialOptions.Value.WriteAttempts, expectedRevision, async ct =>
-        {
-            var current = await LoadCurrentAsync(id, ct);
-            var target = await LoadRevisionAsync(id, toRevision, ct);
-            var existing = (await store.GetManyAsync(target.Credentials, ct)).Where(i => i.DataType == DataType.Credential).Select(i => i.Id).ToHashSet(StringComparer.Ordinal);
-            var mapped = target.Credentials.Where(existing.Contains).ToList();
-            await conflicts.EnsureNoConflictsInMappingAsync(mapped, target.BlindCredentials, ct);
-            if (mapped.ToHashSet(StringComparer.Ordinal).SetEquals(current.Credentials)
-                && target.BlindCredentials.ToHashSet(StringComparer.Ordinal).SetEquals(current.BlindCredentials)
-                && string.Equals(target.Account, current.Account, StringComparison.Ordinal))
+        var written = await reverter.RevertAsync(caller, id, toRevision, expectedRevision, new RevertSteps<ServiceItem>(
+            AclResources.Service,
+            ErrorMessages.ServiceNotFound,
+            ErrorMessages.NotAService,
+            ct => LoadCurrentAsync(id, ct),
+            async (current, target, ct) =>
             {
-                throw ConfidantException.BadRequest(ErrorMessages.NoDifferenceService, id);
-            }
+                // Spec §4.5: credentials that no longer exist are dropped; then "no difference" is judged.
+                var existing = (await store.GetManyAsync(target.Credentials, ct)).Where(i => i.DataType == DataType.Credential).Select(i => i.Id).ToHashSet(StringComparer.Ordinal);
+                var mapped = target.Credentials.Where(existing.Contains).ToList();
+                await conflicts.EnsureNoConflictsInMappingAsync(mapped, target.BlindCredentials, ct);
+                if (mapped.ToHashSet(StringComparer.Ordinal).SetEquals(current.Credentials)
+                    && target.BlindCredentials.ToHashSet(StringComparer.Ordinal).SetEquals(current.BlindCredentials)
+                    && string.Equals(target.Account, current.Account, StringComparison.Ordinal))
+                {
+                    throw ConfidantException.BadRequest(ErrorMessages.NoDifferenceService, id);
+                }
 
-            return target with
-            {
-                Id = id,
-                DataType = DataType.Service,
-                Revision = current.Revision + 1,
-                ModifiedDate = RevisionWriter.Now(time),
-                ModifiedBy = caller.Name,
-                Credentials = mapped,
-            };
-        }, cancellationToken);
-        await writeAudit.RecordAsync(caller, AuditActions.Revert, AclResources.Service, id, written.Revision);
+                return target with { Credentials = mapped };
+            }), cancellationToken);
+        written = await EnsureMappedCredentialsStillExistAsync(caller, written, cancellationToken);
         return await ExpandAsync(written, includePairs: false, servedToWorkload: false, cancellationToken);
     }
+
+    /// <summary>
+    /// Spec §4.5 drops credential ids that do not exist before a mapping is saved, but a credential may be archived
+    /// after that check and before the write lands (there are no transactions across items). So the mapped
+    /// credentials are read again after the write. When one is gone, the mapping is written once more without it
+    /// and the caller is told so with a conflict; when by then it is back (the archive saw this mapping and undid
+    /// itself), the write stands as it is. The archive looks for mappings again after its move, so of the two that
+    /// cross, at least one sees the other and no mapping is reported saved for a credential that is gone.
+    /// </summary>
+    private async Task<ServiceItem> EnsureMappedCredentialsStillExistAsync(ConfidantPrincipal caller, ServiceItem written, CancellationToken cancellationToken)
+    {
+        if ((await MissingCredentialsAsync(written, cancellationToken)).Count == 0)
+        {
+            return written;
+        }
+
+        IReadOnlyList<string> dropped = [];
+        try
+        {
+            var repaired = await RevisionWriter.WriteAsync(store, credentialOptions.Value.WriteAttempts, null, async ct =>
+            {
+                var current = await LoadCurrentAsync(written.Id, ct);
+                dropped = await MissingCredentialsAsync(current, ct);
+                if (dropped.Count == 0)
+                {
+                    throw new NothingMissingException();
+                }
+
+                return current with
+                {
+                    Revision = current.Revision + 1,
+                    ModifiedDate = RevisionWriter.Now(time),
+                    ModifiedBy = caller.Name,
+                    Credentials = current.Credentials.Except(dropped, StringComparer.Ordinal).ToList(),
+                };
+            }, cancellationToken);
+            await writeAudit.RecordAsync(caller, AuditActions.Update, AclResources.Service, written.Id, repaired.Revision);
+        }
+        catch (NothingMissingException)
+        {
+            return written;
+        }
+
+        throw ConfidantException.Conflict(
+            $"Credential {string.Join(", ", dropped)} was archived while service {written.Id} was being saved; the service was saved without it.",
+            written.Id);
+    }
+
+    private async Task<IReadOnlyList<string>> MissingCredentialsAsync(ServiceItem service, CancellationToken ct)
+    {
+        var present = (await store.GetManyAsync(service.Credentials, ct))
+            .Where(i => i.DataType == DataType.Credential)
+            .Select(i => i.Id)
+            .ToHashSet(StringComparer.Ordinal);
+        return service.Credentials.Where(id => !present.Contains(id)).ToList();
+    }
+
+    /// <summary>Ends a repair that finds nothing left to repair.</summary>
+    private sealed class NothingMissingException : Exception;
 
     private async Task<ServiceMapping> ExpandAsync(ServiceItem service, bool includePairs, bool servedToWorkload, CancellationToken ct)
     {

@@ -41,9 +41,15 @@ public interface IConfidantStore
 
     /// <summary>
     /// Moves a resource (current item and every revision record) to the archive table, each stamped with
-    /// <paramref name="archiveDate"/>. Copies first, deletes second: an interruption leaves both copies, never none.
+    /// <paramref name="archiveDate"/>, provided its current item is still at <paramref name="expectedRevision"/>:
+    /// the current item is deleted conditionally on that revision, so a revision written concurrently is never lost.
+    /// When the revision has moved on, a <see cref="Errors.RevisionConflictException"/> is raised and the resource
+    /// is left whole in the primary table. When the archive already holds the resource (another archive of it is under
+    /// way, or one stopped half-way), an <see cref="Errors.ArchiveInProgressException"/> is raised and nothing moves.
+    /// Copies first, deletes second: an interruption leaves both copies, never none; <see cref="RestoreAsync"/> mends
+    /// either state.
     /// </summary>
-    Task ArchiveAsync(string id, DateTimeOffset archiveDate, CancellationToken cancellationToken = default);
+    Task ArchiveAsync(string id, int expectedRevision, DateTimeOffset archiveDate, CancellationToken cancellationToken = default);
 
     /// <summary>Items of the archive table of one data type, as <see cref="QueryAsync"/>.</summary>
     Task<ItemPage> QueryArchiveAsync(DataType dataType, PageRequest request, CancellationToken cancellationToken = default);

@@ -60,8 +60,8 @@ internal sealed class GenerationTrackingStore(IConfidantStore inner, StoreGenera
     public Task TouchAsync(StoredItem item, CancellationToken cancellationToken = default) =>
         WriteAsync(() => inner.TouchAsync(item, cancellationToken));
 
-    public Task ArchiveAsync(string id, DateTimeOffset archiveDate, CancellationToken cancellationToken = default) =>
-        WriteAsync(() => inner.ArchiveAsync(id, archiveDate, cancellationToken));
+    public Task ArchiveAsync(string id, int expectedRevision, DateTimeOffset archiveDate, CancellationToken cancellationToken = default) =>
+        WriteAsync(() => inner.ArchiveAsync(id, expectedRevision, archiveDate, cancellationToken));
 
     public async Task<bool> RestoreAsync(string id, CancellationToken cancellationToken = default)
     {

@@ -6,6 +6,7 @@ using Confidant.Services.BlindCredentials;
 using Confidant.Services.Credentials;
 using Confidant.Services.Iam;
 using Confidant.Services.KmsAuth;
+using Confidant.Services.Maintenance;
 using Confidant.Services.ServiceMappings;
 using Confidant.Web.Auth;
 using Confidant.Web.Components.Shared;
@@ -39,9 +40,11 @@ public class ComponentTestContext : BunitContext, IAsyncLifetime
         Services.AddSingleton(host.Get<ServiceMappingService>());
         Services.AddSingleton(host.Get<CredentialConflictDetector>());
         Services.AddSingleton(host.Get<KmsGrantService>());
-        Services.AddSingleton(host.Get<IRoleDirectory>());
+        Services.AddSingleton(host.Get<RoleNames>());
         Services.AddSingleton(host.Get<IAclPolicy>());
         Services.AddSingleton(host.Get<IOptions<KmsAuthOptions>>());
+        Services.AddSingleton(host.Get<MaintenanceMode>());
+        Services.AddSingleton(host.Get<ValueGenerator>());
     }
 
     /// <summary>Signs alice@example.com in with the given roles (none: a person without access).</summary>

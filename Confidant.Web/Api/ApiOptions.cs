@@ -11,12 +11,6 @@ public sealed class ApiOptions
     /// <summary>HISTORY_PAGE_LIMIT: default page size of the history lists; null lists everything.</summary>
     public int? HistoryPageLimit { get; set; }
 
-    /// <summary>MAINTENANCE_MODE: writes answer 403 (spec §9.7).</summary>
-    public bool MaintenanceMode { get; set; }
-
-    /// <summary>MAINTENANCE_MODE_TOUCH_FILE: maintenance mode is on while this file exists.</summary>
-    public string? MaintenanceModeTouchFile { get; set; }
-
     /// <summary>
     /// How long a GET /v1/services/&lt;id&gt; response may be served from memory (0 turns the cache off). Writes made
     /// through this instance take effect at once; writes made through another instance within this many seconds.

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Confidant.Services.Authorization;
 using Confidant.Services.BlindCredentials;
 using Confidant.Services.Errors;
 using Confidant.Services.ServiceMappings;
@@ -83,23 +84,8 @@ public static class BlindCredentialEndpoints
         return ApiResults.Plain(BlindCredentialContract.Plain(reverted));
     }
 
-    private static async Task<IResult> GetBlindCredentialServices(HttpContext http, ServiceMappingService mappings, BlindCredentialService blind, string id)
-    {
-        // The metadata check of the blind credential applies here as for credentials.
-        try
-        {
-            await blind.GetAsync(http.ToConfidantPrincipal(), id, http.RequestAborted);
-        }
-        catch (ConfidantException error) when (error.Kind == ConfidantErrorKind.NotFound)
-        {
-        }
-
-        var services = await mappings.ListServicesUsingAsync(id, http.RequestAborted);
-        return ApiResults.Plain(new JsonObject
-        {
-            ["services"] = new JsonArray(services.Select(s => (JsonNode?)new JsonObject { ["enabled"] = s.Enabled, ["id"] = s.Id }).ToArray()),
-        });
-    }
+    private static async Task<IResult> GetBlindCredentialServices(HttpContext http, ServiceMappingService mappings, string id) =>
+        ServiceContract.References(await mappings.ListServicesUsingAsync(http.ToConfidantPrincipal(), AclResources.BlindCredential, id, http.RequestAborted));
 
     private static Task<WireJsonResult> ListBlindCredentialHistory(HttpContext http, BlindCredentialService blind, IOptions<ApiOptions> options, string? limit, string? page) =>
         RevisionListings.HistoryAsync(

@@ -110,20 +110,8 @@ public static class CredentialEndpoints
         }
     }
 
-    private static async Task<IResult> GetCredentialServices(HttpContext http, IAclPolicy acl, ServiceMappingService mappings, string id)
-    {
-        var caller = http.ToConfidantPrincipal();
-        if (!acl.IsAllowed(caller, AclResources.Credential, AclActions.Metadata, id))
-        {
-            return ApiResults.Error(StatusCodes.Status403Forbidden, $"{caller.Name} does not have access to get dependencies for credential {id}", id);
-        }
-
-        var services = await mappings.ListServicesUsingAsync(id, http.RequestAborted);
-        return ApiResults.Plain(new JsonObject
-        {
-            ["services"] = new JsonArray(services.Select(s => (JsonNode?)new JsonObject { ["enabled"] = s.Enabled, ["id"] = s.Id }).ToArray()),
-        });
-    }
+    private static async Task<IResult> GetCredentialServices(HttpContext http, ServiceMappingService mappings, string id) =>
+        ServiceContract.References(await mappings.ListServicesUsingAsync(http.ToConfidantPrincipal(), AclResources.Credential, id, http.RequestAborted));
 
     private static async Task<IResult> ArchiveCredential(HttpContext http, CredentialService service, string id)
     {

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Confidant.Services.Authorization;
 using Confidant.Services.Credentials;
 using Confidant.Services.KmsAuth;
+using Confidant.Services.Maintenance;
 using Confidant.Web.Api.Contracts;
 using Confidant.Web.Api.Json;
 using Confidant.Web.Auth;
@@ -33,6 +34,7 @@ public static class IdentityEndpoints
         HttpContext http,
         IAclPolicy acl,
         IOptions<ApiOptions> api,
+        MaintenanceMode maintenance,
         IOptions<KmsAuthOptions> kmsAuth,
         IOptions<CredentialOptions> credentials)
     {
@@ -47,7 +49,8 @@ public static class IdentityEndpoints
                 ["defined_tags"] = CredentialContract.StringArray(tags),
                 ["history_page_limit"] = api.Value.HistoryPageLimit,
                 ["kms_auth_manage_grants"] = kmsAuth.Value.ManageGrants,
-                ["maintenance_mode"] = api.Value.MaintenanceMode,
+                // The touch file counts too (the original ignored it, spec §13.27).
+                ["maintenance_mode"] = maintenance.IsActive,
                 ["permissions"] = new JsonObject
                 {
                     ["credentials"] = Flags(acl, caller, AclResources.Credential),

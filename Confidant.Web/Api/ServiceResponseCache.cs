@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text;
 using Confidant.Services.Authorization;
 using Confidant.Services.Caching;
@@ -11,8 +10,8 @@ namespace Confidant.Web.Api;
 /// The response bytes of <c>GET /v1/services/&lt;id&gt;</c> — the route every workload polls — kept for a few
 /// seconds per caller. An entry is dropped as soon as this process writes anything to the store, and never lives
 /// longer than <see cref="ApiOptions.ServiceResponseCacheSeconds"/>, which bounds how stale a read can be after a
-/// write made by another instance. Evicted bodies are zeroed: they hold secret values.
-/// See docs/decisions/0006-service-response-cache.md.
+/// write made by another instance. A body is never changed once stored, because any number of responses may still
+/// be writing it to their sockets; it is not zeroed on eviction either (why: docs/decisions/0006-service-response-cache.md).
 /// </summary>
 public sealed class ServiceResponseCache
 {
@@ -28,12 +27,11 @@ public sealed class ServiceResponseCache
             _entries = new BoundedLruCache<string, Entry>(
                 settings.ServiceResponseCacheSize,
                 TimeSpan.FromSeconds(settings.ServiceResponseCacheSeconds),
-                time,
-                (_, entry) => CryptographicOperations.ZeroMemory(entry.Body));
+                time);
         }
     }
 
-    public bool TryGet(ConfidantPrincipal caller, string id, bool metadataOnly, out byte[] body)
+    public bool TryGet(ConfidantPrincipal caller, string id, bool metadataOnly, out ReadOnlyMemory<byte> body)
     {
         if (_entries is not null && _entries.TryGet(Key(caller, id, metadataOnly), out var entry) && entry.Generation == _generation.Current)
         {
@@ -41,12 +39,12 @@ public sealed class ServiceResponseCache
             return true;
         }
 
-        body = [];
+        body = ReadOnlyMemory<byte>.Empty;
         return false;
     }
 
     /// <summary>Remembers a response computed while the store was at <paramref name="generation"/>.</summary>
-    public void Set(ConfidantPrincipal caller, string id, bool metadataOnly, long generation, byte[] body) =>
+    public void Set(ConfidantPrincipal caller, string id, bool metadataOnly, long generation, ReadOnlyMemory<byte> body) =>
         _entries?.Set(Key(caller, id, metadataOnly), new Entry(generation, body));
 
     public long Generation => _generation.Current;
@@ -64,5 +62,5 @@ public sealed class ServiceResponseCache
         return key.ToString();
     }
 
-    private sealed record Entry(long Generation, byte[] Body);
+    private sealed record Entry(long Generation, ReadOnlyMemory<byte> Body);
 }

@@ -9,22 +9,47 @@ internal sealed partial class DynamoDbConfidantStore
 {
     private const int BatchWriteSize = 25;
 
-    public async Task ArchiveAsync(string id, DateTimeOffset archiveDate, CancellationToken cancellationToken = default)
+    public async Task ArchiveAsync(string id, int expectedRevision, DateTimeOffset archiveDate, CancellationToken cancellationToken = default)
     {
         var archiveTable = RequireArchiveTable();
         var current = await GetFromAsync(_table, id, cancellationToken)
             ?? throw ConfidantException.NotFound(ErrorMessages.IdDoesNotExist, id);
-        var items = await WithRevisionRecordsAsync(_table, current, cancellationToken);
+        if (current.Revision != expectedRevision || current.DataType.IsRevision())
+        {
+            throw Conflict(id, current.Revision);
+        }
 
-        // Spec §4.2 archive: copy everything first, then delete; an interruption leaves both copies, never none.
+        var items = await WithRevisionRecordsAsync(_table, current, cancellationToken);
+        var records = items.Where(item => item.DataType.IsRevision()).ToList();
+
+        // No transactions (not every DynamoDB-compatible server has them): single-item conditions instead.
+        // 1. The archive copy of the current item goes first and only where there is none: of two archives of one
+        //    resource, one goes on.
+        if (!await TryPutAsync(archiveTable, current with { ArchiveDate = archiveDate }, "attribute_not_exists(id)", null, cancellationToken))
+        {
+            throw new ArchiveInProgressException(id);
+        }
+
+        // 2. Spec §4.2 archive: copy everything first, then delete; an interruption leaves both copies, never none.
+        //    The revision records go before the current item, so that no writer can roll a deleted resource
+        //    forward from a record still there.
         await BatchWriteAsync(
             archiveTable,
-            items.Select(item => new WriteRequest(new PutRequest(ItemCodec.Encode(item with { ArchiveDate = archiveDate })))),
+            records.Select(item => new WriteRequest(new PutRequest(ItemCodec.Encode(item with { ArchiveDate = archiveDate })))),
             cancellationToken);
         await BatchWriteAsync(
             _table,
-            items.Select(item => new WriteRequest(new DeleteRequest(ItemCodec.Key(item.Id)))),
+            records.Select(item => new WriteRequest(new DeleteRequest(ItemCodec.Key(item.Id)))),
             cancellationToken);
+
+        // 3. The current item last, and only at the revision that was copied: a revision written meanwhile wins,
+        //    and the move is undone.
+        if (!await TryDeleteCurrentAsync(current, cancellationToken))
+        {
+            await RestoreAsync(id, cancellationToken);
+            throw Conflict(id, expectedRevision + 1);
+        }
+
         LogArchived(id, items.Count);
     }
 
@@ -54,6 +79,32 @@ internal sealed partial class DynamoDbConfidantStore
             cancellationToken);
         LogRestored(id, items.Count);
         return true;
+    }
+
+    private async Task<bool> TryDeleteCurrentAsync(StoredItem current, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await client.DeleteItemAsync(
+                new DeleteItemRequest
+                {
+                    TableName = _table,
+                    Key = ItemCodec.Key(current.Id),
+                    ConditionExpression = "#revision = :revision AND #data_type = :data_type",
+                    ExpressionAttributeNames = new() { ["#revision"] = "revision", ["#data_type"] = "data_type" },
+                    ExpressionAttributeValues = new()
+                    {
+                        [":revision"] = ItemCodec.N(current.Revision),
+                        [":data_type"] = ItemCodec.S(current.DataType.ToWire()),
+                    },
+                },
+                cancellationToken);
+            return true;
+        }
+        catch (ConditionalCheckFailedException)
+        {
+            return false;
+        }
     }
 
     private string RequireArchiveTable() =>

@@ -97,6 +97,13 @@ internal sealed partial class DynamoDbConfidantStore(
                 return;
             }
 
+            if (now is null)
+            {
+                // The resource was archived between our two puts. Our record would be left behind, and a restore
+                // would later roll this failed write forward: take it back.
+                await TryDeleteOwnRecordAsync(record, cancellationToken);
+            }
+
             throw Conflict(item.Id, revision);
         }
     }
@@ -156,6 +163,31 @@ internal sealed partial class DynamoDbConfidantStore(
         if (await TryPutAsync(_table, next.AsCurrentItem() with { ArchiveDate = null }, condition, previous, cancellationToken))
         {
             LogRolledForward(item.Id, next.Revision);
+        }
+    }
+
+    private async Task TryDeleteOwnRecordAsync(StoredItem record, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await client.DeleteItemAsync(
+                new DeleteItemRequest
+                {
+                    TableName = _table,
+                    Key = ItemCodec.Key(record.Id),
+                    ConditionExpression = "#modified_date = :modified_date AND #modified_by = :modified_by",
+                    ExpressionAttributeNames = new() { ["#modified_date"] = "modified_date", ["#modified_by"] = "modified_by" },
+                    ExpressionAttributeValues = new()
+                    {
+                        [":modified_date"] = ItemCodec.S(ConfidantDates.ToStored(record.ModifiedDate)),
+                        [":modified_by"] = ItemCodec.S(record.ModifiedBy),
+                    },
+                },
+                cancellationToken);
+        }
+        catch (ConditionalCheckFailedException)
+        {
+            // Not ours after all (the archive took it along): nothing to take back.
         }
     }
 

@@ -33,12 +33,24 @@ internal sealed partial class SqliteConfidantStore
         await transaction.CommitAsync(cancellationToken);
     }
 
-    public async Task ArchiveAsync(string id, DateTimeOffset archiveDate, CancellationToken cancellationToken = default)
+    public async Task ArchiveAsync(string id, int expectedRevision, DateTimeOffset archiveDate, CancellationToken cancellationToken = default)
     {
         await using var connection = await OpenAsync(cancellationToken);
+
+        // One BEGIN IMMEDIATE transaction: the revision check and the move cannot be interleaved with a write.
         await using var transaction = connection.BeginTransaction(deferred: false);
         var current = await SqliteRows.ReadAsync(connection, transaction, SqliteSchema.Items, id, cancellationToken)
             ?? throw ConfidantException.NotFound(ErrorMessages.IdDoesNotExist, id);
+        if (current.Revision != expectedRevision || current.DataType.IsRevision())
+        {
+            throw new RevisionConflictException(id, current.Revision);
+        }
+
+        if (await SqliteRows.ReadAsync(connection, transaction, SqliteSchema.ArchiveItems, id, cancellationToken) is not null)
+        {
+            throw new ArchiveInProgressException(id);
+        }
+
         var items = await WithRevisionRecordsAsync(connection, transaction, SqliteSchema.Items, current, cancellationToken);
         foreach (var item in items)
         {

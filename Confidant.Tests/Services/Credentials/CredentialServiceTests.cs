@@ -1,4 +1,6 @@
 using System.Text.Json;
+using Confidant.Services.Audit;
+using Confidant.Services.Authorization;
 using Confidant.Services.Credentials;
 using Confidant.Services.Errors;
 using Confidant.Services.Revisions;
@@ -84,7 +86,9 @@ public sealed class CredentialServiceTests : IAsyncLifetime
         var updated = await Service.UpdateAsync(DomainHost.Alice, created.Item.Id, new CredentialInput { Documentation = "new docs" });
 
         Assert.Equal(2, updated.Item.Revision);
-        Assert.Equal("a", TestData.Value(updated.Pairs, "password"));
+        Assert.Null(updated.Pairs);
+        Assert.Equal(["password"], updated.Keys);
+        Assert.Equal("a", TestData.Value((await Reader.GetAsync(DomainHost.Alice, created.Item.Id)).Pairs, "password"));
         Assert.Equal(created.Item.LastRotationDate, updated.Item.LastRotationDate);
         Assert.Equal("new docs", updated.Item.Documentation);
         Assert.Equal("db", updated.Item.Name);
@@ -331,5 +335,37 @@ public sealed class CredentialServiceTests : IAsyncLifetime
         var item = JsonSerializer.Serialize(created.Item);
 
         Assert.DoesNotContain("s3cr3t-value", item, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RestoreAsync_ArchivedCredential_BackWithItsRevisionsAndValuesAndRecorded()
+    {
+        var created = await Service.CreateAsync(DomainHost.Alice, TestData.Credential("db", ("password", "hunter2")));
+        await Service.UpdateAsync(DomainHost.Alice, created.Item.Id, new CredentialInput { Enabled = false });
+        await Service.ArchiveAsync(DomainHost.Alice, created.Item.Id, force: true);
+
+        var restored = await Service.RestoreAsync(DomainHost.Alice, created.Item.Id);
+
+        Assert.Equal(2, restored.Item.Revision);
+        Assert.Null(restored.Pairs);
+        Assert.Equal("hunter2", TestData.Value((await Reader.GetAsync(DomainHost.Alice, created.Item.Id)).Pairs, "password"));
+        Assert.Equal(2, (await Reader.ListRevisionsAsync(DomainHost.Alice, created.Item.Id)).Count);
+        Assert.Empty(await Reader.ListArchivedAsync(DomainHost.Alice));
+        var audit = await _host.Get<AuditLog>().QueryAsync(new AuditQuery(ResourceId: created.Item.Id));
+        Assert.Contains(audit.Events, e => e.Action == AuditActions.Restore && e.Revision == 2);
+    }
+
+    [Fact]
+    public async Task RestoreAsync_NotArchivedOrNotAdmin_Refused()
+    {
+        var created = await Service.CreateAsync(DomainHost.Alice, TestData.Credential("db", ("password", "hunter2")));
+        var editor = ConfidantPrincipal.ForUser(
+            "ed@example.com", roles: new HashSet<string> { ConfidantRoles.Editor });
+
+        var missing = await Assert.ThrowsAsync<ConfidantException>(() => Service.RestoreAsync(DomainHost.Alice, created.Item.Id));
+        var forbidden = await Assert.ThrowsAsync<ConfidantException>(() => Service.RestoreAsync(editor, created.Item.Id));
+
+        Assert.Equal(ConfidantErrorKind.NotFound, missing.Kind);
+        Assert.Equal(ConfidantErrorKind.Forbidden, forbidden.Kind);
     }
 }

@@ -2,6 +2,7 @@ using Amazon.KeyManagementService;
 using Amazon.Runtime;
 using Confidant.Services.Iam;
 using Confidant.Services.ServiceMappings;
+using Confidant.Services.Storage;
 using Confidant.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -67,11 +68,14 @@ public sealed class AwsIamRoleDirectoryTests(MotoServerFixture moto)
             });
         var grants = host.Get<KmsGrantService>();
 
-        var before = await grants.CheckAsync(role);
-        var ensured = await grants.EnsureAsync(role);
-        var after = await grants.CheckAsync(role);
-        await grants.EnsureAsync(role);
-        var unknown = await grants.CheckAsync("no-such-role");
+        // Written to the store directly: creating a service through the domain would ensure its grants at once.
+        await host.Get<IConfidantStore>().WriteRevisionAsync(StoredItemSamples.Service(role));
+        await host.Get<IConfidantStore>().WriteRevisionAsync(StoredItemSamples.Service("no-such-role"));
+        var before = await grants.CheckAsync(DomainHost.Alice, role);
+        var ensured = await grants.EnsureAsync(DomainHost.Alice, role);
+        var after = await grants.CheckAsync(DomainHost.Alice, role);
+        await grants.EnsureAsync(DomainHost.Alice, role);
+        var unknown = await grants.CheckAsync(DomainHost.Alice, "no-such-role");
 
         Assert.Equal(new GrantStatus(false, false), before);
         Assert.Equal(new GrantStatus(true, true), ensured);

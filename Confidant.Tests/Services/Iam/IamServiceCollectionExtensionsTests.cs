@@ -22,7 +22,7 @@ public sealed class IamServiceCollectionExtensionsTests(MotoServerFixture moto)
 
         Assert.Equal(IamOptions.AwsProvider, host.Get<IOptions<IamOptions>>().Value.Provider);
         Assert.Contains(role, await host.Get<IRoleDirectory>().ListRoleNamesAsync());
-        Assert.Equal(new GrantStatus(true, true), await host.Get<KmsGrantService>().CheckAsync(role));
+        Assert.Equal(new GrantStatus(true, true), await host.Get<KmsGrantService>().CheckAsync(DomainHost.Alice, role));
     }
 
     [Fact]
@@ -35,7 +35,7 @@ public sealed class IamServiceCollectionExtensionsTests(MotoServerFixture moto)
         await host.Get<ServiceMappingService>().PutAsync(DomainHost.Alice, role, new ServiceMappingInput());
 
         Assert.Contains(role, await host.Get<IRoleDirectory>().ListRoleNamesAsync());
-        Assert.Equal(new GrantStatus(false, false), await host.Get<KmsGrantService>().CheckAsync(role));
+        Assert.Equal(new GrantStatus(false, false), await host.Get<KmsGrantService>().CheckAsync(DomainHost.Alice, role));
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using Confidant.Services.Authorization;
 using Confidant.Services.Credentials;
 using Confidant.Services.Errors;
+using Confidant.Services.Iam;
 using Confidant.Services.ServiceMappings;
 using Confidant.Tests.Support;
 
@@ -172,7 +173,7 @@ public sealed class ServiceMappingServiceTests : IAsyncLifetime
         await Mappings.PutAsync(DomainHost.Alice, "two", new ServiceMappingInput { Credentials = [a.Item.Id], Enabled = false });
         await Mappings.PutAsync(DomainHost.Alice, "three", new ServiceMappingInput { Credentials = [] });
 
-        var using_ = await Mappings.ListServicesUsingAsync(a.Item.Id);
+        var using_ = await Mappings.ListServicesUsingAsync(DomainHost.Alice, AclResources.Credential, a.Item.Id);
 
         Assert.Equal([new ServiceReference("one", true), new ServiceReference("two", false)], using_.OrderBy(s => s.Id, StringComparer.Ordinal));
         var archive = await Assert.ThrowsAsync<ConfidantException>(async () =>
@@ -181,5 +182,43 @@ public sealed class ServiceMappingServiceTests : IAsyncLifetime
             await Credentials.ArchiveAsync(DomainHost.Alice, a.Item.Id, force: true);
         });
         Assert.Equal("Credential has mapped services", archive.Message);
+    }
+
+    [Fact]
+    public async Task DomainReads_CallerWithoutAccess_RefusedBeforeAnythingIsRead()
+    {
+        // One enforcement point: every public read of the domain takes the caller and decides.
+        var credential = await Credentials.CreateAsync(DomainHost.Alice, TestData.Credential("a", ("password", "1")));
+        await Mappings.PutAsync(DomainHost.Alice, "billing", new ServiceMappingInput { Credentials = [credential.Item.Id] });
+        var workload = ConfidantPrincipal.ForService("billing");
+        var nobody = ConfidantPrincipal.ForUser("nobody@example.com", roles: new HashSet<string>());
+        var conflicts = _host.Get<CredentialConflictDetector>();
+
+        var refusals = new List<ConfidantException>
+        {
+            await Assert.ThrowsAsync<ConfidantException>(() => Mappings.ListServicesUsingAsync(workload, AclResources.Credential, credential.Item.Id)),
+            await Assert.ThrowsAsync<ConfidantException>(() => Mappings.ListServicesUsingAsync(nobody, AclResources.BlindCredential, credential.Item.Id)),
+            await Assert.ThrowsAsync<ConfidantException>(() => conflicts.FindForCredentialAsync(workload, credential.Item.Id, ["password"], default)),
+            await Assert.ThrowsAsync<ConfidantException>(() => conflicts.FindInMappingAsync(nobody, [credential.Item.Id], [], default)),
+            await Assert.ThrowsAsync<ConfidantException>(() => _host.Get<KmsGrantService>().CheckAsync(workload, "web")),
+            await Assert.ThrowsAsync<ConfidantException>(() => _host.Get<KmsGrantService>().EnsureAsync(workload, "billing")),
+            await Assert.ThrowsAsync<ConfidantException>(() => _host.Get<RoleNames>().ListAsync(workload)),
+        };
+
+        Assert.All(refusals, e => Assert.Equal(ConfidantErrorKind.Forbidden, e.Kind));
+    }
+
+    [Fact]
+    public async Task ListServicesUsingAsync_BlindCredential_OnlyServicesMappingItAsBlind()
+    {
+        var credential = await Credentials.CreateAsync(DomainHost.Alice, TestData.Credential("a", ("password", "1")));
+        await Mappings.PutAsync(DomainHost.Alice, "plain", new ServiceMappingInput { Credentials = [credential.Item.Id] });
+        await Mappings.PutAsync(DomainHost.Alice, "blind", new ServiceMappingInput { BlindCredentials = [credential.Item.Id] });
+
+        var asCredential = await Mappings.ListServicesUsingAsync(DomainHost.Alice, AclResources.Credential, credential.Item.Id);
+        var asBlind = await Mappings.ListServicesUsingAsync(DomainHost.Alice, AclResources.BlindCredential, credential.Item.Id);
+
+        Assert.Equal(["plain"], asCredential.Select(s => s.Id));
+        Assert.Equal(["blind"], asBlind.Select(s => s.Id));
     }
 }

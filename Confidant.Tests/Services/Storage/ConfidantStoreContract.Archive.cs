@@ -24,7 +24,7 @@ public abstract partial class ConfidantStoreContract
         await Store.WriteRevisionAsync(other);
         var archiveDate = At(1000, 999_999);
 
-        await Store.ArchiveAsync(first.Id, archiveDate);
+        await Store.ArchiveAsync(first.Id, 2, archiveDate);
 
         Assert.Empty(await Store.GetManyAsync([first.Id, RevisionId.Of(first.Id, 1), RevisionId.Of(first.Id, 2)]));
         Assert.NotNull(await Store.GetAsync(other.Id));
@@ -45,7 +45,7 @@ public abstract partial class ConfidantStoreContract
         await Store.WriteRevisionAsync(service);
         await Store.WriteRevisionAsync(lookalike);
 
-        await Store.ArchiveAsync(service.Id, At(9));
+        await Store.ArchiveAsync(service.Id, 1, At(9));
 
         AssertSameItem(lookalike, await Store.GetAsync(lookalike.Id));
         Assert.Null(await Store.GetAsync("svc-1"));
@@ -55,7 +55,7 @@ public abstract partial class ConfidantStoreContract
     public async Task RestoreAsync_ArchivedCredential_BringsEverythingBackAndEmptiesTheArchiveAsync()
     {
         var (first, second) = await WriteTwoRevisionsAsync();
-        await Store.ArchiveAsync(first.Id, At(1000));
+        await Store.ArchiveAsync(first.Id, 2, At(1000));
 
         Assert.True(await Store.RestoreAsync(first.Id));
 
@@ -70,7 +70,7 @@ public abstract partial class ConfidantStoreContract
     public async Task RestoreAsync_ItemAlreadyInPrimaryTable_KeepsTheExistingItemAsync()
     {
         var (first, _) = await WriteTwoRevisionsAsync();
-        await Store.ArchiveAsync(first.Id, At(1000));
+        await Store.ArchiveAsync(first.Id, 2, At(1000));
         var replacement = Credential(first.Id, name: "created again");
         await Store.WriteRevisionAsync(replacement);
 
@@ -101,7 +101,7 @@ public abstract partial class ConfidantStoreContract
             await Store.WriteRevisionAsync(item with { Revision = revision, ModifiedDate = At(revision) });
         }
 
-        await Store.ArchiveAsync(item.Id, At(1000));
+        await Store.ArchiveAsync(item.Id, 30, At(1000));
 
         var recordIds = Enumerable.Range(1, 30).Select(n => RevisionId.Of(item.Id, n)).ToList();
         Assert.Empty(await Store.GetManyAsync(recordIds.Append(item.Id)));
@@ -116,8 +116,38 @@ public abstract partial class ConfidantStoreContract
     [Fact]
     public async Task ArchiveAsync_MissingId_ThrowsNotFoundAsync()
     {
-        var error = await Assert.ThrowsAsync<ConfidantException>(() => Store.ArchiveAsync(NewId(), At(1)));
+        var error = await Assert.ThrowsAsync<ConfidantException>(() => Store.ArchiveAsync(NewId(), 1, At(1)));
 
         Assert.Equal(ConfidantErrorKind.NotFound, error.Kind);
+    }
+
+    [Fact]
+    public async Task ArchiveAsync_RevisionMovedOn_ConflictAndNothingMovedAsync()
+    {
+        var (first, second) = await WriteTwoRevisionsAsync();
+
+        await Assert.ThrowsAsync<RevisionConflictException>(() => Store.ArchiveAsync(first.Id, 1, At(1000)));
+
+        AssertSameItem(second, await Store.GetAsync(first.Id));
+        Assert.Equal(2, (await Store.GetManyAsync([RevisionId.Of(first.Id, 1), RevisionId.Of(first.Id, 2)])).Count);
+        Assert.Empty((await Store.QueryArchiveAsync(DataType.Credential, PageRequest.All)).Items);
+        Assert.Empty((await Store.QueryArchiveAsync(DataType.ArchiveCredential, PageRequest.All)).Items);
+    }
+
+    [Fact]
+    public async Task ArchiveAsync_AlreadyInTheArchive_RefusedAndNothingMovedAsync()
+    {
+        // An archive that stopped half-way left its copy behind; another archive of the same id must not go on.
+        var (first, second) = await WriteTwoRevisionsAsync();
+        await Store.ArchiveAsync(first.Id, 2, At(1000));
+        Assert.True(await Store.RestoreAsync(first.Id));
+        await Store.ArchiveAsync(first.Id, 2, At(1001));
+        var replacement = Credential(first.Id, name: "created again");
+        await Store.WriteRevisionAsync(replacement);
+
+        await Assert.ThrowsAsync<ArchiveInProgressException>(() => Store.ArchiveAsync(first.Id, 1, At(1002)));
+
+        AssertSameItem(replacement, await Store.GetAsync(first.Id));
+        AssertSameItem(second with { ArchiveDate = At(1001) }, Assert.Single((await Store.QueryArchiveAsync(DataType.Credential, PageRequest.All)).Items));
     }
 }

@@ -142,6 +142,65 @@ public abstract class BlindCredentialEndpointsTests(ApiBackend backend) : IAsync
         Assert.Equal("AQIDAHhblob", revision.GetProperty("data_key").GetProperty("us-east-1").GetString());
     }
 
+    [Fact]
+    public async Task PythonClientGetBlindCredential_ServiceItIsMappedTo_200FullObject()
+    {
+        // confidant-client's get_service with blind decryption: read the service, then get_blind_credential for
+        // each blind credential it lists (spec §5). The original served any blind credential to any service.
+        var id = await CreateAsync("payments");
+        await _host.Get<ServiceMappingService>().PutAsync(ApiTestHost.Alice, "billing", new ServiceMappingInput { BlindCredentials = [id] });
+        using var service = await _host.ServiceClientAsync("billing");
+
+        var listed = (await service.GetWireAsync("/v1/services/billing?metadata_only=False")).AssertSchema()
+            .GetProperty("blind_credentials")[0].GetProperty("id").GetString();
+        var blind = (await service.GetWireAsync($"/v1/blind_credentials/{listed}")).AssertPlain();
+
+        WireResponse.AssertFields(blind, BlindFields);
+        Assert.Equal(id, blind.GetProperty("id").GetString());
+        Assert.Equal("gAAAAABlb2xk", blind.GetProperty("credential_pairs").GetProperty("us-east-1").GetString());
+        Assert.Equal("AQIDAHhblob", blind.GetProperty("data_key").GetProperty("us-east-1").GetString());
+    }
+
+    [Fact]
+    public async Task GetBlindCredential_ServiceNotMappedOrRevisionId_403()
+    {
+        var mapped = await CreateAsync("payments");
+        var other = await CreateAsync("ledger");
+        await _user.PutWireAsync($"/v1/blind_credentials/{mapped}", "{\"documentation\": \"v2\"}");
+        await _host.Get<ServiceMappingService>().PutAsync(ApiTestHost.Alice, "billing", new ServiceMappingInput { BlindCredentials = [mapped] });
+        await _host.Get<ServiceMappingService>().PutAsync(ApiTestHost.Alice, "web", new ServiceMappingInput { BlindCredentials = [other] });
+        using var billing = await _host.ServiceClientAsync("billing");
+
+        (await billing.GetWireAsync($"/v1/blind_credentials/{other}")).AssertSomeError(HttpStatusCode.Forbidden);
+        (await billing.GetWireAsync($"/v1/blind_credentials/{mapped}-1")).AssertSomeError(HttpStatusCode.Forbidden);
+        (await billing.GetWireAsync($"/v1/archive/blind_credentials/{mapped}")).AssertSomeError(HttpStatusCode.Forbidden);
+    }
+
+    [Fact]
+    public async Task GetBlindCredential_MappedButDisabledForService_Bare404()
+    {
+        // As in the service's own listing, a disabled blind credential is not served to a workload.
+        var id = await CreateAsync("payments");
+        await _user.PutWireAsync($"/v1/blind_credentials/{id}", "{\"enabled\": false}");
+        await _host.Get<ServiceMappingService>().PutAsync(ApiTestHost.Alice, "billing", new ServiceMappingInput { BlindCredentials = [id] });
+        using var billing = await _host.ServiceClientAsync("billing");
+
+        (await billing.GetWireAsync($"/v1/blind_credentials/{id}")).AssertEmptyNotFound();
+    }
+
+    [Fact]
+    public async Task GetBlindCredential_AccountScopedServiceOtherAccount_401()
+    {
+        var id = await CreateAsync("payments");
+        await _host.Get<ServiceMappingService>().PutAsync(
+            ApiTestHost.Alice, "billing", new ServiceMappingInput { BlindCredentials = [id], Account = ApiTestHost.ScopedAccount });
+        using var unscoped = await _host.ServiceClientAsync("billing");
+        using var scoped = await _host.ServiceClientAsync("billing", ApiTestHost.ScopedKey);
+
+        (await unscoped.GetWireAsync($"/v1/blind_credentials/{id}")).AssertSomeError(HttpStatusCode.Unauthorized);
+        Assert.Equal(id, (await scoped.GetWireAsync($"/v1/blind_credentials/{id}")).AssertPlain().GetProperty("id").GetString());
+    }
+
     [Theory]
     [InlineData("0123456789abcdef0123456789abcdef")]
     [InlineData("CREDENTIAL")]

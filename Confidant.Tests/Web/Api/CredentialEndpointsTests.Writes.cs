@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using Confidant.Services.Audit;
 using Confidant.Services.Credentials;
 using Confidant.Services.ServiceMappings;
 using Confidant.Tests.Support;
@@ -120,10 +121,27 @@ public abstract partial class CredentialEndpointsTests
         Assert.Equal(2, json.GetProperty("revision").GetInt32());
         Assert.Equal("db2", json.GetProperty("name").GetString());
         Assert.False(json.GetProperty("enabled").GetBoolean());
-        Assert.Equal("hunter2", json.GetProperty("credential_pairs").GetProperty("password").GetString());
+        Assert.Equal(["password"], json.GetProperty("credential_keys").EnumerateArray().Select(k => k.GetString()));
         Assert.Equal("{\"metadata\": true, \"get\": true, \"update\": true}", json.GetProperty("permissions").GetRawText());
         Assert.Equal("2026-01-15T12:00:00+00:00", json.GetProperty("last_rotation_date").GetString());
         Assert.Equal("2026-01-15T12:02:00+00:00", json.GetProperty("modified_date").GetString());
+    }
+
+    [Fact]
+    public async Task UpdateCredential_WithoutPairs_AnswersNoValuesAndRecordsNoReveal()
+    {
+        // An update that sent no pairs must not hand back the stored ones: that would be a reveal recorded only as
+        // an update, and a leak for an ACL that allows update but not get.
+        var id = await CreateAsync("db", "{\"password\": \"hunter2\"}");
+
+        var response = await _user.PutWireAsync($"/v1/credentials/{id}", "{\"documentation\": \"rotate yearly\"}");
+
+        var json = response.AssertSchema();
+        Assert.Empty(json.GetProperty("credential_pairs").EnumerateObject());
+        Assert.DoesNotContain("hunter2", response.Body, StringComparison.Ordinal);
+        var audit = await _host.Get<AuditLog>().QueryAsync(new AuditQuery(ResourceId: id));
+        Assert.Contains(audit.Events, e => e.Action == AuditActions.Update);
+        Assert.DoesNotContain(audit.Events, e => e.Action == AuditActions.Reveal);
     }
 
     [Fact]

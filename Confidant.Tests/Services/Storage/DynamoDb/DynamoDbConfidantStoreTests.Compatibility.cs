@@ -226,7 +226,7 @@ public sealed partial class DynamoDbConfidantStoreTests
         var item = Credential(NewId());
         await store.WriteRevisionAsync(item);
 
-        var error = await Assert.ThrowsAsync<ConfidantException>(() => store.ArchiveAsync(item.Id, At(5)));
+        var error = await Assert.ThrowsAsync<ConfidantException>(() => store.ArchiveAsync(item.Id, 1, At(5)));
 
         Assert.Contains("Storage:DynamoDb:ArchiveTable", error.Message, StringComparison.Ordinal);
         Assert.NotNull(await store.GetAsync(item.Id));

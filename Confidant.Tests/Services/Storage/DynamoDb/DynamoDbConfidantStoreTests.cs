@@ -1,3 +1,4 @@
+using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using Confidant.Services.Storage;
 using Confidant.Services.Storage.DynamoDb;
@@ -11,19 +12,21 @@ namespace Confidant.Tests.Services.Storage.DynamoDb;
 public sealed partial class DynamoDbConfidantStoreTests(DynaliteFixture dynalite) : ConfidantStoreContract
 {
     private string _table = string.Empty;
+    private string _archiveTable = string.Empty;
 
     protected override async Task<IConfidantStore> CreateStoreAsync()
     {
         var (table, archiveTable) = await dynalite.CreateTablesAsync();
         _table = table;
+        _archiveTable = archiveTable;
         return CreateStore(table, archiveTable);
     }
 
     protected override async Task PutRawAsync(StoredItem item) =>
         await dynalite.Client.PutItemAsync(new PutItemRequest { TableName = _table, Item = ItemCodec.Encode(item) });
 
-    private DynamoDbConfidantStore CreateStore(string table, string? archiveTable) => new(
-        dynalite.Client,
+    private DynamoDbConfidantStore CreateStore(string table, string? archiveTable, IAmazonDynamoDB? client = null) => new(
+        client ?? dynalite.Client,
         Options.Create(new StorageOptions
         {
             Provider = StorageProvider.DynamoDb,

@@ -1,5 +1,6 @@
 using System.Net;
 using Confidant.Services.ServiceMappings;
+using Confidant.Services.Storage;
 using Confidant.Tests.Support;
 
 namespace Confidant.Tests.Web.Api.Filters;
@@ -126,7 +127,9 @@ public sealed class MaintenanceModeFilterTests : IDisposable
         }
 
         var host = ApiTestHost.Create(settings);
-        await host.Get<ServiceMappingService>().PutAsync(ApiTestHost.Alice, "billing", new ServiceMappingInput());
+
+        // Written to the store directly: the domain refuses writes while maintenance mode is on.
+        await host.Get<IConfidantStore>().WriteRevisionAsync(StoredItemSamples.Service("billing"));
         return host;
     }
 

@@ -1,5 +1,6 @@
 using Bunit;
 using Confidant.Services.Storage;
+using Confidant.Tests.Support;
 using Confidant.Tests.Web.Components.Pages.Services;
 using Confidant.Web.Components.Shared;
 using Candidate = Confidant.Web.Components.Shared.ServiceMappingEditor.Candidate;
@@ -180,6 +181,7 @@ public sealed class ServiceMappingEditorTests : ServiceComponentTestContext
     private IRenderedComponent<ServiceMappingEditor> RenderEditor(string[] initial, bool readOnly)
     {
         var editor = Render<ServiceMappingEditor>(p => p
+            .Add(e => e.Caller, DomainHost.Alice)
             .Add(e => e.Candidates, _candidates)
             .Add(e => e.InitialIds, initial)
             .Add(e => e.ReadOnly, readOnly)

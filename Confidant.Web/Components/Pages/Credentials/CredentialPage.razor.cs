@@ -1,6 +1,7 @@
 using Confidant.Services.Authorization;
 using Confidant.Services.Credentials;
 using Confidant.Services.Errors;
+using Confidant.Services.Maintenance;
 using Confidant.Services.ServiceMappings;
 using Confidant.Web.Auth;
 using Confidant.Web.Components.Shared;
@@ -42,6 +43,7 @@ public sealed partial class CredentialPage
     [Inject] private ValueGenerator Generator { get; set; } = null!;
     [Inject] private ServiceMappingService Mappings { get; set; } = null!;
     [Inject] private CredentialConflictDetector Conflicts { get; set; } = null!;
+    [Inject] private MaintenanceMode Maintenance { get; set; } = null!;
     [Inject] private AuthenticationStateProvider AuthenticationState { get; set; } = null!;
     [Inject] private NavigationManager Navigation { get; set; } = null!;
     [Inject] private ISnackbar Snackbar { get; set; } = null!;
@@ -87,7 +89,7 @@ public sealed partial class CredentialPage
             // Metadata only: the values stay encrypted until someone asks to reveal them.
             _credential = await Reader.GetAsync(_caller!, Id, metadataOnly: true);
             _form = CredentialForm.From(_credential.Item);
-            _services = await Mappings.ListServicesUsingAsync(Id);
+            _services = await Mappings.ListServicesUsingAsync(_caller!, AclResources.Credential, Id);
         }
         catch (ConfidantException e) when (e.Kind == ConfidantErrorKind.NotFound)
         {
@@ -192,7 +194,7 @@ public sealed partial class CredentialPage
             // so the person sees which key clashes where (the domain checks again while writing).
             if (_form.HasValues)
             {
-                var found = await Conflicts.FindForResourceAsync(Id, _form.PairKeys, CancellationToken.None);
+                var found = await Conflicts.FindForCredentialAsync(_caller!, Id, _form.PairKeys, CancellationToken.None);
                 if (found.Count > 0)
                 {
                     _keyConflicts = KeyConflictRow.From(found);
@@ -202,7 +204,7 @@ public sealed partial class CredentialPage
 
             var updated = await Writer.UpdateAsync(_caller!, Id, _form.ToInput(_credential!.Item.Revision));
 
-            // The domain returns the stored pairs even when the form did not reveal them; they are not kept.
+            // The page keeps values only while the form shows them revealed.
             _credential = updated with { Pairs = null };
             Snackbar.Add($"Saved as revision {updated.Item.Revision}.", Severity.Success);
         }

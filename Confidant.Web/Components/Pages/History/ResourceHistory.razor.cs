@@ -2,6 +2,7 @@ using Confidant.Services.Authorization;
 using Confidant.Services.BlindCredentials;
 using Confidant.Services.Credentials;
 using Confidant.Services.Errors;
+using Confidant.Services.Maintenance;
 using Confidant.Services.ServiceMappings;
 using Confidant.Web.Auth;
 using Confidant.Web.Components.Shared;
@@ -46,6 +47,8 @@ public sealed partial class ResourceHistory
     [Inject] private ServiceMappingService Services { get; set; } = null!;
 
     [Inject] private IAclPolicy Acl { get; set; } = null!;
+
+    [Inject] private MaintenanceMode Maintenance { get; set; } = null!;
 
     [Inject] private IDialogService Dialogs { get; set; } = null!;
 

@@ -87,9 +87,9 @@ public sealed partial class ServiceEdit
         IReadOnlyList<string> roles;
         try
         {
-            roles = await Roles.ListRoleNamesAsync(cancellationToken);
+            roles = await Roles.ListAsync(_caller, cancellationToken);
         }
-        catch (Exception e) when (e is KeyServiceException or HttpRequestException)
+        catch (Exception e) when (e is KeyServiceException or HttpRequestException or ConfidantException)
         {
             // Suggestions only help: without IAM the name is typed in full.
             return [];

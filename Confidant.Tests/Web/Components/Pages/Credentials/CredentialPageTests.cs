@@ -4,6 +4,7 @@ using Bunit.TestDoubles;
 using Confidant.Services.Audit;
 using Confidant.Services.Authorization;
 using Confidant.Services.Credentials;
+using Confidant.Services.Maintenance;
 using Confidant.Services.ServiceMappings;
 using Confidant.Tests.Support;
 using Confidant.Web.Auth;
@@ -415,6 +416,7 @@ public sealed class CredentialPageTests : ComponentTestContext, IAsyncLifetime
         Services.AddSingleton(_host.Get<ValueGenerator>());
         Services.AddSingleton(_host.Get<ServiceMappingService>());
         Services.AddSingleton(_host.Get<CredentialConflictDetector>());
+        Services.AddSingleton(_host.Get<MaintenanceMode>());
     }
 
     private void SignIn(string role)

@@ -1,7 +1,9 @@
 using Amazon.KeyManagementService;
 using Amazon.KeyManagementService.Model;
 using Bunit;
+using Confidant.Services.Maintenance;
 using Confidant.Services.ServiceMappings;
+using Confidant.Services.Storage;
 using Confidant.Tests.Support;
 using Confidant.Web.Components.Pages.Services;
 using Microsoft.Extensions.DependencyInjection;
@@ -30,6 +32,10 @@ public sealed class ServiceGrantsTests(MotoServerFixture moto) : ComponentTestCo
             },
             configureServices: services => services.AddSingleton<IAmazonKeyManagementService>(moto.CreateKmsClient()));
         Services.AddSingleton(_host.Get<KmsGrantService>());
+        Services.AddSingleton(_host.Get<MaintenanceMode>());
+
+        // Written to the store directly: creating a service through the domain would ensure its grants at once.
+        await _host.Get<IConfidantStore>().WriteRevisionAsync(StoredItemSamples.Service("payments-api"));
     }
 
     async Task IAsyncLifetime.DisposeAsync()
@@ -41,7 +47,7 @@ public sealed class ServiceGrantsTests(MotoServerFixture moto) : ComponentTestCo
     [Fact]
     public async Task EnsureGrants_Admin_CreatesBothGrantsAndShowsThemPresent()
     {
-        var panel = Render<ServiceGrants>(p => p.Add(g => g.ServiceId, "payments-api").Add(g => g.CanEnsure, true));
+        var panel = Render<ServiceGrants>(p => p.Add(g => g.Caller, DomainHost.Alice).Add(g => g.ServiceId, "payments-api").Add(g => g.CanEnsure, true));
         await panel.WaitForAssertionAsync(() => Assert.Equal("Encrypt grant: missing", panel.Find("#grant-encrypt").TextContent));
         Assert.Equal("Decrypt grant: missing", panel.Find("#grant-decrypt").TextContent);
 
@@ -58,7 +64,7 @@ public sealed class ServiceGrantsTests(MotoServerFixture moto) : ComponentTestCo
     [Fact]
     public async Task Render_NotAdmin_ShowsStatusWithoutEnsure()
     {
-        var panel = Render<ServiceGrants>(p => p.Add(g => g.ServiceId, "payments-api").Add(g => g.CanEnsure, false));
+        var panel = Render<ServiceGrants>(p => p.Add(g => g.Caller, DomainHost.Alice).Add(g => g.ServiceId, "payments-api").Add(g => g.CanEnsure, false));
 
         await panel.WaitForAssertionAsync(() => Assert.Equal("Encrypt grant: missing", panel.Find("#grant-encrypt").TextContent));
         Assert.Empty(panel.FindAll("#ensure-grants"));
