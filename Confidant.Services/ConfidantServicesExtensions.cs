@@ -2,9 +2,11 @@ using Confidant.Services.Audit;
 using Confidant.Services.Authorization;
 using Confidant.Services.BlindCredentials;
 using Confidant.Services.Credentials;
+using Confidant.Services.Faults;
 using Confidant.Services.Iam;
 using Confidant.Services.Kms;
 using Confidant.Services.KmsAuth;
+using Confidant.Services.Revisions;
 using Confidant.Services.ServiceMappings;
 using Confidant.Services.Storage;
 using Microsoft.Extensions.DependencyInjection;
@@ -25,6 +27,7 @@ public static class ConfidantServicesExtensions
         builder.AddConfidantAudit();
         builder.AddConfidantKms();
         builder.AddConfidantKmsAuth();
+        builder.AddConfidantFaultHandling();
         builder.AddConfidantDomain();
         return builder;
     }
@@ -41,7 +44,8 @@ public static class ConfidantServicesExtensions
         builder.Services.AddSingleton<CredentialConflictDetector>();
         builder.Services.AddSingleton<BlindCredentialService>();
         builder.Services.AddSingleton<ServiceMappingService>();
-        builder.Services.AddSingleton<ValueGenerator>();
+        FaultClock.AddTo(builder.Services);
+        builder.Services.AddSingleton<RevisionWriter>();
         builder.Services.AddSingleton<KmsGrantService>();
         builder.AddConfidantIam();
         return builder;

@@ -1,6 +1,7 @@
 using Confidant.Web.Api;
 using Confidant.Web.Auth;
 using Confidant.Web.Components;
+using Confidant.Web.Errors;
 using Confidant.Web.Health;
 using Confidant.Web.Security;
 
@@ -8,16 +9,16 @@ namespace Confidant.Web;
 
 public static class WebApplicationExtensions
 {
-    /// <summary>Middleware in order: security headers first so that every response, errors included, carries them.</summary>
+    /// <summary>
+    /// Middleware in order: security headers first so that every response, errors included, carries them; the
+    /// exception handler next so that it sees everything after it; the per-address rate limits before any work.
+    /// </summary>
     public static WebApplication UseConfidantPipeline(this WebApplication app)
     {
         app.UseSecurityHeaders();
-        if (!app.Environment.IsDevelopment())
-        {
-            app.UseExceptionHandler("/error", createScopeForErrors: true);
-        }
-
+        app.UseConfidantErrorHandling();
         app.UseApiPathRules();
+        app.UseRateLimiter();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();

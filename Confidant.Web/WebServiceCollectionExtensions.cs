@@ -1,6 +1,7 @@
 using Confidant.Web.Api;
 using Confidant.Web.Auth;
 using Confidant.Web.Components.Shared;
+using Confidant.Web.Errors;
 using MudBlazor.Services;
 
 namespace Confidant.Web;
@@ -17,6 +18,7 @@ public static class WebServiceCollectionExtensions
         builder.AddConfidantApi();
         builder.Services.AddAntiforgery();
         builder.Services.AddHealthChecks();
+        builder.Services.AddConfidantErrorHandling();
         return builder;
     }
 }

@@ -18,6 +18,7 @@ namespace Confidant.Services.BlindCredentials;
 /// </summary>
 public sealed class BlindCredentialService(
     IConfidantStore store,
+    RevisionWriter writer,
     CredentialConflictDetector conflicts,
     IAclPolicy acl,
     IOptions<CredentialOptions> options,
@@ -102,7 +103,7 @@ public sealed class BlindCredentialService(
         CancellationToken cancellationToken = default)
     {
         Require(caller, AclActions.Update, id);
-        var written = await RevisionWriter.WriteAsync(store, options.Value.WriteAttempts, input.ExpectedRevision, async ct =>
+        var written = await writer.WriteAsync(input.ExpectedRevision, async ct =>
         {
             var current = await LoadCurrentAsync(id, ct);
             var next = current with
@@ -148,7 +149,7 @@ public sealed class BlindCredentialService(
         CancellationToken cancellationToken = default)
     {
         Require(caller, AclActions.Revert, id);
-        var reverted = await RevisionWriter.WriteAsync(store, options.Value.WriteAttempts, expectedRevision, async ct =>
+        var reverted = await writer.WriteAsync(expectedRevision, async ct =>
         {
             var current = await LoadCurrentAsync(id, ct);
             var target = await store.GetAsync(RevisionId.Of(id, toRevision), ct) switch

@@ -13,6 +13,7 @@ namespace Confidant.Services.Credentials;
 /// <summary>Writes of server-side encrypted credentials: create, update, revert (spec §4.2, §9.1-9.2).</summary>
 public sealed class CredentialService(
     IConfidantStore store,
+    RevisionWriter writer,
     CredentialCipher cipher,
     CredentialReader reader,
     CredentialConflictDetector conflicts,
@@ -85,7 +86,7 @@ public sealed class CredentialService(
         }
 
         CredentialPairs? finalPairs = null;
-        var written = await RevisionWriter.WriteAsync(store, Options.WriteAttempts, input.ExpectedRevision, async ct =>
+        var written = await writer.WriteAsync(input.ExpectedRevision, async ct =>
         {
             var current = await reader.LoadCurrentAsync(id, ct);
             var metadata = input.Metadata is { } m ? CredentialRules.ValidMetadata(m) : current.Metadata;
@@ -161,7 +162,7 @@ public sealed class CredentialService(
             throw ConfidantException.Forbidden($"{caller.Name} does not have access to revert credential {id}", id);
         }
 
-        var written = await RevisionWriter.WriteAsync(store, Options.WriteAttempts, expectedRevision, async ct =>
+        var written = await writer.WriteAsync(expectedRevision, async ct =>
         {
             var current = await reader.LoadCurrentAsync(id, ct);
             var target = await store.GetAsync(RevisionId.Of(id, toRevision), ct) switch

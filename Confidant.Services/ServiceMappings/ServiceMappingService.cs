@@ -13,11 +13,11 @@ namespace Confidant.Services.ServiceMappings;
 /// <summary>Service mappings: which credentials a workload may read (spec §4.5, §8).</summary>
 public sealed partial class ServiceMappingService(
     IConfidantStore store,
+    RevisionWriter writer,
     CredentialCipher cipher,
     CredentialReader credentials,
     CredentialConflictDetector conflicts,
     IAclPolicy acl,
-    IOptions<CredentialOptions> credentialOptions,
     IOptions<ServiceMappingOptions> options,
     KmsGrantService grants,
     AuditLog audit,
@@ -77,7 +77,7 @@ public sealed partial class ServiceMappingService(
         CancellationToken cancellationToken = default)
     {
         ValidateId(id);
-        var written = await RevisionWriter.WriteAsync(store, credentialOptions.Value.WriteAttempts, input.ExpectedRevision, async ct =>
+        var written = await writer.WriteAsync(input.ExpectedRevision, async ct =>
         {
             var current = await store.GetAsync(id, ct) switch
             {
@@ -160,7 +160,7 @@ public sealed partial class ServiceMappingService(
             throw ConfidantException.Forbidden($"{caller.Name} does not have access to revert service {id}", id);
         }
 
-        var written = await RevisionWriter.WriteAsync(store, credentialOptions.Value.WriteAttempts, expectedRevision, async ct =>
+        var written = await writer.WriteAsync(expectedRevision, async ct =>
         {
             var current = await LoadCurrentAsync(id, ct);
             var target = await LoadRevisionAsync(id, toRevision, ct);

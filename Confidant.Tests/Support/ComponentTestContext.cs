@@ -4,6 +4,7 @@ using Bunit.TestDoubles;
 using Confidant.Services.Authorization;
 using Confidant.Services.BlindCredentials;
 using Confidant.Services.Credentials;
+using Confidant.Services.Faults;
 using Confidant.Services.Iam;
 using Confidant.Services.ServiceMappings;
 using Confidant.Web.Auth;
@@ -41,6 +42,7 @@ public class ComponentTestContext : BunitContext, IAsyncLifetime
         Services.AddSingleton(host.Get<IRoleDirectory>());
         Services.AddSingleton(host.Get<IAclPolicy>());
         Services.AddSingleton(host.Get<IOptions<ServiceMappingOptions>>());
+        Services.AddSingleton(host.Get<FaultLog>());
     }
 
     /// <summary>Signs alice@example.com in with the given roles (none: a person without access).</summary>

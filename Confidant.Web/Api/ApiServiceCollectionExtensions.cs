@@ -1,3 +1,4 @@
+using Confidant.Web.Api.RateLimiting;
 using Confidant.Web.Auth;
 using Microsoft.AspNetCore.Authentication;
 
@@ -14,6 +15,7 @@ public static class ApiServiceCollectionExtensions
             .Validate(o => o.HistoryPageLimit is null or > 0, "Api:HistoryPageLimit must be positive when set.")
             .ValidateOnStart();
         builder.Services.AddSingleton<ServiceResponseCache>();
+        builder.AddConfidantRateLimits();
         builder.Services.AddAuthentication()
             .AddScheme<AuthenticationSchemeOptions, KmsTokenAuthenticationHandler>(KmsTokenAuthenticationHandler.SchemeName, null);
         builder.Services.AddAntiforgery(options => options.HeaderName = Filters.ApiAuthenticationFilter.XsrfHeaderName);
