@@ -18,7 +18,8 @@ public static class FaultClassifier
     private static readonly HashSet<string> ThrottlingCodes = new(StringComparer.Ordinal)
     {
         "Throttling", "ThrottlingException", "ThrottledException", "RequestThrottled", "RequestThrottledException",
-        "TooManyRequestsException", "ProvisionedThroughputExceededException", "RequestLimitExceeded", "SlowDown",
+        "TooManyRequestsException", "ProvisionedThroughputExceededException", "RequestLimitExceeded",
+        "RequestLimitExceededException", "SlowDown",
     };
 
     private const int SqliteBusy = 5;
@@ -48,7 +49,8 @@ public static class FaultClassifier
     {
         DependencyUnavailableException unavailable => unavailable.Failure,
         KeyServiceException { Error: KeyServiceError.Unavailable } keys => Classify(keys.InnerException) ?? FailureClass.Unreachable,
-        AmazonServiceException service when ThrottlingCodes.Contains(service.ErrorCode ?? string.Empty)
+        // The SDK fills ErrorCode from the answer; a modelled exception also names the code by its type.
+        AmazonServiceException service when ThrottlingCodes.Contains(service.ErrorCode ?? service.GetType().Name)
             || service.StatusCode == HttpStatusCode.TooManyRequests => FailureClass.Throttled,
         AmazonServiceException { StatusCode: >= HttpStatusCode.InternalServerError } => FailureClass.ServerError,
         TimeoutException => FailureClass.TimedOut,

@@ -20,8 +20,8 @@ public sealed class RevisionWriter(
     [FromKeyedServices(FaultClock.Key)] TimeProvider clock,
     FaultLog log)
 {
-    private static readonly TimeSpan FirstBackoff = TimeSpan.FromMilliseconds(4);
-    private static readonly TimeSpan MaxBackoff = TimeSpan.FromMilliseconds(200);
+    private static readonly TimeSpan FirstBackoff = TimeSpan.FromMilliseconds(5);
+    private static readonly TimeSpan MaxBackoff = TimeSpan.FromMilliseconds(250);
 
     public async Task<T> WriteAsync<T>(
         int? expectedRevision,
