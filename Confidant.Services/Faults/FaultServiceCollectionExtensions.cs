@@ -11,7 +11,7 @@ namespace Confidant.Services.Faults;
 public static class FaultServiceCollectionExtensions
 {
     /// <summary>
-    /// Puts the registered store, audit store and key service behind call guards: bounded in time, faults turned into
+    /// Puts the registered store, audit store, key service and grant manager behind call guards: bounded in time, faults turned into
     /// <see cref="DependencyUnavailableException"/> and logged without flooding. Call after registering them.
     /// </summary>
     public static IHostApplicationBuilder AddConfidantFaultHandling(this IHostApplicationBuilder builder)
@@ -24,6 +24,8 @@ public static class FaultServiceCollectionExtensions
             new GuardedAuditStore(inner, Guard(sp, Dependency.AuditTrail, sp.GetRequiredService<IOptions<StorageOptions>>().Value.CallTimeout)));
         ServiceDecoration.Decorate<IKeyService>(services, (sp, inner) =>
             new GuardedKeyService(inner, Guard(sp, Dependency.KeyService, sp.GetRequiredService<IOptions<KmsOptions>>().Value.CallTimeout)));
+        ServiceDecoration.Decorate<IKmsGrantManager>(services, (sp, inner) =>
+            new GuardedKmsGrantManager(inner, Guard(sp, Dependency.KeyService, sp.GetRequiredService<IOptions<KmsOptions>>().Value.CallTimeout)));
         return builder;
     }
 

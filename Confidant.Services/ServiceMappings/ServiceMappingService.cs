@@ -139,14 +139,14 @@ public sealed partial class ServiceMappingService(
         {
             await grants.EnsureAsync(id, cancellationToken);
         }
-        catch (Kms.KeyServiceException error)
+        catch (Exception error) when (error is Kms.KeyServiceException or DependencyUnavailableException)
         {
-            LogGrantFailure(logger, id, error.Error);
+            LogGrantFailure(logger, id, error is Kms.KeyServiceException keys ? keys.Error.ToString() : "key service unavailable");
         }
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not ensure kmsauth grants for service {ServiceId}: {Error}")]
-    private static partial void LogGrantFailure(ILogger logger, string serviceId, Kms.KeyServiceError error);
+    private static partial void LogGrantFailure(ILogger logger, string serviceId, string error);
 
     public async Task<ServiceMapping> RevertAsync(
         ConfidantPrincipal caller,
