@@ -48,8 +48,11 @@ public sealed class StoreFaultScenario
         return new StoreFaultScenario(host, credential);
     }
 
-    // A server just started on a busy machine may miss the short timeout of its first calls; a client would retry.
-    private static async Task<T> Patiently<T>(Func<Task<T>> seed)
+    /// <summary>
+    /// Runs a setup step again while it answers "unavailable": a server just started on a busy machine may miss the
+    /// short timeout of its first calls, and a client would retry.
+    /// </summary>
+    public static async Task<T> Patiently<T>(Func<Task<T>> seed)
     {
         for (var attempt = 1; ; attempt++)
         {

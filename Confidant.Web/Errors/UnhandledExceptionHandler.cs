@@ -29,7 +29,7 @@ internal sealed class UnhandledExceptionHandler(FaultLog faults, ILogger<Unhandl
             // The call guard that raised it has logged it already.
             httpContext.Response.Headers.RetryAfter = Api.Json.ApiResults.UnavailableRetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
-        else
+        else if (exception is not BadHttpRequestException)
         {
             faults.Unexpected(where, exception);
         }
@@ -41,7 +41,11 @@ internal sealed class UnhandledExceptionHandler(FaultLog faults, ILogger<Unhandl
     public static bool IsApiPath(PathString path) =>
         path.StartsWithSegments("/v1", StringComparison.Ordinal) || path.StartsWithSegments("/healthcheck", StringComparison.Ordinal);
 
-    /// <summary>503 for an unavailable dependency, 500 for everything else.</summary>
-    public static int StatusOf(Exception exception) =>
-        FaultClassifier.IsUnavailable(exception) ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status500InternalServerError;
+    /// <summary>503 for an unavailable dependency, the client error of an unreadable request, 500 for everything else.</summary>
+    public static int StatusOf(Exception exception) => exception switch
+    {
+        BadHttpRequestException bad => bad.StatusCode,
+        _ when FaultClassifier.IsUnavailable(exception) => StatusCodes.Status503ServiceUnavailable,
+        _ => StatusCodes.Status500InternalServerError,
+    };
 }

@@ -12,17 +12,9 @@ namespace Confidant.Tests.Web.Auth;
 /// can send them, so they are refused like any bad token (403, spec §2.1), never a 500 from date arithmetic that
 /// leaves the range. The clock skew is applied to "now", never to the token's bounds.
 /// </summary>
-public sealed class KmsTokenWindowTests : IAsyncLifetime
+public sealed class KmsTokenWindowTests(KmsTokenWindowTests.Host fixture) : IClassFixture<KmsTokenWindowTests.Host>
 {
-    private ApiTestHost _host = null!;
-
-    public Task InitializeAsync()
-    {
-        _host = ApiTestHost.Create(new Dictionary<string, string?> { ["KmsAuth:ClockSkewSeconds"] = "600" });
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync() => await _host.DisposeAsync();
+    private readonly ApiTestHost _host = fixture.Api;
 
     [Theory]
     [InlineData("00010101T000000Z", "00010101T000000Z")]
@@ -44,5 +36,15 @@ public sealed class KmsTokenWindowTests : IAsyncLifetime
         var response = await client.GetWireAsync("/v1/services/billing");
 
         response.AssertError(HttpStatusCode.Forbidden, "Token refused.");
+    }
+
+    /// <summary>One app for every case: each sends its own token and changes nothing.</summary>
+    public sealed class Host : IAsyncLifetime
+    {
+        public ApiTestHost Api { get; } = ApiTestHost.Create(new Dictionary<string, string?> { ["KmsAuth:ClockSkewSeconds"] = "600" });
+
+        public Task InitializeAsync() => Task.CompletedTask;
+
+        public async Task DisposeAsync() => await Api.DisposeAsync();
     }
 }

@@ -59,10 +59,22 @@ public sealed class UnhandledExceptionHandlerTests
     }
 
     [Fact]
-    public void StatusOf_UnavailableOrNot_503Or500()
+    public async Task TryHandleAsync_UnreadableRequestOnApiRoute_JsonClientError()
+    {
+        var (http, body) = Request("POST", "/v1/credentials");
+
+        await _handler.TryHandleAsync(http, new BadHttpRequestException("Invalid anti-forgery token.", StatusCodes.Status400BadRequest), CancellationToken.None);
+
+        Assert.Equal(StatusCodes.Status400BadRequest, http.Response.StatusCode);
+        Assert.Equal("{\"error\":\"Bad Request\"}\n", body());
+    }
+
+    [Fact]
+    public void StatusOf_Exception_503UnavailableClientErrorOr500()
     {
         Assert.Equal(503, UnhandledExceptionHandler.StatusOf(new DependencyUnavailableException(Dependency.KeyService, FailureClass.TimedOut)));
         Assert.Equal(503, UnhandledExceptionHandler.StatusOf(new HttpRequestException("refused")));
+        Assert.Equal(400, UnhandledExceptionHandler.StatusOf(new BadHttpRequestException("unreadable form")));
         Assert.Equal(500, UnhandledExceptionHandler.StatusOf(new InvalidOperationException()));
     }
 

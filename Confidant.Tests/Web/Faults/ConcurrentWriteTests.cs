@@ -17,7 +17,7 @@ namespace Confidant.Tests.Web.Faults;
 public sealed class ConcurrentWriteTests(DynaliteFixture dynalite, ITestOutputHelper output) : IAsyncLifetime
 {
     private const int Writers = 16;
-    private const int UpdatesEach = 6;
+    private const int UpdatesEach = 5;
 
     private ApiTestHost _host = null!;
 

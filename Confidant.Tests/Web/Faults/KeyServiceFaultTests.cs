@@ -49,7 +49,12 @@ public sealed class KeyServiceFaultTests(ITestOutputHelper output) : IAsyncLifet
     [Fact]
     public async Task Requests_KeyServiceFrozenThawedThenKilled_200Or503JsonAndNothingAcknowledgedLost()
     {
-        var fresh = new ConcurrentQueue<KmsAuthToken>(await Task.WhenAll(Enumerable.Range(0, 80).Select(_ => _host.TokenAsync("billing"))));
+        var fresh = new ConcurrentQueue<KmsAuthToken>();
+        for (var i = 0; i < 80; i++)
+        {
+            fresh.Enqueue(await StoreFaultScenario.Patiently(() => _host.TokenAsync("billing")));
+        }
+
         using var newcomer = _host.AnonymousClient();
         await using var load = await _scenario.StartLoadAsync(pollers: 2, writers: 2, ("fresh token", async _ =>
         {

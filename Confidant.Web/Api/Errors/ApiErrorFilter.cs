@@ -5,6 +5,7 @@ using Confidant.Services.Faults;
 using Confidant.Services.Kms;
 using Confidant.Services.ServiceMappings;
 using Confidant.Web.Api.Json;
+using Microsoft.AspNetCore.WebUtilities;
 
 namespace Confidant.Web.Api.Errors;
 
@@ -50,6 +51,9 @@ public sealed partial class ApiErrorFilter(FaultLog faults, ILogger<ApiErrorFilt
             case CredentialCipherException:
                 LogCipherFailure(logger);
                 return ApiResults.Error(StatusCodes.Status500InternalServerError, "A stored secret could not be decrypted.");
+            case BadHttpRequestException bad:
+                // The request itself was unreadable (a body that does not bind, a bad form token): the client's error.
+                return ApiResults.Error(bad.StatusCode, ReasonPhrases.GetReasonPhrase(bad.StatusCode));
             default:
                 if (FaultClassifier.Classify(error) is { } failure)
                 {
