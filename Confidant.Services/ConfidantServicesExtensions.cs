@@ -2,6 +2,7 @@ using Confidant.Services.Audit;
 using Confidant.Services.Authorization;
 using Confidant.Services.BlindCredentials;
 using Confidant.Services.Credentials;
+using Confidant.Services.Faults;
 using Confidant.Services.Iam;
 using Confidant.Services.Kms;
 using Confidant.Services.KmsAuth;
@@ -28,6 +29,7 @@ public static class ConfidantServicesExtensions
         builder.AddConfidantAudit();
         builder.AddConfidantKms();
         builder.AddConfidantKmsAuth();
+        builder.AddConfidantFaultHandling();
         builder.AddConfidantDomain();
         return builder;
     }
@@ -46,7 +48,8 @@ public static class ConfidantServicesExtensions
         builder.Services.AddSingleton<CredentialConflictDetector>();
         builder.Services.AddSingleton<BlindCredentialService>();
         builder.Services.AddSingleton<ServiceMappingService>();
-        builder.Services.AddSingleton<ValueGenerator>();
+        FaultClock.AddTo(builder.Services);
+        builder.Services.AddSingleton<RevisionWriter>();
         builder.Services.AddSingleton<KmsGrantService>();
         builder.Services.AddSingleton<RoleNames>();
         builder.AddConfidantIam();

@@ -1,6 +1,7 @@
 using Confidant.Web.Api;
 using Confidant.Web.Auth;
 using Confidant.Web.Components;
+using Confidant.Web.Errors;
 using Confidant.Web.Health;
 using Confidant.Web.Network;
 using Confidant.Web.Security;
@@ -12,19 +13,17 @@ public static class WebApplicationExtensions
     /// <summary>
     /// Middleware in order: security headers first so that every response, errors included, carries them; then the
     /// development sign-in's refusal of anything but direct local requests, which must see the connection and
-    /// headers as they arrived, before forwarded headers from trusted proxies replace the client address and scheme.
+    /// headers as they arrived, before forwarded headers from trusted proxies replace the client address and scheme;
+    /// the exception handler next so that it sees everything after it; the per-address rate limits before any work.
     /// </summary>
     public static WebApplication UseConfidantPipeline(this WebApplication app)
     {
         app.UseSecurityHeaders();
         app.UseDevelopmentRequestGuard();
         app.UseTrustedProxies();
-        if (!app.Environment.IsDevelopment())
-        {
-            app.UseExceptionHandler("/error", createScopeForErrors: true);
-        }
-
+        app.UseConfidantErrorHandling();
         app.UseApiPathRules();
+        app.UseRateLimiter();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();

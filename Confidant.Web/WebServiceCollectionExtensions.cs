@@ -1,6 +1,7 @@
 using Confidant.Web.Api;
 using Confidant.Web.Auth;
 using Confidant.Web.Components.Shared;
+using Confidant.Web.Errors;
 using Confidant.Web.Network;
 using MudBlazor.Services;
 
@@ -19,6 +20,7 @@ public static class WebServiceCollectionExtensions
         builder.AddConfidantApi();
         builder.Services.AddAntiforgery();
         builder.Services.AddHealthChecks();
+        builder.Services.AddConfidantErrorHandling();
         return builder;
     }
 }

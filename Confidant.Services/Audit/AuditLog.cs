@@ -112,7 +112,7 @@ public sealed class AuditLog : IAsyncDisposable
 
     /// <summary>Time-ordered ids: <c>yyyyMMddHHmmssffffff-</c> followed by 16 random hex digits.</summary>
     public static string NewId(DateTimeOffset time) =>
-        time.UtcDateTime.ToString("yyyyMMddHHmmssffffff", CultureInfo.InvariantCulture) + "-"
+        time.UtcDateTime.ToString(AuditPageToken.TimeFormat, CultureInfo.InvariantCulture) + "-"
         + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
 
     private async Task WriteLoopAsync()

@@ -5,6 +5,7 @@ using Confidant.Services.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace Confidant.Services.Audit;
 
@@ -23,7 +24,7 @@ public static class AuditServiceCollectionExtensions
         else
         {
             var path = Path.Combine(builder.Environment.ContentRootPath, options.Sqlite.Path);
-            builder.Services.AddSingleton<IAuditStore>(new SqliteAuditStore(path));
+            builder.Services.AddSingleton<IAuditStore>(sp => new SqliteAuditStore(path, sp.GetRequiredService<IOptions<StorageOptions>>().Value.CallTimeout));
         }
 
         builder.Services.AddSingleton<AuditLog>();

@@ -19,6 +19,7 @@ namespace Confidant.Services.BlindCredentials;
 /// </summary>
 public sealed class BlindCredentialService(
     IConfidantStore store,
+    RevisionWriter writer,
     CredentialConflictDetector conflicts,
     IAclPolicy acl,
     MaintenanceMode maintenance,
@@ -144,7 +145,7 @@ public sealed class BlindCredentialService(
     {
         maintenance.EnsureWritable();
         Require(caller, AclActions.Update, id);
-        var written = await RevisionWriter.WriteAsync(store, options.Value.WriteAttempts, input.ExpectedRevision, async ct =>
+        var written = await writer.WriteAsync(input.ExpectedRevision, async ct =>
         {
             var current = await LoadCurrentAsync(id, ct);
             var next = current with

@@ -21,9 +21,6 @@ public sealed class CredentialOptions
 
     /// <summary>ROTATION_DAYS_CONFIG: tag → days.</summary>
     public Dictionary<string, int> RotationDaysConfig { get; set; } = new(StringComparer.Ordinal);
-
-    /// <summary>How many times an update without an expected revision re-reads and retries after losing a race.</summary>
-    public int WriteAttempts { get; set; } = 5;
 }
 
 internal sealed class CredentialOptionsValidator : IValidateOptions<CredentialOptions>
@@ -42,11 +39,6 @@ internal sealed class CredentialOptionsValidator : IValidateOptions<CredentialOp
             {
                 failures.Add($"{CredentialOptions.SectionName}:RotationDaysConfig:{tag} must be zero or more (was {days}).");
             }
-        }
-
-        if (options.WriteAttempts is < 1 or > 100)
-        {
-            failures.Add($"{CredentialOptions.SectionName}:WriteAttempts must be between 1 and 100 (was {options.WriteAttempts}).");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

@@ -14,6 +14,7 @@ namespace Confidant.Services.Credentials;
 /// <summary>Writes of server-side encrypted credentials: create, update, revert (spec §4.2, §9.1-9.2).</summary>
 public sealed class CredentialService(
     IConfidantStore store,
+    RevisionWriter writer,
     CredentialCipher cipher,
     CredentialReader reader,
     CredentialConflictDetector conflicts,
@@ -90,7 +91,7 @@ public sealed class CredentialService(
         }
 
         CredentialPairs? finalPairs = null;
-        var written = await RevisionWriter.WriteAsync(store, Options.WriteAttempts, input.ExpectedRevision, async ct =>
+        var written = await writer.WriteAsync(input.ExpectedRevision, async ct =>
         {
             var current = await reader.LoadCurrentAsync(id, ct);
             var metadata = input.Metadata is { } m ? CredentialRules.ValidMetadata(m) : current.Metadata;

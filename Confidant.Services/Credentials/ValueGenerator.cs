@@ -1,16 +1,29 @@
-using Confidant.Services.Kms;
+using System.Security.Cryptography;
 
 namespace Confidant.Services.Credentials;
 
-/// <summary>Random secret values (spec §4.3, §9.4): 128 random bytes, urlsafe base64, alphanumerics only, 50 characters.</summary>
-public sealed class ValueGenerator(IKeyService keys)
+/// <summary>
+/// Random secret values (spec §4.3, §9.4): 128 random bytes, urlsafe base64, alphanumerics only, 50 characters. The
+/// bytes come from the local CSPRNG, not KMS GenerateRandom as in the original: the route needs no authentication, so
+/// on KMS it let anyone spend the key-service quota every workload depends on (docs/decisions/0005).
+/// </summary>
+public static class ValueGenerator
 {
     public const int Length = 50;
 
-    public async Task<string> GenerateAsync(CancellationToken cancellationToken = default)
+    private const int RandomBytes = 128;
+
+    public static string Generate()
     {
-        var bytes = await keys.GenerateRandomAsync(128, cancellationToken);
-        return FromRandomBytes(bytes);
+        var bytes = RandomNumberGenerator.GetBytes(RandomBytes);
+        try
+        {
+            return FromRandomBytes(bytes);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(bytes);
+        }
     }
 
     /// <summary>The deterministic part of the recipe, for a given set of random bytes.</summary>

@@ -14,7 +14,8 @@ public enum ConfidantErrorKind
 /// <summary>
 /// A domain failure the caller can act on. Messages never contain secret values: they name fields, ids and rules.
 /// </summary>
-public class ConfidantException(ConfidantErrorKind kind, string message, string? reference = null) : Exception(message)
+public class ConfidantException(ConfidantErrorKind kind, string message, string? reference = null, Exception? innerException = null)
+    : Exception(message, innerException)
 {
     public ConfidantErrorKind Kind { get; } = kind;
 

@@ -25,6 +25,11 @@ public sealed class KmsOptions
 
     public int DataKeyCacheSeconds { get; set; } = 300;
 
+    /// <summary>The longest one key-service call may take before the request is answered 503.</summary>
+    public int CallTimeoutSeconds { get; set; } = 5;
+
+    public TimeSpan CallTimeout => TimeSpan.FromSeconds(CallTimeoutSeconds);
+
     /// <summary>The parsed <see cref="Provider"/>, or null when it names no provider.</summary>
     public KmsProvider? ProviderKind =>
         Enum.TryParse<KmsProvider>(Provider, ignoreCase: true, out var kind) && Enum.IsDefined(kind) ? kind : null;
@@ -40,6 +45,7 @@ internal sealed class KmsOptionsValidator : IValidateOptions<KmsOptions>
 {
     internal const int MaxCacheSize = 1_000_000;
     internal const int MaxCacheSeconds = 86_400;
+    internal const int MaxCallTimeoutSeconds = 300;
 
     public ValidateOptionsResult Validate(string? name, KmsOptions options)
     {
@@ -84,6 +90,11 @@ internal sealed class KmsOptionsValidator : IValidateOptions<KmsOptions>
         if (options.DataKeyCacheSeconds is < 1 or > MaxCacheSeconds)
         {
             failures.Add($"Kms:DataKeyCacheSeconds must be between 1 and {MaxCacheSeconds} (was {options.DataKeyCacheSeconds}).");
+        }
+
+        if (options.CallTimeoutSeconds is < 1 or > MaxCallTimeoutSeconds)
+        {
+            failures.Add($"Kms:CallTimeoutSeconds must be between 1 and {MaxCallTimeoutSeconds} (was {options.CallTimeoutSeconds}).");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

@@ -4,6 +4,8 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Confidant.Services.Authorization;
+using Confidant.Services.Caching;
+using Confidant.Services.Faults;
 using Confidant.Services.Kms;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -38,7 +40,8 @@ public sealed record TokenValidationResult(ConfidantPrincipal? Principal, TokenR
 /// <summary>
 /// Validates kmsauth tokens (spec §2.3): the token is the KMS ciphertext of <c>{"not_before", "not_after"}</c>
 /// under the context <c>{to, from[, user_type]}</c>. Validated tokens are kept in a bounded cache keyed by a hash of
-/// the token, so a warm request costs no KMS call; the validity window is re-checked on every use.
+/// the token, so a warm request costs no KMS call; the validity window is re-checked on every use. Tokens refused
+/// after a KMS call are remembered for a short time the same way, so replaying a bad token costs no KMS call either.
 /// </summary>
 public sealed partial class KmsTokenValidator(
     IKeyService keys,
@@ -49,7 +52,12 @@ public sealed partial class KmsTokenValidator(
     private const string TimestampFormat = "yyyyMMdd'T'HHmmss'Z'";
     private const int MaxTokenLength = 8 * 1024;
 
+    // Long enough to absorb a replay flood, short enough that a token refused during a misconfiguration (a key
+    // not yet granted, say) is tried again soon after it is fixed.
+    private static readonly TimeSpan RefusalLifetime = TimeSpan.FromSeconds(60);
+
     private readonly ValidatedTokenCache _cache = new(options.Value.TokenCacheSize);
+    private readonly BoundedLruCache<string, TokenRejection> _refused = new(options.Value.TokenCacheSize, RefusalLifetime, time, comparer: StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, string> _arns = new(StringComparer.Ordinal);
 
     public async Task<TokenValidationResult> ValidateAsync(string username, string token, CancellationToken cancellationToken = default)
@@ -77,11 +85,21 @@ public sealed partial class KmsTokenValidator(
         }
 
         var cacheKey = CacheKey(token, parsed, settings.AuthContext);
+        if (_refused.TryGet(cacheKey, out var refused))
+        {
+            return Reject(refused);
+        }
+
         if (!_cache.TryGet(cacheKey, out var validated))
         {
             var (result, rejection) = await DecryptAndCheckAsync(parsed, token, settings, cancellationToken);
             if (result is null)
             {
+                if (rejection is not (TokenRejection.KeyServiceUnavailable or TokenRejection.MalformedToken))
+                {
+                    _refused.Set(cacheKey, rejection);
+                }
+
                 return Reject(rejection);
             }
 
@@ -112,7 +130,7 @@ public sealed partial class KmsTokenValidator(
         {
             decrypted = await keys.DecryptAsync(ciphertext.AsMemory(0, length), username.EncryptionContext(settings.AuthContext), cancellationToken);
         }
-        catch (KeyServiceException error) when (error.Error == KeyServiceError.Unavailable)
+        catch (Exception error) when (FaultClassifier.IsUnavailable(error))
         {
             return (null, TokenRejection.KeyServiceUnavailable);
         }
@@ -129,9 +147,13 @@ public sealed partial class KmsTokenValidator(
             {
                 (matched, account) = await MatchKeyAsync(username.UserType, decrypted.KeyArn, settings, cancellationToken);
             }
-            catch (KeyServiceException error)
+            catch (Exception error) when (FaultClassifier.IsUnavailable(error))
             {
-                return (null, error.Error == KeyServiceError.Unavailable ? TokenRejection.KeyServiceUnavailable : TokenRejection.WrongKey);
+                return (null, TokenRejection.KeyServiceUnavailable);
+            }
+            catch (KeyServiceException)
+            {
+                return (null, TokenRejection.WrongKey);
             }
 
             if (!matched)
@@ -240,14 +262,15 @@ public sealed partial class KmsTokenValidator(
 
     private TokenRejection CheckWindow(ValidatedToken token, KmsAuthOptions settings)
     {
+        // The skew moves "now", never the token's bounds: a bound at year 1 or 9999 would leave the date range.
         var now = time.GetUtcNow();
         var skew = TimeSpan.FromSeconds(settings.ClockSkewSeconds);
-        if (now < token.NotBefore - skew)
+        if (now + skew < token.NotBefore)
         {
             return TokenRejection.NotYetValid;
         }
 
-        return now > token.NotAfter + skew ? TokenRejection.Expired : TokenRejection.None;
+        return now - skew > token.NotAfter ? TokenRejection.Expired : TokenRejection.None;
     }
 
     private static string CacheKey(string token, KmsAuthUsername username, string to)
@@ -259,7 +282,12 @@ public sealed partial class KmsTokenValidator(
 
     private TokenValidationResult Reject(TokenRejection reason)
     {
-        LogRejected(logger, reason);
+        // An unavailable key service is reported, rate-limited, by the fault log; one line per request would flood.
+        if (reason != TokenRejection.KeyServiceUnavailable)
+        {
+            LogRejected(logger, reason);
+        }
+
         return TokenValidationResult.Fail(reason);
     }
 

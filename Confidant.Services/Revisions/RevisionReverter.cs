@@ -1,9 +1,7 @@
 using Confidant.Services.Audit;
 using Confidant.Services.Authorization;
-using Confidant.Services.Credentials;
 using Confidant.Services.Errors;
 using Confidant.Services.Storage;
-using Microsoft.Extensions.Options;
 
 namespace Confidant.Services.Revisions;
 
@@ -23,7 +21,7 @@ internal sealed record RevertSteps<T>(
 /// Revert for every resource type (spec §9.2): a new revision that copies an old one, ciphertext included, written by
 /// the caller now; a lost race is handled as for any other write. The caller's access is checked before.
 /// </summary>
-public sealed class RevisionReverter(IConfidantStore store, IOptions<CredentialOptions> options, WriteAudit audit, TimeProvider time)
+public sealed class RevisionReverter(IConfidantStore store, RevisionWriter writer, WriteAudit audit, TimeProvider time)
 {
     internal async Task<T> RevertAsync<T>(
         ConfidantPrincipal caller,
@@ -34,7 +32,7 @@ public sealed class RevisionReverter(IConfidantStore store, IOptions<CredentialO
         CancellationToken cancellationToken)
         where T : StoredItem
     {
-        var written = await RevisionWriter.WriteAsync(store, options.Value.WriteAttempts, expectedRevision, async ct =>
+        var written = await writer.WriteAsync(expectedRevision, async ct =>
         {
             var current = await steps.LoadCurrentAsync(ct);
             var target = await store.GetAsync(RevisionId.Of(id, toRevision), ct) switch

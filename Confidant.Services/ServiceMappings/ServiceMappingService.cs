@@ -15,13 +15,13 @@ namespace Confidant.Services.ServiceMappings;
 /// <summary>Service mappings: which credentials a workload may read (spec §4.5, §8).</summary>
 public sealed partial class ServiceMappingService(
     IConfidantStore store,
+    RevisionWriter writer,
     CredentialCipher cipher,
     CredentialReader credentials,
     CredentialConflictDetector conflicts,
     IAclPolicy acl,
     MaintenanceMode maintenance,
     RevisionReverter reverter,
-    IOptions<CredentialOptions> credentialOptions,
     IOptions<KmsAuthOptions> kmsAuth,
     KmsGrantService grants,
     AuditLog audit,
@@ -82,7 +82,7 @@ public sealed partial class ServiceMappingService(
     {
         maintenance.EnsureWritable();
         ValidateId(id);
-        var written = await RevisionWriter.WriteAsync(store, credentialOptions.Value.WriteAttempts, input.ExpectedRevision, async ct =>
+        var written = await writer.WriteAsync(input.ExpectedRevision, async ct =>
         {
             var current = await store.GetAsync(id, ct) switch
             {
@@ -146,14 +146,14 @@ public sealed partial class ServiceMappingService(
         {
             await grants.EnsureAsync(id, cancellationToken);
         }
-        catch (Kms.KeyServiceException error)
+        catch (Exception error) when (error is Kms.KeyServiceException or DependencyUnavailableException)
         {
-            LogGrantFailure(logger, id, error.Error);
+            LogGrantFailure(logger, id, error is Kms.KeyServiceException keys ? keys.Error.ToString() : "key service unavailable");
         }
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not ensure kmsauth grants for service {ServiceId}: {Error}")]
-    private static partial void LogGrantFailure(ILogger logger, string serviceId, Kms.KeyServiceError error);
+    private static partial void LogGrantFailure(ILogger logger, string serviceId, string error);
 
     public async Task<ServiceMapping> RevertAsync(
         ConfidantPrincipal caller,
@@ -210,7 +210,7 @@ public sealed partial class ServiceMappingService(
         IReadOnlyList<string> dropped = [];
         try
         {
-            var repaired = await RevisionWriter.WriteAsync(store, credentialOptions.Value.WriteAttempts, null, async ct =>
+            var repaired = await writer.WriteAsync(null, async ct =>
             {
                 var current = await LoadCurrentAsync(written.Id, ct);
                 dropped = await MissingCredentialsAsync(current, ct);

@@ -18,6 +18,22 @@ public sealed class StorageOptions
     public SqliteStorageOptions Sqlite { get; set; } = new();
 
     public DynamoDbStorageOptions DynamoDb { get; set; } = new();
+
+    /// <summary>
+    /// The longest one store call (a read, a revision write, an audit append) may take before the request is answered
+    /// 503; SQLite waits at most this long for a lock.
+    /// </summary>
+    public int CallTimeoutSeconds { get; set; } = 5;
+
+    /// <summary>
+    /// How long a write that named no expected revision keeps retrying after losing a race to another writer, with
+    /// jittered back-off, before it is answered 503.
+    /// </summary>
+    public int WriteRetrySeconds { get; set; } = 10;
+
+    public TimeSpan CallTimeout => TimeSpan.FromSeconds(CallTimeoutSeconds);
+
+    public TimeSpan WriteRetryBudget => TimeSpan.FromSeconds(WriteRetrySeconds);
 }
 
 public sealed class SqliteStorageOptions
@@ -48,6 +64,8 @@ public sealed class DynamoDbStorageOptions
 
 internal sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>
 {
+    private const int MaxSeconds = 300;
+
     public ValidateOptionsResult Validate(string? name, StorageOptions options)
     {
         var failures = new List<string>();
@@ -66,6 +84,16 @@ internal sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>
             default:
                 failures.Add("Storage:Provider must be Sqlite or DynamoDb.");
                 break;
+        }
+
+        if (options.CallTimeoutSeconds is < 1 or > MaxSeconds)
+        {
+            failures.Add($"Storage:CallTimeoutSeconds must be between 1 and {MaxSeconds} (was {options.CallTimeoutSeconds}).");
+        }
+
+        if (options.WriteRetrySeconds is < 1 or > MaxSeconds)
+        {
+            failures.Add($"Storage:WriteRetrySeconds must be between 1 and {MaxSeconds} (was {options.WriteRetrySeconds}).");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

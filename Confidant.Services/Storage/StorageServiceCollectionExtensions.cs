@@ -26,7 +26,10 @@ public static class StorageServiceCollectionExtensions
             case StorageProvider.Sqlite:
                 var path = Path.Combine(builder.Environment.ContentRootPath, options.Sqlite.Path);
                 builder.Services.AddSingleton(services =>
-                    new SqliteConfidantStore(path, services.GetRequiredService<ILogger<SqliteConfidantStore>>()));
+                    new SqliteConfidantStore(
+                        path,
+                        services.GetRequiredService<IOptions<StorageOptions>>().Value.CallTimeout,
+                        services.GetRequiredService<ILogger<SqliteConfidantStore>>()));
                 builder.Services.AddSingleton<IConfidantStore>(services => services.GetRequiredService<SqliteConfidantStore>());
                 builder.Services.AddHostedService(services => new StorageStartup(
                     services.GetRequiredService<SqliteConfidantStore>().InitializeAsync));

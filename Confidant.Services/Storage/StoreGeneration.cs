@@ -18,21 +18,9 @@ public sealed class StoreGeneration
     internal static void Track(IServiceCollection services)
     {
         services.AddSingleton<StoreGeneration>();
-        var inner = services.LastOrDefault(d => d.ServiceType == typeof(IConfidantStore));
-        if (inner is null)
-        {
-            return;
-        }
-
-        services.Remove(inner);
-        services.AddSingleton<IConfidantStore>(sp => new GenerationTrackingStore(
-            inner switch
-            {
-                { ImplementationInstance: IConfidantStore instance } => instance,
-                { ImplementationFactory: { } factory } => (IConfidantStore)factory(sp),
-                _ => (IConfidantStore)ActivatorUtilities.CreateInstance(sp, inner.ImplementationType!),
-            },
-            sp.GetRequiredService<StoreGeneration>()));
+        ServiceDecoration.Decorate<IConfidantStore>(
+            services,
+            (sp, inner) => new GenerationTrackingStore(inner, sp.GetRequiredService<StoreGeneration>()));
     }
 }
 

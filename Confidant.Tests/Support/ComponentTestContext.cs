@@ -4,6 +4,7 @@ using Bunit.TestDoubles;
 using Confidant.Services.Authorization;
 using Confidant.Services.BlindCredentials;
 using Confidant.Services.Credentials;
+using Confidant.Services.Faults;
 using Confidant.Services.Iam;
 using Confidant.Services.KmsAuth;
 using Confidant.Services.Maintenance;
@@ -44,7 +45,7 @@ public class ComponentTestContext : BunitContext, IAsyncLifetime
         Services.AddSingleton(host.Get<IAclPolicy>());
         Services.AddSingleton(host.Get<IOptions<KmsAuthOptions>>());
         Services.AddSingleton(host.Get<MaintenanceMode>());
-        Services.AddSingleton(host.Get<ValueGenerator>());
+        Services.AddSingleton(host.Get<FaultLog>());
     }
 
     /// <summary>Signs alice@example.com in with the given roles (none: a person without access).</summary>

@@ -1,3 +1,4 @@
+using Confidant.Services;
 using Confidant.Services.Kms;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -20,12 +21,8 @@ public sealed class CountingKeyService(IKeyService inner) : IKeyService
     public int Calls => Decrypts + Encrypts + Volatile.Read(ref _randoms) + Volatile.Read(ref _reEncrypts) + Volatile.Read(ref _describes);
 
     /// <summary>Replaces the registered <see cref="IKeyService"/> with a counting wrapper around it.</summary>
-    public static void Decorate(IServiceCollection services)
-    {
-        var original = services.Last(d => d.ServiceType == typeof(IKeyService));
-        services.Remove(original);
-        services.AddSingleton<IKeyService>(provider => new CountingKeyService(Resolve(provider, original)));
-    }
+    public static void Decorate(IServiceCollection services) =>
+        ServiceDecoration.Decorate<IKeyService>(services, (_, inner) => new CountingKeyService(inner));
 
     public Task<byte[]> GenerateRandomAsync(int numberOfBytes, CancellationToken cancellationToken = default)
     {
@@ -56,12 +53,4 @@ public sealed class CountingKeyService(IKeyService inner) : IKeyService
         Interlocked.Increment(ref _describes);
         return inner.DescribeKeyAsync(keyId, cancellationToken);
     }
-
-    private static IKeyService Resolve(IServiceProvider provider, ServiceDescriptor descriptor) => descriptor switch
-    {
-        { ImplementationInstance: IKeyService instance } => instance,
-        { ImplementationFactory: { } factory } => (IKeyService)factory(provider),
-        { ImplementationType: { } type } => (IKeyService)ActivatorUtilities.CreateInstance(provider, type),
-        _ => throw new InvalidOperationException("Unsupported IKeyService registration."),
-    };
 }

@@ -17,8 +17,20 @@ public sealed class DynaliteFixture : IAsyncLifetime, IDisposable
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
     private static int _tableCounter;
 
+    private readonly string? _dataDirectory;
     private Process? _process;
     private AmazonDynamoDBClient? _client;
+    private int _port;
+
+    public DynaliteFixture()
+    {
+    }
+
+    // xunit allows a fixture one public constructor, hence the factory below.
+    private DynaliteFixture(string dataDirectory) => _dataDirectory = dataDirectory;
+
+    /// <summary>A dynalite that keeps its tables in <paramref name="dataDirectory"/>, so that they survive <see cref="RestartAsync"/>.</summary>
+    public static DynaliteFixture OnDisk(string dataDirectory) => new(dataDirectory);
 
     public IAmazonDynamoDB Client => _client ?? throw new InvalidOperationException("dynalite is not started.");
 
@@ -26,49 +38,17 @@ public sealed class DynaliteFixture : IAsyncLifetime, IDisposable
 
     public async Task InitializeAsync()
     {
-        var root = FindSolutionDirectory();
-        var cli = Path.Combine(root, "node_modules", "dynalite", "cli.js");
-        if (!File.Exists(cli))
-        {
-            throw new InvalidOperationException($"dynalite is not installed at {cli}: run `npm ci` in {root}.");
-        }
+        _port = FreePort();
+        ServiceUrl = string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{_port}");
+        await StartProcessAsync();
 
-        var port = FreePort();
-        ServiceUrl = string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{port}");
-        var startInfo = new ProcessStartInfo("node")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in new[]
-                 {
-                     cli, "--host", "127.0.0.1", "--port", port.ToString(CultureInfo.InvariantCulture),
-                     "--createTableMs", "0", "--deleteTableMs", "0", "--updateTableMs", "0",
-                 })
-        {
-            startInfo.ArgumentList.Add(argument);
-        }
-
-        var listening = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _process = new Process { StartInfo = startInfo, EnableRaisingEvents = true };
-        _process.OutputDataReceived += (_, e) =>
-        {
-            if (e.Data?.Contains("Dynalite listening at", StringComparison.Ordinal) == true)
-            {
-                listening.TrySetResult();
-            }
-        };
-        _process.Exited += (_, _) => listening.TrySetException(new InvalidOperationException("dynalite exited before listening."));
-        _process.Start();
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
-        await listening.Task.WaitAsync(StartTimeout);
-
-        _client = new AmazonDynamoDBClient(
-            new BasicAWSCredentials("x", "x"),
-            new AmazonDynamoDBConfig { ServiceURL = ServiceUrl, AuthenticationRegion = "us-east-1" });
+        _client = CreateClient();
     }
+
+    /// <summary>A new client for this server, as the app builds one from <c>Storage:DynamoDb:ServiceUrl</c>.</summary>
+    public AmazonDynamoDBClient CreateClient() => new(
+        new BasicAWSCredentials("x", "x"),
+        new AmazonDynamoDBConfig { ServiceURL = ServiceUrl, AuthenticationRegion = "us-east-1" });
 
     /// <summary>Creates fresh, uniquely named primary, archive and audit tables through <see cref="TableBootstrapper"/>.</summary>
     public async Task<(string Table, string ArchiveTable)> CreateTablesAsync()
@@ -91,6 +71,12 @@ public sealed class DynaliteFixture : IAsyncLifetime, IDisposable
     {
         _client?.Dispose();
         _client = null;
+        Stop();
+    }
+
+    /// <summary>Kills the server: connections are refused until <see cref="RestartAsync"/>.</summary>
+    public void Stop()
+    {
         if (_process is not null)
         {
             if (!_process.HasExited)
@@ -102,6 +88,66 @@ public sealed class DynaliteFixture : IAsyncLifetime, IDisposable
             _process.Dispose();
             _process = null;
         }
+    }
+
+    /// <summary>Stops the server (if running) and starts it again on the same port and data directory.</summary>
+    public async Task RestartAsync()
+    {
+        Stop();
+        await StartProcessAsync();
+    }
+
+    /// <summary>Freezes the server (SIGSTOP): requests are accepted and never answered until <see cref="Resume"/>.</summary>
+    public void Freeze() => ProcessSignals.Freeze(RunningProcess);
+
+    public void Resume() => ProcessSignals.Resume(RunningProcess);
+
+    private Process RunningProcess => _process ?? throw new InvalidOperationException("dynalite is not running.");
+
+    private async Task StartProcessAsync()
+    {
+        var root = FindSolutionDirectory();
+        var cli = Path.Combine(root, "node_modules", "dynalite", "cli.js");
+        if (!File.Exists(cli))
+        {
+            throw new InvalidOperationException($"dynalite is not installed at {cli}: run `npm ci` in {root}.");
+        }
+
+        var startInfo = new ProcessStartInfo("node")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in new[]
+                 {
+                     cli, "--host", "127.0.0.1", "--port", _port.ToString(CultureInfo.InvariantCulture),
+                     "--createTableMs", "0", "--deleteTableMs", "0", "--updateTableMs", "0",
+                 })
+        {
+            startInfo.ArgumentList.Add(argument);
+        }
+
+        if (_dataDirectory is not null)
+        {
+            startInfo.ArgumentList.Add("--path");
+            startInfo.ArgumentList.Add(_dataDirectory);
+        }
+
+        var listening = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _process = new Process { StartInfo = startInfo, EnableRaisingEvents = true };
+        _process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data?.Contains("Dynalite listening at", StringComparison.Ordinal) == true)
+            {
+                listening.TrySetResult();
+            }
+        };
+        _process.Exited += (_, _) => listening.TrySetException(new InvalidOperationException("dynalite exited before listening."));
+        _process.Start();
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+        await listening.Task.WaitAsync(StartTimeout);
     }
 
     internal static string FindSolutionDirectory()

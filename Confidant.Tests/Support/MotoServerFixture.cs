@@ -40,10 +40,13 @@ public sealed class MotoServerFixture : IAsyncLifetime
     }
 
     /// <summary>Creates a symmetric key and an alias for it; returns the alias name and the key ARN.</summary>
-    public async Task<(string Alias, string Arn)> CreateKeyAsync(string aliasPrefix = "test")
+    public Task<(string Alias, string Arn)> CreateKeyAsync(string aliasPrefix = "test") =>
+        CreateKeyWithAliasAsync($"alias/{aliasPrefix}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6))}");
+
+    /// <summary>Creates a symmetric key under exactly <paramref name="alias"/> (a server of one's own has no clashes).</summary>
+    public async Task<(string Alias, string Arn)> CreateKeyWithAliasAsync(string alias)
     {
-        var key = await Kms.CreateKeyAsync(new CreateKeyRequest { Description = aliasPrefix });
-        var alias = $"alias/{aliasPrefix}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6))}";
+        var key = await Kms.CreateKeyAsync(new CreateKeyRequest { Description = alias });
         await Kms.CreateAliasAsync(new CreateAliasRequest { AliasName = alias, TargetKeyId = key.KeyMetadata.KeyId });
         return (alias, key.KeyMetadata.Arn);
     }
@@ -140,6 +143,13 @@ public sealed class MotoServerFixture : IAsyncLifetime
     public Task DisposeAsync()
     {
         _kms?.Dispose();
+        Stop();
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Kills the server: connections are refused from now on (its keys live in its memory and are gone).</summary>
+    public void Stop()
+    {
         if (_process is { HasExited: false })
         {
             _process.Kill(entireProcessTree: true);
@@ -147,8 +157,13 @@ public sealed class MotoServerFixture : IAsyncLifetime
         }
 
         _process?.Dispose();
-        return Task.CompletedTask;
+        _process = null;
     }
+
+    /// <summary>Freezes the server (SIGSTOP): requests are accepted and never answered until <see cref="Resume"/>.</summary>
+    public void Freeze() => ProcessSignals.Freeze(_process ?? throw new InvalidOperationException("moto is not running."));
+
+    public void Resume() => ProcessSignals.Resume(_process ?? throw new InvalidOperationException("moto is not running."));
 
     private static int FreePort()
     {

@@ -1,5 +1,6 @@
 using Confidant.Web.Api.Errors;
 using Confidant.Web.Api.Filters;
+using Confidant.Web.Api.RateLimiting;
 
 namespace Confidant.Web.Api;
 
@@ -10,7 +11,8 @@ public static class ApiEndpoints
     {
         endpoints.MapGet("/healthcheck", () => Results.Empty).ExcludeFromDescription();
 
-        var anonymous = endpoints.MapGroup("/v1").WithApiDefaults(authenticated: false);
+        var anonymous = endpoints.MapGroup("/v1").WithApiDefaults(authenticated: false)
+            .RequireRateLimiting(RateLimitingExtensions.AnonymousPolicy);
         anonymous.MapAnonymousEndpoints();
 
         var v1 = endpoints.MapGroup("/v1").WithApiDefaults(authenticated: true);

@@ -1,3 +1,4 @@
+using Confidant.Web.Api.RateLimiting;
 using Confidant.Web.Auth;
 using Microsoft.AspNetCore.Authentication;
 
@@ -17,6 +18,7 @@ public static class ApiServiceCollectionExtensions
                 "Api:ClientConfig must be a JSON object written as one string, e.g. {\"blind_keys\": {\"us-east-1\": \"alias/blind\"}}.")
             .ValidateOnStart();
         builder.Services.AddSingleton<ServiceResponseCache>();
+        builder.AddConfidantRateLimits();
         builder.Services.AddAuthentication()
             .AddScheme<AuthenticationSchemeOptions, KmsTokenAuthenticationHandler>(KmsTokenAuthenticationHandler.SchemeName, null);
         builder.Services.AddAntiforgery(options => options.HeaderName = Filters.ApiAuthenticationFilter.XsrfHeaderName);

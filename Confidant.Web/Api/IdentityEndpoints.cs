@@ -62,8 +62,7 @@ public static class IdentityEndpoints
         });
     }
 
-    private static async Task<IResult> GenerateValue(ValueGenerator generator, HttpContext http) =>
-        ApiResults.Plain(new JsonObject { ["value"] = await generator.GenerateAsync(http.RequestAborted) });
+    private static WireJsonResult GenerateValue() => ApiResults.Plain(new JsonObject { ["value"] = ValueGenerator.Generate() });
 
     private static JsonObject Flags(IAclPolicy acl, ConfidantPrincipal caller, string resource) => new()
     {

@@ -121,9 +121,8 @@ internal sealed class DynamoDbAuditStore(IAmazonDynamoDB client, string tableNam
         ["modified_date"] = new() { S = ConfidantDates.ToStored(TimeOf(id)) },
     };
 
-    private static DateTimeOffset TimeOf(string id) => new(
-        DateTime.ParseExact(id[..20], "yyyyMMddHHmmssffffff", CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal),
-        TimeSpan.Zero);
+    private static DateTimeOffset TimeOf(string id) =>
+        AuditPageToken.TryParseTime(id, out var time) ? time : throw new FormatException("An audit event id starts with its time.");
 
     private static Dictionary<string, AttributeValue> ToItem(AuditEvent e)
     {

@@ -1,24 +1,19 @@
 using System.Globalization;
 using Confidant.Services.Storage;
+using Confidant.Services.Storage.Sqlite;
 using Microsoft.Data.Sqlite;
 
 namespace Confidant.Services.Audit.Sqlite;
 
 /// <summary>Audit events in the SQLite file of the embedded defaults, one table, append-only.</summary>
-internal sealed class SqliteAuditStore(string databasePath) : IAuditStore
+internal sealed class SqliteAuditStore(string databasePath, TimeSpan busyTimeout) : IAuditStore
 {
     private const string Columns = "id, time, action, resource_type, resource_id, revision, actor, actor_type, subject, email, address, via";
 
     private static readonly string[] ParameterNames =
         ["$id", "$time", "$action", "$type", "$resource", "$revision", "$actor", "$actorType", "$subject", "$email", "$address", "$via"];
 
-    private readonly string _connectionString = new SqliteConnectionStringBuilder
-    {
-        DataSource = databasePath,
-        Mode = SqliteOpenMode.ReadWriteCreate,
-        Pooling = true,
-        DefaultTimeout = 30,
-    }.ToString();
+    private readonly string _connectionString = SqliteConnections.ConnectionString(databasePath, busyTimeout);
 
     public async Task InitializeAsync(CancellationToken cancellationToken = default)
     {
@@ -109,12 +104,8 @@ internal sealed class SqliteAuditStore(string databasePath) : IAuditStore
         return new AuditPage(events, more ? AuditPageToken.Encode(events[^1].Id) : null);
     }
 
-    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
-    {
-        var connection = new SqliteConnection(_connectionString);
-        await connection.OpenAsync(cancellationToken);
-        return connection;
-    }
+    private Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken) =>
+        SqliteConnections.OpenAsync(_connectionString, busyTimeout, cancellationToken);
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"SQLite audit store at {databasePath}");
 }

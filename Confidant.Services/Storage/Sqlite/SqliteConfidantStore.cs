@@ -6,20 +6,14 @@ namespace Confidant.Services.Storage.Sqlite;
 
 /// <summary>
 /// The default backend: one SQLite file, the Confidant item model kept as is (docs/decisions/0003-sqlite-schema.md).
-/// Each revision write is one <c>BEGIN IMMEDIATE</c> transaction, so the two puts of spec §6.3 cannot be torn.
+/// Each revision write is one <c>BEGIN IMMEDIATE</c> transaction, so the two puts of spec §6.3 cannot be torn. A call
+/// waits at most <paramref name="busyTimeout"/> for a lock held by another writer or process, then fails with
+/// SQLITE_BUSY (answered 503): the SQLite calls run synchronously, so no outer timeout could end the wait sooner.
 /// </summary>
-internal sealed partial class SqliteConfidantStore(string databasePath, ILogger<SqliteConfidantStore> logger)
+internal sealed partial class SqliteConfidantStore(string databasePath, TimeSpan busyTimeout, ILogger<SqliteConfidantStore> logger)
     : IConfidantStore
 {
-    private const int BusyTimeoutMilliseconds = 30_000;
-
-    private readonly string _connectionString = new SqliteConnectionStringBuilder
-    {
-        DataSource = databasePath,
-        Mode = SqliteOpenMode.ReadWriteCreate,
-        Pooling = true,
-        DefaultTimeout = BusyTimeoutMilliseconds / 1000,
-    }.ToString();
+    private readonly string _connectionString = SqliteConnections.ConnectionString(databasePath, busyTimeout);
 
     private readonly Lock _initializeGate = new();
     private Task? _initialization;
@@ -113,24 +107,8 @@ internal sealed partial class SqliteConfidantStore(string databasePath, ILogger<
         return await OpenRawAsync(cancellationToken);
     }
 
-    private async Task<SqliteConnection> OpenRawAsync(CancellationToken cancellationToken)
-    {
-        var connection = new SqliteConnection(_connectionString);
-        try
-        {
-            await connection.OpenAsync(cancellationToken);
-            await using var command = connection.CreateCommand();
-            // Concurrent writers wait for the write lock instead of failing with SQLITE_BUSY.
-            command.CommandText = $"PRAGMA busy_timeout = {BusyTimeoutMilliseconds};";
-            await command.ExecuteNonQueryAsync(cancellationToken);
-            return connection;
-        }
-        catch
-        {
-            await connection.DisposeAsync();
-            throw;
-        }
-    }
+    private Task<SqliteConnection> OpenRawAsync(CancellationToken cancellationToken) =>
+        SqliteConnections.OpenAsync(_connectionString, busyTimeout, cancellationToken);
 
     private async Task<ItemPage> QueryTableAsync(
         string table, DataType dataType, PageRequest request, CancellationToken cancellationToken)

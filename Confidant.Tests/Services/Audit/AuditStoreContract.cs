@@ -87,6 +87,8 @@ public abstract class AuditStoreContract : IAsyncLifetime
     [Theory]
     [InlineData("not-a-token")]
     [InlineData("MjAyNg")]
+    [InlineData("OTk5OTk5OTk5OTk5OTk5OTk5OTktMDEyMzQ1Njc4OWFiY2RlZg")] // "99999999999999999999-…": no such time
+    [InlineData("MjAyNjEzNDAyNTAwMDAwMDAwMDAtMDEyMzQ1Njc4OWFiY2RlZg")] // month 13
     public async Task Query_MalformedPage_FailedToParsePage(string page)
     {
         var error = await Assert.ThrowsAsync<ConfidantException>(() => Store.QueryAsync(new AuditQuery(Page: page)));

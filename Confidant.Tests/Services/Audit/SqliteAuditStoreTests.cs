@@ -6,5 +6,5 @@ namespace Confidant.Tests.Services.Audit;
 public sealed class SqliteAuditStoreTests : AuditStoreContract
 {
     protected override Task<IAuditStore> CreateStoreAsync() =>
-        Task.FromResult<IAuditStore>(new SqliteAuditStore(Path.Combine(Directory.CreateTempSubdirectory("confidant-audit-").FullName, "audit.db")));
+        Task.FromResult<IAuditStore>(new SqliteAuditStore(Path.Combine(Directory.CreateTempSubdirectory("confidant-audit-").FullName, "audit.db"), TimeSpan.FromSeconds(5)));
 }

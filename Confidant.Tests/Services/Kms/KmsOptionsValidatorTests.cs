@@ -59,4 +59,14 @@ public sealed class KmsOptionsValidatorTests
 
         Assert.Contains(result.Failures!, f => f.StartsWith("Kms:ServiceUrl", StringComparison.Ordinal));
     }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(301)]
+    public void Validate_CallTimeoutOutOfBounds_NamesTheKey(int seconds)
+    {
+        var result = new KmsOptionsValidator().Validate(null, new KmsOptions { CallTimeoutSeconds = seconds });
+
+        Assert.Equal([$"Kms:CallTimeoutSeconds must be between 1 and 300 (was {seconds})."], result.Failures);
+    }
 }

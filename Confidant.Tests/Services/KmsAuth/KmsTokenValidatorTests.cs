@@ -168,6 +168,57 @@ public sealed class KmsTokenValidatorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ValidateAsync_ReplayedTamperedToken_OneKeyServiceCall()
+    {
+        var token = await Generator.GenerateAsync(AuthKey, "svc", To);
+        var bytes = Convert.FromBase64String(token.Token);
+        bytes[^5] ^= 0x01;
+        var tampered = Convert.ToBase64String(bytes);
+        var before = Keys.Calls;
+
+        var rejections = new List<TokenRejection>();
+        for (var i = 0; i < 20; i++)
+        {
+            rejections.Add((await Validator.ValidateAsync(token.Username, tampered)).Rejection);
+        }
+
+        Assert.All(rejections, r => Assert.Equal(TokenRejection.DecryptionFailed, r));
+        Assert.Equal(1, Keys.Calls - before);
+    }
+
+    [Fact]
+    public async Task ValidateAsync_ReplayedTokenOfWrongKey_RefusedWithoutFurtherCallsUntilAMinutePasses()
+    {
+        var token = await Generator.GenerateAsync(AtRestKey, "svc", To);
+        await Validator.ValidateAsync(token.Username, token.Token);
+        var before = Keys.Decrypts;
+
+        for (var i = 0; i < 10; i++)
+        {
+            Assert.Equal(TokenRejection.WrongKey, (await Validator.ValidateAsync(token.Username, token.Token)).Rejection);
+        }
+
+        Assert.Equal(0, Keys.Decrypts - before);
+        _host.Time.Advance(TimeSpan.FromSeconds(61));
+        Assert.Equal(TokenRejection.WrongKey, (await Validator.ValidateAsync(token.Username, token.Token)).Rejection);
+        Assert.Equal(1, Keys.Decrypts - before);
+    }
+
+    [Fact]
+    public async Task ValidateAsync_RefusedTokenUnderAnotherUsername_CheckedOnItsOwn()
+    {
+        // The refusal is remembered for the token and the name it came with: the same bytes sent as someone else
+        // decrypt under another context, so they are another question for KMS.
+        var token = await Generator.GenerateAsync(AtRestKey, "svc", To);
+        await Validator.ValidateAsync(token.Username, token.Token);
+        var before = Keys.Decrypts;
+
+        await Validator.ValidateAsync("2/service/other", token.Token);
+
+        Assert.Equal(1, Keys.Decrypts - before);
+    }
+
+    [Fact]
     public async Task ValidateAsync_ScopedKey_CarriesTheAccount()
     {
         var token = await Generator.GenerateAsync(ScopedKey, "svc", To);

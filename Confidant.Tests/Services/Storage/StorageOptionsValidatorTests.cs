@@ -54,4 +54,15 @@ public sealed class StorageOptionsValidatorTests
 
         Assert.True(new StorageOptionsValidator().Validate(null, options).Succeeded);
     }
+
+    [Theory]
+    [InlineData(0, 10, "Storage:CallTimeoutSeconds must be between 1 and 300 (was 0).")]
+    [InlineData(301, 10, "Storage:CallTimeoutSeconds must be between 1 and 300 (was 301).")]
+    [InlineData(5, 0, "Storage:WriteRetrySeconds must be between 1 and 300 (was 0).")]
+    public void Validate_TimeoutsOutOfBounds_NamesTheKey(int callTimeout, int writeRetry, string failure)
+    {
+        var options = new StorageOptions { CallTimeoutSeconds = callTimeout, WriteRetrySeconds = writeRetry };
+
+        Assert.Equal([failure], Failures(options));
+    }
 }

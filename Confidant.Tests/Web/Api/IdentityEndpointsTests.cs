@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Confidant.Services.Kms;
 using Confidant.Tests.Support;
 using Microsoft.Extensions.Options;
 
@@ -147,6 +148,24 @@ public abstract class IdentityEndpointsTests(ApiBackend backend) : IAsyncLifetim
         WireResponse.AssertFields(first, "value");
         Assert.Matches("^[A-Za-z0-9]{50}$", first.GetProperty("value").GetString());
         Assert.NotEqual(first.GetProperty("value").GetString(), second.GetProperty("value").GetString());
+    }
+
+    [Fact]
+    public async Task GenerateValue_Anonymous_NoKeyServiceCall()
+    {
+        // spec §4.3 asks KMS GenerateRandom; the route is anonymous, so that let anyone spend the shared KMS quota
+        // (docs/decisions/0005): the value comes from the local CSPRNG.
+        await using var host = ApiTestHost.Create(countKeyServiceCalls: true);
+        var keys = Assert.IsType<CountingKeyService>(host.Get<IKeyService>());
+        using var client = host.AnonymousClient();
+        var before = keys.Calls;
+
+        for (var i = 0; i < 20; i++)
+        {
+            (await client.GetWireAsync("/v1/value_generator")).AssertPlain();
+        }
+
+        Assert.Equal(before, keys.Calls);
     }
 
     [Fact]

@@ -1,45 +1,74 @@
 using System.Text.Json.Nodes;
 using Confidant.Services.Crypto;
 using Confidant.Services.Errors;
+using Confidant.Services.Faults;
 using Confidant.Services.Kms;
 using Confidant.Services.ServiceMappings;
 using Confidant.Web.Api.Json;
+using Microsoft.AspNetCore.WebUtilities;
 
 namespace Confidant.Web.Api.Errors;
 
 /// <summary>
-/// Turns domain failures into the documented error shape (spec §1.4): style P <c>{"error": ..}</c> with the status
-/// the spec gives. Messages are the domain's, which never contain secret values.
+/// Turns every failure of an API handler into the documented error shape (spec §1.4): style P <c>{"error": ..}</c>
+/// with the status the spec gives, 503 with <c>Retry-After</c> when a dependency is unavailable, and a JSON 500 for
+/// anything unexpected. Messages are the domain's, which never contain secret values.
 /// </summary>
-public sealed partial class ApiErrorFilter(ILogger<ApiErrorFilter> logger) : IEndpointFilter
+public sealed partial class ApiErrorFilter(FaultLog faults, ILogger<ApiErrorFilter> logger) : IEndpointFilter
 {
+    public const string UnexpectedMessage = "Internal server error.";
+
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         try
         {
             return await next(context);
         }
-        catch (KeyConflictException conflict)
+        catch (Exception error) when (!IsClientAbort(context.HttpContext, error))
         {
-            return ApiResults.Error(StatusCodes.Status400BadRequest, conflict.Message, null, ConflictsJson(conflict));
-        }
-        catch (ConfidantException error)
-        {
-            return ApiResults.Error(StatusOf(error.Kind), error.Message, error.Reference);
-        }
-        catch (KeyServiceException error)
-        {
-            LogKeyServiceFailure(logger, error.Error);
-            return error.Error == KeyServiceError.Unavailable
-                ? ApiResults.Error(StatusCodes.Status503ServiceUnavailable, "The key service is unavailable; try again later.")
-                : ApiResults.Error(StatusCodes.Status500InternalServerError, "A stored secret could not be decrypted.");
-        }
-        catch (CredentialCipherException)
-        {
-            LogCipherFailure(logger);
-            return ApiResults.Error(StatusCodes.Status500InternalServerError, "A stored secret could not be decrypted.");
+            return ResultOf(error, context.HttpContext.GetEndpoint()?.DisplayName ?? "API", faults, logger);
         }
     }
+
+    /// <summary>The API answer to <paramref name="error"/>; dependency faults and bugs are logged, rate-limited.</summary>
+    public static WireJsonResult ResultOf(Exception error, string where, FaultLog faults, ILogger logger)
+    {
+        switch (error)
+        {
+            case KeyConflictException conflict:
+                return ApiResults.Error(StatusCodes.Status400BadRequest, conflict.Message, null, ConflictsJson(conflict));
+            case ConfidantException { Kind: ConfidantErrorKind.Unavailable } unavailable:
+                // A DependencyUnavailableException was logged by the call guard that raised it.
+                return ApiResults.Unavailable(unavailable.Message);
+            case ConfidantException domain:
+                return ApiResults.Error(StatusOf(domain.Kind), domain.Message, domain.Reference);
+            case KeyServiceException { Error: KeyServiceError.Unavailable } keys:
+                faults.Unavailable(Dependency.KeyService, FaultClassifier.Classify(keys) ?? FailureClass.Unreachable, where, keys);
+                return ApiResults.Unavailable(DependencyUnavailableException.MessageOf(Dependency.KeyService));
+            case KeyServiceException keys:
+                LogKeyServiceFailure(logger, keys.Error);
+                return ApiResults.Error(StatusCodes.Status500InternalServerError, "A stored secret could not be decrypted.");
+            case CredentialCipherException:
+                LogCipherFailure(logger);
+                return ApiResults.Error(StatusCodes.Status500InternalServerError, "A stored secret could not be decrypted.");
+            case BadHttpRequestException bad:
+                // The request itself was unreadable (a body that does not bind, a bad form token): the client's error.
+                return ApiResults.Error(bad.StatusCode, ReasonPhrases.GetReasonPhrase(bad.StatusCode));
+            default:
+                if (FaultClassifier.Classify(error) is { } failure)
+                {
+                    faults.Unavailable(Dependency.Other, failure, where, error);
+                    return ApiResults.Unavailable(DependencyUnavailableException.MessageOf(Dependency.Other));
+                }
+
+                faults.Unexpected(where, error);
+                return ApiResults.Error(StatusCodes.Status500InternalServerError, UnexpectedMessage);
+        }
+    }
+
+    /// <summary>The client went away: nobody reads an answer, and the cancellation is not a failure.</summary>
+    public static bool IsClientAbort(HttpContext http, Exception error) =>
+        error is OperationCanceledException && http.RequestAborted.IsCancellationRequested;
 
     public static int StatusOf(ConfidantErrorKind kind) => kind switch
     {

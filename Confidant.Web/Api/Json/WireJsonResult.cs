@@ -10,10 +10,18 @@ public sealed class WireJsonResult(JsonNode? body, bool plain, int statusCode = 
 
     public string Text { get; } = plain ? WireJson.Plain(body) : WireJson.Schema(body);
 
+    /// <summary>When set, the <c>Retry-After</c> header (seconds) of a 429 or 503.</summary>
+    public int? RetryAfterSeconds { get; init; }
+
     public Task ExecuteAsync(HttpContext httpContext)
     {
         httpContext.Response.StatusCode = StatusCode;
         httpContext.Response.ContentType = "application/json";
+        if (RetryAfterSeconds is { } seconds)
+        {
+            httpContext.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
         return httpContext.Response.WriteAsync(Text, Encoding.UTF8, httpContext.RequestAborted);
     }
 }
@@ -41,6 +49,22 @@ public static class ApiResults
 
         return new WireJsonResult(body, plain: true, statusCode);
     }
+
+    /// <summary>
+    /// 503 with <c>Retry-After</c>: a dependency is down, throttling or stalled. confidant-client retries 503 with
+    /// back-off (spec §11.4) and urllib3 honours the header.
+    /// </summary>
+    public static WireJsonResult Unavailable(string message) =>
+        new(new JsonObject { ["error"] = message }, plain: true, StatusCodes.Status503ServiceUnavailable) { RetryAfterSeconds = UnavailableRetryAfterSeconds };
+
+    /// <summary>429 with <c>Retry-After</c>: the client's address spent its request budget.</summary>
+    public static WireJsonResult TooManyRequests(int retryAfterSeconds) =>
+        new(new JsonObject { ["error"] = "Too many requests; try again later." }, plain: true, StatusCodes.Status429TooManyRequests)
+        {
+            RetryAfterSeconds = Math.Max(1, retryAfterSeconds),
+        };
+
+    public const int UnavailableRetryAfterSeconds = 2;
 
     /// <summary>The bare <c>404 {}</c> many lookups answer (spec §1.4).</summary>
     public static WireJsonResult EmptyNotFound() => new(new JsonObject(), plain: true, StatusCodes.Status404NotFound);

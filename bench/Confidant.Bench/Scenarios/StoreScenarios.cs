@@ -22,7 +22,7 @@ internal sealed class StoreScenarios(BenchOptions options, DynaliteFixture dynal
     public async Task<IReadOnlyList<ResultRow>> RunAsync()
     {
         var template = await TemplateAsync();
-        var sqliteStore = new SqliteConfidantStore(directory.File("bench.db"), NullLogger<SqliteConfidantStore>.Instance);
+        var sqliteStore = new SqliteConfidantStore(directory.File("bench.db"), TimeSpan.FromSeconds(5), NullLogger<SqliteConfidantStore>.Instance);
         await sqliteStore.InitializeAsync(CancellationToken.None);
         var (table, archiveTable) = await dynalite.CreateTablesAsync();
         var dynamoStore = new DynamoDbConfidantStore(

@@ -13,7 +13,7 @@ public sealed class SqliteConfidantStoreTests : ConfidantStoreContract
 
     protected override async Task<IConfidantStore> CreateStoreAsync()
     {
-        var store = new SqliteConfidantStore(DatabasePath, NullLogger<SqliteConfidantStore>.Instance);
+        var store = new SqliteConfidantStore(DatabasePath, TimeSpan.FromSeconds(5), NullLogger<SqliteConfidantStore>.Instance);
         await store.InitializeAsync(default);
         return store;
     }
@@ -52,7 +52,7 @@ public sealed class SqliteConfidantStoreTests : ConfidantStoreContract
         var item = Support.StoredItemSamples.FullCredential(Support.StoredItemSamples.NewId());
         await Store.WriteRevisionAsync(item);
 
-        var reopened = new SqliteConfidantStore(DatabasePath, NullLogger<SqliteConfidantStore>.Instance);
+        var reopened = new SqliteConfidantStore(DatabasePath, TimeSpan.FromSeconds(5), NullLogger<SqliteConfidantStore>.Instance);
         await reopened.InitializeAsync(default);
 
         AssertSameItem(item, await reopened.GetAsync(item.Id));

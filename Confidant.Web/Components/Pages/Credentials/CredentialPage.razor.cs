@@ -40,7 +40,6 @@ public sealed partial class CredentialPage
 
     [Inject] private CredentialReader Reader { get; set; } = null!;
     [Inject] private CredentialService Writer { get; set; } = null!;
-    [Inject] private ValueGenerator Generator { get; set; } = null!;
     [Inject] private ServiceMappingService Mappings { get; set; } = null!;
     [Inject] private CredentialConflictDetector Conflicts { get; set; } = null!;
     [Inject] private MaintenanceMode Maintenance { get; set; } = null!;
@@ -146,19 +145,7 @@ public sealed partial class CredentialPage
         Snackbar.Add(copied ? "Copied to the clipboard." : "The browser did not allow copying.", copied ? Severity.Success : Severity.Warning);
     }
 
-    private async Task<string?> GenerateAsync()
-    {
-        _error = null;
-        try
-        {
-            return await Generator.GenerateAsync();
-        }
-        catch (ConfidantException e)
-        {
-            _error = e.Message;
-            return null;
-        }
-    }
+    private static Task<string?> GenerateAsync() => Task.FromResult<string?>(ValueGenerator.Generate());
 
     private void OnPairsChanged(IReadOnlyList<KeyValuePair<string, string>> rows) => _form.Pairs = rows;
 

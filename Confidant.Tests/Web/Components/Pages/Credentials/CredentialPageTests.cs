@@ -413,7 +413,6 @@ public sealed class CredentialPageTests : ComponentTestContext, IAsyncLifetime
         _host = await DomainHost.StartAsync(configureServices: configureServices);
         Services.AddSingleton(_host.Get<CredentialReader>());
         Services.AddSingleton(_host.Get<CredentialService>());
-        Services.AddSingleton(_host.Get<ValueGenerator>());
         Services.AddSingleton(_host.Get<ServiceMappingService>());
         Services.AddSingleton(_host.Get<CredentialConflictDetector>());
         Services.AddSingleton(_host.Get<MaintenanceMode>());
