@@ -1,19 +1,12 @@
-using System.Security.Cryptography;
-using Confidant.Services.Audit;
 using Confidant.Services.Audit.DynamoDb;
 using Confidant.Tests.Support;
+using Confidant.Tests.Support.Audit;
 
 namespace Confidant.Tests.Services.Audit;
 
 [Collection(DynaliteCollection.Name)]
-public sealed class DynamoDbAuditStoreTests(DynaliteFixture dynalite) : AuditStoreContract
+public sealed class DynamoDbAuditStoreTests(DynaliteFixture dynalite) : AuditStoreContract(new DynamoDbAuditBacking(dynalite))
 {
-    protected override Task<IAuditStore> CreateStoreAsync() => Task.FromResult<IAuditStore>(new DynamoDbAuditStore(
-        dynalite.Client,
-        $"audit-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6))}",
-        createTable: true,
-        TimeProvider.System));
-
     [Fact]
     public async Task Initialize_MissingTableWithoutCreate_FailsNamingTheTable()
     {

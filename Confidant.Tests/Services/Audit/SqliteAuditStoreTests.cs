@@ -1,10 +1,5 @@
-using Confidant.Services.Audit;
-using Confidant.Services.Audit.Sqlite;
+using Confidant.Tests.Support.Audit;
 
 namespace Confidant.Tests.Services.Audit;
 
-public sealed class SqliteAuditStoreTests : AuditStoreContract
-{
-    protected override Task<IAuditStore> CreateStoreAsync() =>
-        Task.FromResult<IAuditStore>(new SqliteAuditStore(Path.Combine(Directory.CreateTempSubdirectory("confidant-audit-").FullName, "audit.db")));
-}
+public sealed class SqliteAuditStoreTests() : AuditStoreContract(new SqliteAuditBacking());
