@@ -21,15 +21,28 @@ internal sealed class AuditCheckpointer(IAuditStore store, IKeyService keys, str
         await _gate.WaitAsync(cancellationToken);
         try
         {
-            var head = chain.Head;
-            var last = chain.LastCheckpoint;
-            if (head is null || last is { Final: true } || (!final && last is not null && last.Sequence >= head.Sequence))
+            for (var attempt = 0; ; attempt++)
             {
-                return last;
-            }
+                var head = chain.Head;
+                var last = chain.LastCheckpoint;
+                if (head is null || last is { Final: true } || (!final && last is not null && last.Sequence >= head.Sequence))
+                {
+                    return last;
+                }
 
-            chain.LastCheckpoint = await MakeAsync(chain.ChainId, last, head, final, cancellationToken);
-            return chain.LastCheckpoint;
+                try
+                {
+                    chain.LastCheckpoint = await MakeAsync(chain.ChainId, last, head, final, cancellationToken);
+                    return chain.LastCheckpoint;
+                }
+                catch (AuditConflictException) when (attempt == 0)
+                {
+                    // The index is taken: an earlier write of ours that timed out after all, or a sealer's. Go on
+                    // from what is stored.
+                    var stored = await store.ListCheckpointsAsync(chain.ChainId, cancellationToken);
+                    chain.LastCheckpoint = stored.Count > 0 ? stored[^1] : null;
+                }
+            }
         }
         finally
         {

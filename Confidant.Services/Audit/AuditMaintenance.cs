@@ -50,6 +50,8 @@ internal sealed partial class AuditMaintenance : IDisposable
         _stop.Dispose();
     }
 
+    private TimeSpan RoundTimeout => _options.AppendTimeout * 6;
+
     private TimeSpan CheckpointInterval => TimeSpan.FromSeconds(_options.CheckpointSeconds);
 
     /// <summary>Called after each append: the loop re-checks whether a checkpoint is due.</summary>
@@ -111,29 +113,29 @@ internal sealed partial class AuditMaintenance : IDisposable
         {
             var now = _time.GetUtcNow();
             var failed = false;
+
+            // A round is never cancelled half-way (a checkpoint whose write outcome is unknown helps nobody); it is
+            // only bounded in time. Stopping ends the wait between rounds.
+            using var round = new CancellationTokenSource(RoundTimeout, _time);
             try
             {
-                await CheckpointEndedAsync(stop);
+                await CheckpointEndedAsync(round.Token);
                 if (_chain.Current is { } chain && IsDue(chain, now))
                 {
-                    await _checkpointer.CheckpointAsync(chain, final: false, stop);
+                    await _checkpointer.CheckpointAsync(chain, final: false, round.Token);
                 }
 
                 if (now >= nextSeal)
                 {
                     nextSeal = now + (TimeSpan.FromSeconds(_options.SealAfterSeconds) / 2);
-                    await _sealer.SealStaleAsync(_chain.Current?.ChainId, stop);
+                    await _sealer.SealStaleAsync(_chain.Current?.ChainId, round.Token);
                 }
 
                 if (now >= nextFlush)
                 {
                     nextFlush = now + TimeSpan.FromSeconds(_options.AccessFlushSeconds);
-                    await _store.FlushAsync(stop);
+                    await _store.FlushAsync(round.Token);
                 }
-            }
-            catch (OperationCanceledException) when (stop.IsCancellationRequested)
-            {
-                break;
             }
             catch (Exception error) when (error is not OutOfMemoryException)
             {
