@@ -227,12 +227,13 @@ public sealed partial class AuditLog : IAsyncDisposable
     {
         try
         {
+            // Callers stop waiting after the timeout on their own; the store is asked to stop too. The loop waits for
+            // the store's answer before the next block all the same: one append at a time keeps the chain linear.
             using var timeout = new CancellationTokenSource(_options.AppendTimeout, _time);
             var entries = batch.Select(p => p.Entry).ToList();
-            var (flags, firsts) = await _detector.FlagAsync(entries, timeout.Token).WaitAsync(timeout.Token);
+            var (flags, firsts) = await _detector.FlagAsync(entries, timeout.Token);
             var flagged = entries.Select((e, i) => (e, flags[i])).ToList();
-            // WaitAsync too: a store that ignores cancellation must not hold every later delivery.
-            await _chain.AppendAsync(flagged, timeout.Token).WaitAsync(_options.AppendTimeout, _time);
+            await _chain.AppendAsync(flagged, timeout.Token);
             _detector.Accept(firsts);
             batch.ForEach(p => p.Done.TrySetResult());
             _maintenance.Appended(_chain.Current);
