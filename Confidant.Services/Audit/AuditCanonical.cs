@@ -37,14 +37,7 @@ public sealed class AuditCanonical
         String(entry.ResourceType);
         String(entry.ResourceId);
         OptionalInt(entry.Revision);
-        Int32(entry.Items.Count);
-        foreach (var item in entry.Items)
-        {
-            String(item.ResourceType);
-            String(item.Id);
-            OptionalInt(item.Revision);
-        }
-
+        WriteItems(entry.Items);
         OptionalString(entry.Via);
         OptionalString(entry.Detail);
         var actor = entry.Actor;
@@ -68,6 +61,23 @@ public sealed class AuditCanonical
 
         Witnesses(record.Witnesses);
         return _buffer.WrittenSpan;
+    }
+
+    /// <summary>An item list as it appears inside a record's canonical bytes (count, then each item). Valid until the next call.</summary>
+    public ReadOnlySpan<byte> Items(IReadOnlyList<AuditItem> items)
+    {
+        _buffer.ResetWrittenCount();
+        WriteItems(items);
+        return _buffer.WrittenSpan;
+    }
+
+    /// <summary>Parses what <see cref="Items"/> wrote.</summary>
+    public static AuditItem[] ParseItems(ReadOnlySpan<byte> bytes)
+    {
+        var reader = new Reader(bytes);
+        var items = reader.Items();
+        reader.End();
+        return items;
     }
 
     /// <summary>SHA-256 of the record's canonical bytes, lowercase hex.</summary>
@@ -117,12 +127,7 @@ public sealed class AuditCanonical
         var resourceType = reader.String();
         var resourceId = reader.String();
         var revision = reader.OptionalInt();
-        var items = new AuditItem[reader.Count()];
-        for (var i = 0; i < items.Length; i++)
-        {
-            items[i] = new AuditItem(reader.String(), reader.String(), reader.OptionalInt());
-        }
-
+        var items = reader.Items();
         var via = reader.OptionalString();
         var detail = reader.OptionalString();
         var actor = new AuditActor(reader.String(), reader.String(), reader.OptionalString(), reader.OptionalString(), reader.OptionalString(), reader.String());
@@ -163,6 +168,17 @@ public sealed class AuditCanonical
 
     /// <summary>Time as the canonical encoding keeps it: UTC, whole microseconds.</summary>
     public static DateTimeOffset Truncate(DateTimeOffset time) => FromMicroseconds(Microseconds(time));
+
+    private void WriteItems(IReadOnlyList<AuditItem> items)
+    {
+        Int32(items.Count);
+        foreach (var item in items)
+        {
+            String(item.ResourceType);
+            String(item.Id);
+            OptionalInt(item.Revision);
+        }
+    }
 
     private void Witnesses(IReadOnlyList<AuditWitness> witnesses)
     {
@@ -237,6 +253,17 @@ public sealed class AuditCanonical
         }
 
         public string? OptionalString() => Flag() ? String() : null;
+
+        public AuditItem[] Items()
+        {
+            var items = new AuditItem[Count()];
+            for (var i = 0; i < items.Length; i++)
+            {
+                items[i] = new AuditItem(String(), String(), OptionalInt());
+            }
+
+            return items;
+        }
 
         public int? OptionalInt() => Flag() ? checked((int)Int64()) : null;
 

@@ -26,7 +26,7 @@ public sealed class AuditOptions
     public int SealAfterSeconds { get; set; } = 900;
 
     /// <summary>DynamoDB: how often the access summary's counters are written (new principals are written at once).</summary>
-    public int AccessFlushSeconds { get; set; } = 300;
+    public int AccessFlushSeconds { get; set; } = 900;
 
     /// <summary>Most records one append (group commit) carries.</summary>
     public int MaxBatchRecords { get; set; } = 256;

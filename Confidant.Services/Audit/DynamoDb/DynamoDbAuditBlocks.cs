@@ -11,9 +11,15 @@ namespace Confidant.Services.Audit.DynamoDb;
 /// head: a chain cannot fork. Blocks are found by key (consistent reads): the head by probing forward from the last
 /// one known and bisecting, a sequence or a time by bisecting, a run of blocks with BatchGetItem.
 /// </summary>
-internal sealed class DynamoDbAuditBlocks(IAmazonDynamoDB client, string table, DynamoDbWriteUnits units)
+internal sealed class DynamoDbAuditBlocks(IAmazonDynamoDB client, string table, DynamoDbWriteUnits units, DynamoDbItemSets sets)
 {
     private const int Window = 50;
+
+    // Records listing several items (a service read) name their list by digest; a single item costs less inline.
+    private const int ItemsStoredApart = 2;
+
+    private readonly AuditCanonical _canonical = new();
+    private readonly Lock _canonicalGate = new();
 
     private readonly ConcurrentDictionary<string, BlockHead> _heads = new(StringComparer.Ordinal);
 
@@ -38,7 +44,7 @@ internal sealed class DynamoDbAuditBlocks(IAmazonDynamoDB client, string table, 
             var response = await client.PutItemAsync(new PutItemRequest
             {
                 TableName = table,
-                Item = DynamoDbAuditItems.Block(number, block),
+                Item = await EncodeAsync(number, block, cancellationToken),
                 ConditionExpression = "attribute_not_exists(id)",
                 ReturnConsumedCapacity = ReturnConsumedCapacity.TOTAL,
             }, cancellationToken);
@@ -56,6 +62,30 @@ internal sealed class DynamoDbAuditBlocks(IAmazonDynamoDB client, string table, 
         }
 
         _heads[first.ChainId] = new BlockHead(number, block[^1]);
+    }
+
+    /// <summary>A block item; the item lists it names by digest are stored first, so a stored block never names a missing one.</summary>
+    public async Task<Dictionary<string, AttributeValue>> EncodeAsync(long number, IReadOnlyList<AuditRecord> block, CancellationToken cancellationToken)
+    {
+        var setIds = new Dictionary<AuditRecord, string>(ReferenceEqualityComparer.Instance);
+        lock (_canonicalGate)
+        {
+            foreach (var record in block.Where(r => r.Entry.Items.Count >= ItemsStoredApart))
+            {
+                setIds[record] = DynamoDbItemSets.IdOf(_canonical, record.Entry.Items);
+            }
+        }
+
+        await sets.EnsureAsync(setIds.Select(p => (p.Value, p.Key.Entry.Items)), cancellationToken);
+        return DynamoDbAuditItems.Block(number, block, record => setIds.GetValueOrDefault(record));
+    }
+
+    /// <summary>A block item's records, with every item list filled in.</summary>
+    public async Task<IReadOnlyList<AuditRecord>> DecodeAsync(Dictionary<string, AttributeValue> item, CancellationToken cancellationToken)
+    {
+        var decoded = DynamoDbAuditItems.ReadBlock(item);
+        var lists = await sets.ResolveAsync(decoded.Where(d => d.SetId is not null).Select(d => d.SetId!), cancellationToken);
+        return [.. decoded.Select(d => d.SetId is null ? d.Record : d.Record with { Entry = d.Record.Entry with { Items = lists[d.SetId] } })];
     }
 
     /// <summary>The stored head block of a chain, searched from the last one known.</summary>
@@ -160,7 +190,7 @@ internal sealed class DynamoDbAuditBlocks(IAmazonDynamoDB client, string table, 
             Key = DynamoDbAuditItems.Key(DynamoDbAuditItems.BlockKey(chainId, number)),
             ConsistentRead = true,
         }, cancellationToken);
-        return response.Item is { Count: > 0 } item ? DynamoDbAuditItems.ReadBlock(item) : null;
+        return response.Item is { Count: > 0 } item ? await DecodeAsync(item, cancellationToken) : null;
     }
 
     private async Task<bool> ExistsAsync(string chainId, long number, CancellationToken cancellationToken) =>
@@ -194,7 +224,7 @@ internal sealed class DynamoDbAuditBlocks(IAmazonDynamoDB client, string table, 
             var response = await client.BatchGetItemAsync(new BatchGetItemRequest { RequestItems = request }, cancellationToken);
             foreach (var item in response.Responses?.GetValueOrDefault(table) ?? [])
             {
-                found[byKey[item["id"].S]] = DynamoDbAuditItems.ReadBlock(item);
+                found[byKey[item["id"].S]] = await DecodeAsync(item, cancellationToken);
             }
 
             if (response.UnprocessedKeys is { Count: > 0 } left)

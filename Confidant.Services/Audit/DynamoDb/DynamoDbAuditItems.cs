@@ -6,9 +6,9 @@ using Confidant.Services.Storage;
 namespace Confidant.Services.Audit.DynamoDb;
 
 /// <summary>
-/// The audit table's items (docs/decisions/0008-audit-chain.md). Every item has the table's hash key <c>id</c> and
-/// the GSI attributes <c>data_type</c> (one partition per chain for blocks and checkpoints, one per resource for the
-/// access summary) and <c>modified_date</c> (a stored date, so a partition reads in time order).
+/// The audit table's items (docs/decisions/0008-audit-chain.md), all under the table's hash key <c>id</c>. Chains and
+/// checkpoints carry the GSI attributes <c>data_type</c> (open chains, closed chains, one partition of checkpoints per
+/// chain) and <c>modified_date</c> (a stored date, so a partition reads in time order); blocks stay out of the GSI.
 /// </summary>
 internal static class DynamoDbAuditItems
 {
@@ -17,7 +17,6 @@ internal static class DynamoDbAuditItems
 
     public static string CheckpointPartition(string chainId) => "audit-checkpoint:" + chainId;
 
-    public static string AccessPartition(string resourceType, string resourceId) => $"audit-access:{Escape(resourceType)}:{Escape(resourceId)}";
 
     public static Dictionary<string, AttributeValue> Key(string id) => new() { ["id"] = S(id) };
 
@@ -29,9 +28,6 @@ internal static class DynamoDbAuditItems
 
     public static string CheckpointKey(string chainId, long index) =>
         string.Create(CultureInfo.InvariantCulture, $"checkpoint:{chainId}:{index:D19}");
-
-    public static string AccessKey(AuditAccessKey key) =>
-        $"access:{Escape(key.ResourceType)}:{Escape(key.ResourceId)}:{Escape(key.ActorType)}:{Escape(key.Account ?? string.Empty)}:{Escape(key.ActorName)}";
 
     public static Dictionary<string, AttributeValue> Chain(AuditChain chain) => new()
     {
@@ -51,11 +47,11 @@ internal static class DynamoDbAuditItems
 
     /// <summary>
     /// A block item. It has no <c>data_type</c>, so it stays out of the GSI (whose ALL projection would bill every
-    /// block twice); the per-block attributes besides <c>records</c> are hints for searching, never trusted by a verifier.
+    /// block twice); the attributes besides <c>records</c> are hints for searching, never trusted by a verifier.
     /// </summary>
-    public static Dictionary<string, AttributeValue> Block(long number, IReadOnlyList<AuditRecord> records)
+    public static Dictionary<string, AttributeValue> Block(long number, IReadOnlyList<AuditRecord> records, Func<AuditRecord, string?> setIdOf)
     {
-        var (compressed, rawSize) = DynamoDbAuditBlock.Encode(records);
+        var (compressed, rawSize) = DynamoDbAuditBlock.Encode(records, setIdOf);
         return new Dictionary<string, AttributeValue>
         {
             ["id"] = S(BlockKey(records[0].ChainId, number)),
@@ -66,7 +62,8 @@ internal static class DynamoDbAuditItems
         };
     }
 
-    public static IReadOnlyList<AuditRecord> ReadBlock(Dictionary<string, AttributeValue> item)
+    /// <summary>A block's records, with the digests of the item lists still to be filled in.</summary>
+    public static IReadOnlyList<(AuditRecord Record, string? SetId)> ReadBlock(Dictionary<string, AttributeValue> item)
     {
         var id = item.TryGetValue("id", out var key) ? key.S : "(no id)";
         if (!item.TryGetValue("records", out var records) || records.B is null || !item.TryGetValue("size", out var size)
@@ -111,24 +108,6 @@ internal static class DynamoDbAuditItems
             item["mac"].S);
     }
 
-    /// <summary>The access item's per-revision attribute names: count, first and last time.</summary>
-    public static (string Count, string First, string Last) RevisionAttributes(int revision) =>
-        (Invariant($"c_{revision}"), Invariant($"f_{revision}"), Invariant($"l_{revision}"));
-
-    public static IEnumerable<AccessRow> ReadAccess(Dictionary<string, AttributeValue> item)
-    {
-        var account = item["account"].S is { Length: > 0 } a ? a : null;
-        foreach (var (name, value) in item)
-        {
-            if (name.StartsWith("c_", StringComparison.Ordinal)
-                && int.TryParse(name.AsSpan(2), NumberStyles.None, CultureInfo.InvariantCulture, out var revision))
-            {
-                var (_, first, last) = RevisionAttributes(revision);
-                yield return new AccessRow(item["actor_type"].S, item["actor_name"].S, account, revision, Long(value), Time(item[first]), Time(item[last]));
-            }
-        }
-    }
-
     public static AttributeValue S(string value) => new() { S = value };
 
     public static AttributeValue N(long value) => new() { N = value.ToString(CultureInfo.InvariantCulture) };
@@ -136,9 +115,4 @@ internal static class DynamoDbAuditItems
     public static long Long(AttributeValue value) => long.Parse(value.N, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
 
     public static DateTimeOffset Time(AttributeValue value) => AuditCanonical.FromMicroseconds(Long(value));
-
-    // Key parts joined by ':' stay unambiguous whatever the names contain.
-    private static string Escape(string part) => Uri.EscapeDataString(part);
-
-    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

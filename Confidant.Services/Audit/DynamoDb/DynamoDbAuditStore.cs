@@ -8,7 +8,7 @@ namespace Confidant.Services.Audit.DynamoDb;
 /// <summary>
 /// The audit trail in its own DynamoDB table, shaped like Confidant's (hash key <c>id</c>, GSI
 /// <c>data_type_date_index</c>) so the same bootstrap creates it: one compressed item per block of records (out of the
-/// GSI), chain and checkpoint items (in the GSI, one partition per chain for checkpoints) and access-summary items.
+/// GSI), the item lists that blocks name by digest, chain and checkpoint items, and the access summary.
 /// Every write that places a record or a checkpoint is a conditional single-item put; nothing needs transactions.
 /// </summary>
 internal sealed class DynamoDbAuditStore : IAuditStore
@@ -27,8 +27,9 @@ internal sealed class DynamoDbAuditStore : IAuditStore
         _table = table;
         _createTable = createTable;
         _time = time;
-        _blocks = new DynamoDbAuditBlocks(client, table, Units);
-        _access = new DynamoDbAccessSummary(client, table, Units);
+        var sets = new DynamoDbItemSets(client, table, Units, time);
+        _blocks = new DynamoDbAuditBlocks(client, table, Units, sets);
+        _access = new DynamoDbAccessSummary(client, table, Units, sets, time);
         _query = new DynamoDbAuditQuery(_blocks, ListChainsAsync);
     }
 

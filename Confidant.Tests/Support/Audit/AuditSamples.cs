@@ -38,6 +38,6 @@ public static class AuditSamples
     };
 
     /// <summary>Ten credentials of a service, with distinct 32-hex-digit ids, as Confidant makes them.</summary>
-    public static (string Id, int Revision)[] Credentials(string service, int count = 10) =>
+    public static (string Id, int Revision)[] CredentialsOf(string service, int count = 10) =>
         [.. Enumerable.Range(0, count).Select(i => (Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{service}/{i}")))[..32], 1 + (i % 3)))];
 }

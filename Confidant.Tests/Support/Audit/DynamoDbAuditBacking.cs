@@ -14,6 +14,16 @@ public sealed class DynamoDbAuditBacking(DynaliteFixture dynalite) : AuditBackin
 {
     public string Table { get; } = $"audit-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6))}";
 
+    // The store's own block codec, for reading and writing blocks around the store.
+    private DynamoDbAuditBlocks Blocks
+    {
+        get
+        {
+            var units = new DynamoDbWriteUnits();
+            return new DynamoDbAuditBlocks(dynalite.Client, Table, units, new DynamoDbItemSets(dynalite.Client, Table, units, TimeProvider.System));
+        }
+    }
+
     public override Task CreateAsync() => new TableBootstrapper(dynalite.Client, TimeProvider.System).EnsureTablesAsync([Table], default);
 
     public override IAuditStore Open() => new DynamoDbAuditStore(dynalite.Client, Table, createTable: false, TimeProvider.System);
@@ -73,7 +83,7 @@ public sealed class DynamoDbAuditBacking(DynaliteFixture dynalite) : AuditBackin
                 break;
             }
 
-            records.AddRange(DynamoDbAuditItems.ReadBlock(item));
+            records.AddRange(await Blocks.DecodeAsync(item, default));
             blocks++;
         }
 
@@ -85,7 +95,7 @@ public sealed class DynamoDbAuditBacking(DynaliteFixture dynalite) : AuditBackin
 
         if (records.Count > 0)
         {
-            await dynalite.Client.PutItemAsync(Table, DynamoDbAuditItems.Block(1, records));
+            await dynalite.Client.PutItemAsync(Table, await Blocks.EncodeAsync(1, records, default));
         }
     }
 }
