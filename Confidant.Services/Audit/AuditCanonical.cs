@@ -6,7 +6,7 @@ using System.Text;
 namespace Confidant.Services.Audit;
 
 /// <summary>
-/// The canonical bytes of records and checkpoints (docs/decisions/0008-audit-chain.md): a version tag, then every
+/// The canonical bytes of records and checkpoints (docs/decisions/0012-audit-chain.md): a version tag, then every
 /// field in a fixed order; strings as a 4-byte big-endian length and UTF-8, absent values as a 0 byte, present ones
 /// as a 1 byte and the value, integers big-endian, times as microseconds since 1970-01-01 UTC, hashes as 32 raw
 /// bytes. Nothing is left to a serializer's choices, so a third party can re-compute every hash.

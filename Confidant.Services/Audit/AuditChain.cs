@@ -7,6 +7,17 @@ namespace Confidant.Services.Audit;
 public sealed record AuditChain(string ChainId, DateTimeOffset OpenedAt, string OpenedBy, DateTimeOffset? ClosedAt = null)
 {
     public bool IsOpen => ClosedAt is null;
+
+    /// <summary>
+    /// When a chain whose last record is <paramref name="last"/> closes: now, or that record's time if the clock is
+    /// behind it (records are spaced a microsecond apart past a clock that stands still or went back). No record of
+    /// a closed chain is later than its closing; DynamoDB queries rely on it to leave older chains unread.
+    /// </summary>
+    internal static DateTimeOffset ClosingTime(TimeProvider time, AuditRecord? last)
+    {
+        var now = AuditCanonical.Truncate(time.GetUtcNow());
+        return last is not null && last.Time > now ? last.Time : now;
+    }
 }
 
 /// <summary>A chain as the status line shows it: its head and its last checkpoint, if any.</summary>

@@ -43,6 +43,7 @@ internal sealed partial class AuditChainSealer(
     {
         var checkpoints = await store.ListCheckpointsAsync(chain.ChainId, cancellationToken);
         var last = checkpoints.Count > 0 ? checkpoints[^1] : null;
+        var closing = head;
         if (head is not null && last is not { Final: true })
         {
             if (!await TailLinksUpAsync(chain.ChainId, last, cancellationToken))
@@ -74,9 +75,11 @@ internal sealed partial class AuditChainSealer(
             {
                 return false;
             }
+
+            closing = end;
         }
 
-        await store.MarkChainClosedAsync(chain.ChainId, AuditCanonical.Truncate(time.GetUtcNow()), cancellationToken);
+        await store.MarkChainClosedAsync(chain.ChainId, AuditChain.ClosingTime(time, closing), cancellationToken);
         LogSealed(logger, chain.ChainId, head?.Sequence ?? 0);
         return true;
     }

@@ -90,7 +90,7 @@ internal sealed partial class AuditMaintenance : IDisposable
             await _checkpointer.CheckpointAsync(chain, final: true, cancellationToken);
         }
 
-        await _store.MarkChainClosedAsync(chain.ChainId, AuditCanonical.Truncate(_time.GetUtcNow()), cancellationToken);
+        await _store.MarkChainClosedAsync(chain.ChainId, AuditChain.ClosingTime(_time, chain.Head), cancellationToken);
     }
 
     private void Start()

@@ -4,7 +4,7 @@ namespace Confidant.Services.Audit;
 /// A stored entry: its place in a hash chain (<see cref="ChainId"/>, 1-based <see cref="Sequence"/>), the time it was
 /// recorded, its unusual-access <see cref="Flags"/>, the SHA-256 of its predecessor (<see cref="PreviousHash"/>,
 /// zeros for the first record) and its own (<see cref="Hash"/>, over its canonical bytes, which include the chain,
-/// sequence and previous hash; docs/decisions/0008-audit-chain.md). Hashes are lowercase hex.
+/// sequence and previous hash; docs/decisions/0012-audit-chain.md). Hashes are lowercase hex.
 /// </summary>
 public sealed record AuditRecord(
     string ChainId,

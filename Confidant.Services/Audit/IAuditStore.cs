@@ -3,7 +3,7 @@ namespace Confidant.Services.Audit;
 /// <summary>
 /// Where the audit trail is kept: chains of hash-linked records, their checkpoints, and the access summary derived
 /// from the records. Append-only: nothing updates or deletes a record or a checkpoint, and every write that places
-/// one is conditional, so that a chain can never fork. One contract, every backend (docs/decisions/0008-audit-chain.md).
+/// one is conditional, so that a chain can never fork. One contract, every backend (docs/decisions/0012-audit-chain.md).
 /// </summary>
 public interface IAuditStore
 {
@@ -13,7 +13,10 @@ public interface IAuditStore
     /// <summary>Registers a new chain; fails with <see cref="AuditConflictException"/> if the id is taken.</summary>
     Task CreateChainAsync(AuditChain chain, CancellationToken cancellationToken = default);
 
-    /// <summary>Records that a chain was closed (bookkeeping; the chain's final checkpoint is what proves it).</summary>
+    /// <summary>
+    /// Records that a chain was closed (bookkeeping; the chain's final checkpoint is what proves it), at a time no
+    /// earlier than its last record (<see cref="AuditChain.ClosingTime"/>).
+    /// </summary>
     Task MarkChainClosedAsync(string chainId, DateTimeOffset closedAt, CancellationToken cancellationToken = default);
 
     /// <summary>Every chain, oldest first.</summary>

@@ -5,7 +5,7 @@ namespace Confidant.Web.Commands;
 
 /// <summary>
 /// <c>audit verify</c>: walks every chain and checkpoint of the configured audit store through the store port
-/// (docs/decisions/0008-audit-chain.md). Exit 0 with what was verified, and per open chain how many records no MAC
+/// (docs/decisions/0012-audit-chain.md). Exit 0 with what was verified, and per open chain how many records no MAC
 /// covers yet; exit 1 naming each chain's first broken record and why, or when the trail cannot be read.
 /// </summary>
 public static class AuditVerifyCommand

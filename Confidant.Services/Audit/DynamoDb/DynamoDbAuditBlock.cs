@@ -5,7 +5,7 @@ using System.IO.Compression;
 namespace Confidant.Services.Audit.DynamoDb;
 
 /// <summary>
-/// The records of one group commit packed into one binary attribute (docs/decisions/0008-audit-chain.md): for each
+/// The records of one group commit packed into one binary attribute (docs/decisions/0012-audit-chain.md): for each
 /// record, a 4-byte big-endian length, its canonical bytes, its 32-byte hash, then a 0 byte, or a 1 byte and the
 /// 16-byte digest of its item list when the list is stored apart (<see cref="DynamoDbItemSets"/>; the canonical bytes
 /// then carry an empty list); the whole compressed with Brotli. One item per block is what keeps write units low:

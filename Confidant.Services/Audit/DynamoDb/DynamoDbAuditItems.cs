@@ -6,7 +6,7 @@ using Confidant.Services.Storage;
 namespace Confidant.Services.Audit.DynamoDb;
 
 /// <summary>
-/// The audit table's items (docs/decisions/0008-audit-chain.md), all under the table's hash key <c>id</c>. Chains and
+/// The audit table's items (docs/decisions/0012-audit-chain.md), all under the table's hash key <c>id</c>. Chains and
 /// checkpoints carry the GSI attributes <c>data_type</c> (open chains, closed chains, one partition of checkpoints per
 /// chain) and <c>modified_date</c> (a stored date, so a partition reads in time order); blocks stay out of the GSI.
 /// </summary>

@@ -16,25 +16,47 @@ internal sealed class DynamoDbAuditQuery(DynamoDbAuditBlocks blocks, Func<Cancel
         query = query with { From = Truncate(query.From), To = Truncate(query.To) };
         var limit = query.PageSize;
         var upper = Earlier(query.To, after?.Time.AddTicks(10));
-        var chains = (await listChains(cancellationToken))
+        // Newest possible record first: a closed chain has none after it closed, an open one may have one now. A
+        // chain is only read once the merge reaches that time, so a page costs the chains it overlaps, not every
+        // chain there ever was.
+        var chains = new Queue<AuditChain>((await listChains(cancellationToken))
             .Where(c => (upper is null || c.OpenedAt < upper) && (query.From is null || c.ClosedAt is null || c.ClosedAt >= query.From))
-            .ToList();
+            .OrderByDescending(c => c.ClosedAt ?? DateTimeOffset.MaxValue));
         var queue = new PriorityQueue<IAsyncEnumerator<AuditRecord>, AuditPosition>(Comparer<AuditPosition>.Create((a, b) => b.CompareTo(a)));
         var open = new List<IAsyncEnumerator<AuditRecord>>();
         try
         {
-            foreach (var chain in chains)
+            async Task StartChainsFromAsync()
             {
-                var records = NewestFirstAsync(chain.ChainId, upper, cancellationToken).GetAsyncEnumerator(cancellationToken);
-                open.Add(records);
-                await EnqueueNextAsync(queue, records, query, after);
+                while (chains.TryPeek(out var chain)
+                    && (!queue.TryPeek(out _, out var newest) || (chain.ClosedAt ?? DateTimeOffset.MaxValue) >= newest.Time))
+                {
+                    chains.Dequeue();
+                    var records = NewestFirstAsync(chain.ChainId, upper, cancellationToken).GetAsyncEnumerator(cancellationToken);
+                    open.Add(records);
+                    await EnqueueNextAsync(queue, records, query, after);
+                }
             }
 
             var results = new List<AuditRecord>(limit + 1);
             var examined = 0;
             AuditPosition? last = null;
-            while (results.Count <= limit && examined < Budget && queue.TryDequeue(out var records, out _))
+            while (results.Count <= limit && examined < Budget && (queue.Count > 0 || chains.Count > 0))
             {
+                // Chains whose newest possible record is newer than the next one to take join the merge first.
+                if (!queue.TryPeek(out var records, out var next) || (chains.Count > 0 && (chains.Peek().ClosedAt ?? DateTimeOffset.MaxValue) >= next.Time))
+                {
+                    await StartChainsFromAsync();
+                    if (queue.Count == 0)
+                    {
+                        continue;
+                    }
+
+                    records = queue.Peek();
+                }
+
+                queue.Dequeue();
+
                 var record = records.Current;
                 examined++;
                 last = record.Position;
@@ -52,7 +74,7 @@ internal sealed class DynamoDbAuditQuery(DynamoDbAuditBlocks blocks, Func<Cancel
                 return new AuditPage(results, AuditPageToken.Encode(results[^1].Position));
             }
 
-            return new AuditPage(results, queue.Count > 0 && last is { } position ? AuditPageToken.Encode(position) : null);
+            return new AuditPage(results, (queue.Count > 0 || chains.Count > 0) && last is { } position ? AuditPageToken.Encode(position) : null);
         }
         finally
         {

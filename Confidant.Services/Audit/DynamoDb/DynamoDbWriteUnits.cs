@@ -16,17 +16,6 @@ internal sealed class DynamoDbWriteUnits
 
     public double Bookkeeping { get; private set; }
 
-    public double Total
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return Blocks + Access + Bookkeeping;
-            }
-        }
-    }
-
     public void AddBlock(ConsumedCapacity? capacity) => Add(capacity, (units, value) => units.Blocks += value);
 
     public void AddAccess(ConsumedCapacity? capacity) => Add(capacity, (units, value) => units.Access += value);

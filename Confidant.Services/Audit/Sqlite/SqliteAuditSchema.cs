@@ -3,7 +3,7 @@ using Microsoft.Data.Sqlite;
 namespace Confidant.Services.Audit.Sqlite;
 
 /// <summary>
-/// The audit tables in the SQLite file of the embedded defaults (docs/decisions/0008-audit-chain.md): one row per
+/// The audit tables in the SQLite file of the embedded defaults (docs/decisions/0012-audit-chain.md): one row per
 /// record keyed by (chain, sequence), a resource index covering each record's resource and items, checkpoints,
 /// chains and the access summary. Times are microseconds since 1970 UTC; hashes and MACs raw bytes. The table
 /// <c>audit_events</c> of earlier versions (records without a chain) is left as it was.

@@ -5,7 +5,7 @@ using Confidant.Services.Audit;
 
 namespace Confidant.Tests.Services.Audit;
 
-/// <summary>The canonical encoding, byte for byte as docs/decisions/0008-audit-chain.md describes it, so a third party can re-verify.</summary>
+/// <summary>The canonical encoding, byte for byte as docs/decisions/0012-audit-chain.md describes it, so a third party can re-verify.</summary>
 public sealed class AuditCanonicalTests
 {
     private static readonly AuditRecord Sample = new(

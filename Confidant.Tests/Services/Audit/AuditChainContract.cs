@@ -72,6 +72,10 @@ public abstract class AuditChainContract(AuditBacking backing) : AuditLedgerTest
         var verification = await VerifyAsync();
         Assert.True(verification.Passed, string.Join("; ", verification.Problems));
         Assert.Equal((true, 0L, 14L), (verification.Chains[0].Closed, verification.Chains[0].Unprotected, verification.Records));
+        var status = Assert.Single(await log.StatusAsync());
+        Assert.Equal((chainId, 14L, 0L), (status.Chain.ChainId, status.HeadSequence, status.Unprotected));
+        Assert.Equal(checkpoints[^1].Mac, status.LastCheckpoint!.Mac);
+        Assert.NotNull(status.Chain.ClosedAt);
     }
 
     [Fact]

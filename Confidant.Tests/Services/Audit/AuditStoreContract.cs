@@ -91,6 +91,27 @@ public abstract class AuditStoreContract(AuditBacking backing) : AuditLedgerTest
         Assert.All(pages.SkipLast(1), p => Assert.Equal(4, p.Count));
     }
 
+    [Fact]
+    public async Task Query_ChainClosedWhileTheClockStoodStill_StillMergedNewestFirst()
+    {
+        // With the clock standing still, records are spaced a microsecond apart past it, so a chain can end after the
+        // clock's time of closing; an open chain's record falls between them.
+        var closing = NewLog(Backing.Open());
+        for (var i = 0; i < 5; i++)
+        {
+            await closing.RecordAsync(Reveal(Alice, "c1", i + 1));
+        }
+
+        var closedChain = closing.CurrentChainId!;
+        await closing.CloseAsync();
+        var open = NewLog(Backing.Open());
+        await open.RecordAsync(Reveal(Alice, "c1", 6));
+
+        var expected = (await ChainAsync(closedChain)).Concat(await ChainAsync(open.CurrentChainId!))
+            .Select(r => r.Position).OrderDescending();
+        Assert.Equal(expected, (await AllAsync()).Select(r => r.Position));
+    }
+
     [Theory]
     [InlineData("not-a-token")]
     [InlineData("MjAyNg")]

@@ -87,7 +87,7 @@ public sealed class SqliteAuditBacking : AuditBacking
         await command.ExecuteNonQueryAsync();
     }
 
-    // The row layout is documented (docs/decisions/0008-audit-chain.md); the store's own row writer saves retyping it.
+    // The row layout is documented (docs/decisions/0012-audit-chain.md); the store's own row writer saves retyping it.
     private async Task InsertRowsAsync(IReadOnlyList<AuditRecord> records)
     {
         await using var connection = await OpenAsync();

@@ -14,7 +14,7 @@ namespace Confidant.Bench.Scenarios;
 internal sealed record AuditLedgerResult(string Markdown, bool VerifyTargetMet);
 
 /// <summary>
-/// The audit ledger (docs/decisions/0008-audit-chain.md), through the store port, not HTTP:
+/// The audit ledger (docs/decisions/0012-audit-chain.md), through the store port, not HTTP:
 /// 1. <c>audit verify</c> (<see cref="AuditVerifier"/>) over a trail generated straight into the store: service reads
 ///    of 10 credentials, in 4 chains, blocks of 256 records, a checkpoint every 1,000 records, each chain closed;
 ///    1,000,000 records on SQLite (target: under a minute), fewer on dynalite (records/s reported).
@@ -126,7 +126,7 @@ internal sealed class AuditLedgerScenario(BenchOptions options)
         }
 
         await checkpointer.CheckpointAsync(state, final: true, default);
-        await store.MarkChainClosedAsync(chainId, AuditCanonical.Truncate(_time.GetUtcNow()));
+        await store.MarkChainClosedAsync(chainId, AuditChain.ClosingTime(_time, state.Head));
     }
 
     private async Task<List<string>> WriteUnitsAsync(DynaliteFixture dynalite)
