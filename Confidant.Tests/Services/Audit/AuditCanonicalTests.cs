@@ -92,6 +92,34 @@ public sealed class AuditCanonicalTests
 
         Assert.Equal(expected.ToArray(), canonical.Record(Sample).ToArray());
         Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(expected.ToArray())), canonical.HashOf(Sample));
+        // The known answer published in the decision record, computed apart from this code.
+        Assert.Equal("cdf0c6cd69641a5f7db70766f0180a58f9ef417908e8b196261771e072218a00", canonical.HashOf(Sample));
+    }
+
+    [Fact]
+    public void CheckpointMessage_IsTheKnownAnswerOfTheDocumentedLayout()
+    {
+        var checkpoint = new AuditCheckpoint(
+            "20260401T090000Z-0123456789abcdef",
+            2,
+            2000,
+            new string('b', 64),
+            new DateTimeOffset(2026, 4, 1, 9, 1, 0, TimeSpan.Zero),
+            false,
+            [new AuditWitness("20260401T085500Z-fedcba9876543210", 41, new string('c', 64))],
+            new string('d', 64),
+            "alias/confidant-audit",
+            string.Empty);
+        var canonical = new AuditCanonical();
+
+        var message = Convert.ToHexStringLower(canonical.CheckpointMessage(checkpoint));
+
+        // The known answer published in the decision record, computed apart from this code; the key and the MAC
+        // itself are not part of the message.
+        Assert.Equal("f1535f06b7c99ce226c2f7da1c180ef3137bc3cfdbcdad5dfc20948a13818bb9", message);
+        Assert.Equal(message, Convert.ToHexStringLower(canonical.CheckpointMessage(checkpoint with { KeyId = "other", Mac = "00" })));
+        Assert.NotEqual(message, Convert.ToHexStringLower(canonical.CheckpointMessage(checkpoint with { Final = true })));
+        Assert.NotEqual(message, Convert.ToHexStringLower(canonical.CheckpointMessage(checkpoint with { PreviousMac = string.Empty })));
     }
 
     [Fact]
