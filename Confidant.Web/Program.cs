@@ -9,9 +9,9 @@ builder.AddConfidantServices();
 builder.AddConfidantWeb();
 
 var app = builder.Build();
-if (args is [TokenCommand.Name, ..])
+if (CommandLine.IsCommand(args))
 {
-    return await TokenCommand.RunAsync(app.Services, args, Console.Out, Console.Error);
+    return await CommandLine.RunAsync(app.Services, args, Console.Out, Console.Error);
 }
 
 app.UseConfidantPipeline();

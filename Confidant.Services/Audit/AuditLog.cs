@@ -1,35 +1,83 @@
-using System.Globalization;
-using System.Security.Cryptography;
+using System.Diagnostics;
 using System.Threading.Channels;
 using Confidant.Services.Authorization;
+using Confidant.Services.Kms;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Confidant.Services.Audit;
 
 /// <summary>
-/// Records audit events with group commit: concurrent callers are written together in one append, and each caller
-/// waits until its own event is stored. A reveal is therefore never shown unless its record is durable, while many
-/// concurrent reads share one write.
+/// The ledger's entry point. <see cref="RecordAsync(AuditEntry, CancellationToken)"/> completes only once the record
+/// is durable in this process's hash chain, and throws <see cref="AuditUnavailableException"/> when that cannot happen
+/// within <c>Audit:AppendTimeoutSeconds</c>, so that a secret whose delivery cannot be recorded is not delivered.
+/// Group commit: concurrent callers share one append (one block). Checkpoints, sealing of abandoned chains and the
+/// access summary's counters run beside it (<see cref="AuditMaintenance"/>) and never hold a delivery up.
 /// </summary>
-public sealed class AuditLog : IAsyncDisposable
+public sealed partial class AuditLog : IAsyncDisposable
 {
-    private const int MaxBatch = 256;
+    // Entries waiting for the writer; past this a delivery is refused at once rather than queued behind a dead store.
+    private const int QueueCapacity = 100_000;
+
+    // Raw size a group commit stops growing at, far below DynamoDB's 400 KB item limit.
+    private const int MaxBatchBytes = 200_000;
 
     private readonly IAuditStore _store;
+    private readonly AuditOptions _options;
     private readonly TimeProvider _time;
-    private readonly Channel<(AuditEvent Event, TaskCompletionSource Done)> _queue =
-        Channel.CreateUnbounded<(AuditEvent, TaskCompletionSource)>(new UnboundedChannelOptions { SingleReader = true });
-
+    private readonly ILogger<AuditLog> _logger;
+    private readonly AuditChainWriter _chain;
+    private readonly UnusualAccessDetector _detector;
+    private readonly AuditMaintenance _maintenance;
+    private readonly Channel<Pending> _queue = Channel.CreateBounded<Pending>(new BoundedChannelOptions(QueueCapacity) { SingleReader = true });
     private readonly Task _writer;
-    private long _lastTicks;
+    private readonly Lock _closeGate = new();
+    private Task? _closing;
 
-    public AuditLog(IAuditStore store, TimeProvider time)
+    public AuditLog(IAuditStore store, IKeyService keys, IOptions<AuditOptions> options, TimeProvider time, ILogger<AuditLog> logger)
     {
         _store = store;
+        _options = options.Value;
         _time = time;
+        _logger = logger;
+        _chain = new AuditChainWriter(store, time, OpenedBy(), logger);
+        _detector = new UnusualAccessDetector(store, _options.RateThreshold, time);
+        _maintenance = new AuditMaintenance(store, keys, _chain, _options, time, logger);
         _writer = Task.Run(WriteLoopAsync);
     }
 
-    /// <summary>Records what <paramref name="caller"/> did; completes once the event is stored.</summary>
+    /// <summary>The chain this process writes now (null before its first record, or after a failed append ended it).</summary>
+    public string? CurrentChainId => _chain.Current?.ChainId;
+
+    /// <summary>Records an entry; completes once it is durable.</summary>
+    public async Task RecordAsync(AuditEntry entry, CancellationToken cancellationToken = default)
+    {
+        var pending = new Pending(AuditEntrySanitizer.Clean(entry));
+        if (!_queue.Writer.TryWrite(pending))
+        {
+            throw new AuditUnavailableException();
+        }
+
+        try
+        {
+            await pending.Done.Task.WaitAsync(_options.AppendTimeout, _time, cancellationToken);
+        }
+        catch (TimeoutException error)
+        {
+            // Not written yet: the writer skips it. Already in a block being written: the record may still appear,
+            // for a delivery that did not happen (never the other way round).
+            pending.Done.TrySetCanceled(CancellationToken.None);
+            LogTimedOut(_logger, entry.Action, _options.AppendTimeoutSeconds);
+            throw new AuditUnavailableException(AuditUnavailableException.DefaultMessage, error);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            pending.Done.TrySetCanceled(cancellationToken);
+            throw;
+        }
+    }
+
+    /// <summary>Records what <paramref name="caller"/> did to one resource; completes once the record is durable.</summary>
     public Task RecordAsync(
         ConfidantPrincipal caller,
         string action,
@@ -38,10 +86,13 @@ public sealed class AuditLog : IAsyncDisposable
         int? revision,
         string? via = null,
         CancellationToken cancellationToken = default) =>
-        RecordManyAsync(caller, action, resourceType, [(resourceId, revision)], via, cancellationToken);
+        RecordAsync(Entry(caller, action, resourceType, resourceId, revision, [], via), cancellationToken);
 
-    /// <summary>Records one act on several resources (for example the credentials of one service read).</summary>
-    public async Task RecordManyAsync(
+    /// <summary>
+    /// Records one act on several resources (the credentials of one service read) as one record listing them; read
+    /// through a service (<paramref name="via"/>), the record's resource is that service.
+    /// </summary>
+    public Task RecordManyAsync(
         ConfidantPrincipal caller,
         string action,
         string resourceType,
@@ -49,94 +100,171 @@ public sealed class AuditLog : IAsyncDisposable
         string? via = null,
         CancellationToken cancellationToken = default)
     {
-        var pending = new List<Task>();
-        foreach (var (id, revision) in resources)
-        {
-            var now = NextTime();
-            var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            var audit = new AuditEvent
-            {
-                Id = NewId(now),
-                Time = now,
-                Action = action,
-                ResourceType = resourceType,
-                ResourceId = id,
-                Revision = revision,
-                Actor = caller.Name,
-                ActorType = caller.UserType,
-                Subject = caller.Subject,
-                Email = caller.Email,
-                Address = caller.Address,
-                Via = via,
-            };
-            if (!_queue.Writer.TryWrite((audit, done)))
-            {
-                throw new InvalidOperationException("The audit log is shut down.");
-            }
-
-            pending.Add(done.Task);
-        }
-
-        await Task.WhenAll(pending).WaitAsync(cancellationToken);
-    }
-
-    /// <summary>
-    /// Now, but always at least a microsecond after the previous event of this process, so that ids (which start with
-    /// the time) order events exactly as they were recorded.
-    /// </summary>
-    private DateTimeOffset NextTime()
-    {
-        var now = _time.GetUtcNow().UtcTicks;
-        now -= now % 10;
-        while (true)
-        {
-            var last = Interlocked.Read(ref _lastTicks);
-            var next = Math.Max(now, last + 10);
-            if (Interlocked.CompareExchange(ref _lastTicks, next, last) == last)
-            {
-                return new DateTimeOffset(next, TimeSpan.Zero);
-            }
-        }
+        var items = resources.Select(r => new AuditItem(resourceType, r.Id, r.Revision)).ToList();
+        var entry = via is not null
+            ? Entry(caller, action, Authorization.AclResources.Service, via, null, items, via)
+            : items.Count == 1
+                ? Entry(caller, action, resourceType, items[0].Id, items[0].Revision, [], via)
+                : Entry(caller, action, resourceType, items.Count > 0 ? items[0].Id : string.Empty, null, items, via);
+        return RecordAsync(entry, cancellationToken);
     }
 
     public Task<AuditPage> QueryAsync(AuditQuery query, CancellationToken cancellationToken = default) =>
         _store.QueryAsync(query, cancellationToken);
 
+    /// <summary>Per principal, the deliveries of a resource since <paramref name="since"/> (for example its last rotation).</summary>
+    public Task<IReadOnlyList<AuditAccess>> AccessAsync(
+        string resourceType,
+        string resourceId,
+        DateTimeOffset? since = null,
+        CancellationToken cancellationToken = default) =>
+        _store.AccessAsync(resourceType, resourceId, since, cancellationToken);
+
+    /// <summary>Every chain with its head and last checkpoint (the "verified up to checkpoint N at T" line).</summary>
+    public async Task<IReadOnlyList<AuditChainStatus>> StatusAsync(CancellationToken cancellationToken = default)
+    {
+        var statuses = new List<AuditChainStatus>();
+        foreach (var chain in await _store.ListChainsAsync(cancellationToken))
+        {
+            var head = await _store.HeadAsync(chain.ChainId, cancellationToken);
+            var checkpoints = await _store.ListCheckpointsAsync(chain.ChainId, cancellationToken);
+            statuses.Add(new AuditChainStatus(chain, head?.Sequence ?? 0, head?.Time, checkpoints.Count > 0 ? checkpoints[^1] : null));
+        }
+
+        return statuses;
+    }
+
+    /// <summary>
+    /// Stops taking entries, writes those queued, closes this process's chain (a closing record and a final
+    /// checkpoint) and writes the access summary's counters. Safe to call more than once.
+    /// </summary>
+    public Task CloseAsync(CancellationToken cancellationToken = default)
+    {
+        lock (_closeGate)
+        {
+            _closing ??= CloseOnceAsync();
+        }
+
+        return _closing.WaitAsync(cancellationToken);
+    }
+
     public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await CloseAsync().WaitAsync(_options.AppendTimeout * 2, _time);
+        }
+        catch (Exception error) when (error is not OutOfMemoryException)
+        {
+            LogCloseFailed(_logger, error.GetType().Name);
+        }
+
+        _maintenance.Dispose();
+    }
+
+    private static AuditEntry Entry(
+        ConfidantPrincipal caller,
+        string action,
+        string resourceType,
+        string resourceId,
+        int? revision,
+        IReadOnlyList<AuditItem> items,
+        string? via) => new()
+        {
+            Action = action,
+            Outcome = AuditActions.IsDelivery(action) ? AuditOutcomes.Delivered : AuditOutcomes.Succeeded,
+            ResourceType = resourceType,
+            ResourceId = resourceId,
+            Revision = revision,
+            Items = items,
+            Via = via,
+            Actor = AuditActor.From(caller),
+            Origin = caller.Origin ?? AuditOrigin.Unknown with { Address = caller.Address },
+        };
+
+    private async Task CloseOnceAsync()
     {
         _queue.Writer.TryComplete();
 #pragma warning disable VSTHRD003 // The writer loop was started by this instance and ends once the queue is drained.
         await _writer;
 #pragma warning restore VSTHRD003
-    }
+        await _maintenance.StopAsync();
+        using var timeout = new CancellationTokenSource(_options.AppendTimeout * 2, _time);
+        var chain = await _chain.CloseAsync(timeout.Token);
+        if (chain is not null)
+        {
+            await _maintenance.CloseChainAsync(chain, timeout.Token);
+        }
 
-    /// <summary>Time-ordered ids: <c>yyyyMMddHHmmssffffff-</c> followed by 16 random hex digits.</summary>
-    public static string NewId(DateTimeOffset time) =>
-        time.UtcDateTime.ToString(AuditPageToken.TimeFormat, CultureInfo.InvariantCulture) + "-"
-        + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
+        await _store.FlushAsync(timeout.Token);
+    }
 
     private async Task WriteLoopAsync()
     {
-        var batch = new List<(AuditEvent Event, TaskCompletionSource Done)>(MaxBatch);
+        var batch = new List<Pending>(_options.MaxBatchRecords);
         while (await _queue.Reader.WaitToReadAsync())
         {
-            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var item))
+            var bytes = 0;
+            while (batch.Count < _options.MaxBatchRecords && bytes < MaxBatchBytes && _queue.Reader.TryRead(out var pending))
             {
-                batch.Add(item);
+                // A caller that gave up (timeout, cancellation) delivered nothing: its entry is not recorded.
+                if (!pending.Done.Task.IsCompleted)
+                {
+                    batch.Add(pending);
+                    bytes += AuditEntrySanitizer.EstimateSize(pending.Entry);
+                }
             }
 
-            try
+            if (batch.Count > 0)
             {
-                await _store.AppendAsync(batch.Select(b => b.Event).ToList());
-                batch.ForEach(b => b.Done.TrySetResult());
+                await WriteBatchAsync(batch);
+                batch.Clear();
             }
-            catch (Exception error) when (error is not OutOfMemoryException)
-            {
-                // The callers see the failure: a reveal whose record could not be stored is not shown.
-                batch.ForEach(b => b.Done.TrySetException(error));
-            }
-
-            batch.Clear();
         }
+    }
+
+    private async Task WriteBatchAsync(List<Pending> batch)
+    {
+        try
+        {
+            // Callers stop waiting after the timeout on their own; the store is asked to stop too. The loop waits for
+            // the store's answer before the next block all the same: one append at a time keeps the chain linear.
+            using var timeout = new CancellationTokenSource(_options.AppendTimeout, _time);
+            var entries = batch.Select(p => p.Entry).ToList();
+            var (flags, firsts) = await _detector.FlagAsync(entries, timeout.Token);
+            var flagged = entries.Select((e, i) => (e, flags[i])).ToList();
+            await _chain.AppendAsync(flagged, timeout.Token);
+            _detector.Accept(firsts);
+            batch.ForEach(p => p.Done.TrySetResult());
+            _maintenance.Appended(_chain.Current);
+        }
+        catch (Exception error) when (error is not OutOfMemoryException)
+        {
+            LogAppendFailed(_logger, batch.Count, error.GetType().Name);
+            var unavailable = new AuditUnavailableException(AuditUnavailableException.DefaultMessage, error);
+            batch.ForEach(p => p.Done.TrySetException(unavailable));
+        }
+    }
+
+    private static string OpenedBy()
+    {
+        using var process = Process.GetCurrentProcess();
+        return $"{Environment.MachineName} pid {process.Id}";
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Audit append of {Count} records failed ({Error}); those deliveries are refused")]
+    private static partial void LogAppendFailed(ILogger logger, int count, string error);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Audit record of a {Action} not stored within {Seconds} s; refused")]
+    private static partial void LogTimedOut(ILogger logger, string action, int seconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The audit chain could not be closed ({Error}); another process will seal it")]
+    private static partial void LogCloseFailed(ILogger logger, string error);
+
+    private sealed class Pending(AuditEntry entry)
+    {
+        public AuditEntry Entry { get; } = entry;
+
+        public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }

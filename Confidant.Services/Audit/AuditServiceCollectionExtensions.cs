@@ -11,15 +11,23 @@ namespace Confidant.Services.Audit;
 
 public static class AuditServiceCollectionExtensions
 {
-    /// <summary>The audit trail, kept by the same backend as the credentials (SQLite file or a DynamoDB table).</summary>
+    /// <summary>
+    /// The audit trail, kept by the same backend as the credentials (SQLite file or a DynamoDB table), the ledger
+    /// (<see cref="AuditLog"/>) and the verifier. The store is created at start; the ledger's chain is closed at stop.
+    /// </summary>
     public static IHostApplicationBuilder AddConfidantAudit(this IHostApplicationBuilder builder)
     {
+        builder.Services.AddOptions<AuditOptions>().BindConfiguration(AuditOptions.SectionName).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<AuditOptions>, AuditOptionsValidator>();
         var options = builder.Configuration.GetSection(StorageOptions.SectionName).Get<StorageOptions>() ?? new StorageOptions();
         if (options.Provider == StorageProvider.DynamoDb)
         {
             var table = options.DynamoDb.AuditTable ?? $"{options.DynamoDb.Table}-audit";
             builder.Services.AddSingleton<IAuditStore>(sp => new DynamoDbAuditStore(
-                sp.GetRequiredService<IAmazonDynamoDB>(), table, options.DynamoDb.CreateTable, sp.GetRequiredService<TimeProvider>()));
+                sp.GetRequiredService<IAmazonDynamoDB>(),
+                table,
+                options.DynamoDb.CreateTable,
+                sp.GetRequiredService<TimeProvider>()));
         }
         else
         {
@@ -28,15 +36,16 @@ public static class AuditServiceCollectionExtensions
         }
 
         builder.Services.AddSingleton<AuditLog>();
+        builder.Services.AddSingleton<AuditVerifier>();
         builder.Services.AddSingleton<WriteAudit>();
-        builder.Services.AddHostedService<AuditStartup>();
+        builder.Services.AddHostedService<AuditLifetime>();
         return builder;
     }
 
-    private sealed class AuditStartup(IAuditStore store) : IHostedService
+    private sealed class AuditLifetime(IAuditStore store, AuditLog audit) : IHostedService
     {
         public Task StartAsync(CancellationToken cancellationToken) => store.InitializeAsync(cancellationToken);
 
-        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+        public Task StopAsync(CancellationToken cancellationToken) => audit.CloseAsync(cancellationToken);
     }
 }

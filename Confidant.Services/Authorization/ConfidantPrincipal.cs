@@ -20,6 +20,12 @@ public sealed record ConfidantPrincipal(
 
     public bool IsService => string.Equals(UserType, Service, StringComparison.Ordinal);
 
+    /// <summary>Where the caller's request came from (page, route or command), set by the host for the audit trail.</summary>
+    public Audit.AuditOrigin? Origin { get; init; }
+
+    /// <summary>How the caller authenticated (<see cref="Audit.AuditAuthMethods"/>), set by the host for the audit trail.</summary>
+    public string? AuthMethod { get; init; }
+
     /// <summary>Whether the caller holds <paramref name="role"/> or a role above it.</summary>
     public bool HasRole(string role) => Roles is null || ConfidantRoles.Satisfies(Roles, role);
 

@@ -39,4 +39,10 @@ internal sealed class GuardedKeyService(IKeyService inner, CallGuard guard) : IK
 
     public Task<KmsKeyMetadata> DescribeKeyAsync(string keyId, CancellationToken cancellationToken = default) =>
         guard.RunAsync("DescribeKey", token => inner.DescribeKeyAsync(keyId, token), cancellationToken);
+
+    public Task<KmsMacResult> GenerateMacAsync(string keyId, ReadOnlyMemory<byte> message, CancellationToken cancellationToken = default) =>
+        guard.RunAsync("GenerateMac", token => inner.GenerateMacAsync(keyId, message, token), cancellationToken);
+
+    public Task<bool> VerifyMacAsync(string keyId, ReadOnlyMemory<byte> message, ReadOnlyMemory<byte> mac, CancellationToken cancellationToken = default) =>
+        guard.RunAsync("VerifyMac", token => inner.VerifyMacAsync(keyId, message, mac, token), cancellationToken);
 }

@@ -6,16 +6,14 @@ namespace Confidant.Services.Kms;
 // AWS KMS (or an API-compatible server) behind IKeyService.
 internal sealed class AwsKmsKeyService(IAmazonKeyManagementService kms) : IKeyService
 {
-    // KMS accepts 1..1024 bytes; checked here too so that every backend (and KMS look-alikes) answers alike.
-    private const int MaxRandomBytes = 1024;
-
     public Task<byte[]> GenerateRandomAsync(int numberOfBytes, CancellationToken cancellationToken = default)
     {
-        if (numberOfBytes is < 1 or > MaxRandomBytes)
+        // Checked here too so that every backend (and KMS look-alikes) answers alike.
+        if (numberOfBytes is < 1 or > KeyServiceLimits.MaxRandomBytes)
         {
             throw new KeyServiceException(
                 KeyServiceError.InvalidRequest,
-                $"GenerateRandom: the number of bytes must be between 1 and {MaxRandomBytes} (was {numberOfBytes}).");
+                $"GenerateRandom: the number of bytes must be between 1 and {KeyServiceLimits.MaxRandomBytes} (was {numberOfBytes}).");
         }
 
         return AwsKmsErrors.CallAsync("GenerateRandom", null, async () =>
@@ -83,6 +81,52 @@ internal sealed class AwsKmsKeyService(IAmazonKeyManagementService kms) : IKeySe
             var metadata = response.KeyMetadata;
             return new KmsKeyMetadata(metadata.KeyId, metadata.Arn, metadata.Enabled ?? false);
         }, cancellationToken);
+
+    public Task<KmsMacResult> GenerateMacAsync(string keyId, ReadOnlyMemory<byte> message, CancellationToken cancellationToken = default)
+    {
+        KeyServiceLimits.RequireMacMessage(message, "GenerateMac");
+        return AwsKmsErrors.CallAsync("GenerateMac", keyId, async () =>
+        {
+            using var body = new MemoryStream(message.ToArray());
+            var response = await kms.GenerateMacAsync(new GenerateMacRequest
+            {
+                KeyId = keyId,
+                Message = body,
+                MacAlgorithm = MacAlgorithmSpec.HMAC_SHA_256,
+            }, cancellationToken);
+            return new KmsMacResult(response.Mac.ToArray(), response.KeyId);
+        }, cancellationToken);
+    }
+
+    public Task<bool> VerifyMacAsync(
+        string keyId,
+        ReadOnlyMemory<byte> message,
+        ReadOnlyMemory<byte> mac,
+        CancellationToken cancellationToken = default)
+    {
+        KeyServiceLimits.RequireMacMessage(message, "VerifyMac");
+        return AwsKmsErrors.CallAsync("VerifyMac", keyId, async () =>
+        {
+            using var body = new MemoryStream(message.ToArray());
+            using var expected = new MemoryStream(mac.ToArray());
+            try
+            {
+                var response = await kms.VerifyMacAsync(new VerifyMacRequest
+                {
+                    KeyId = keyId,
+                    Message = body,
+                    Mac = expected,
+                    MacAlgorithm = MacAlgorithmSpec.HMAC_SHA_256,
+                }, cancellationToken);
+                return response.MacValid ?? false;
+            }
+            catch (KMSInvalidMacException)
+            {
+                // KMS answers a MAC that does not match with an error; to the caller it is a plain "no".
+                return false;
+            }
+        }, cancellationToken);
+    }
 
     private static Dictionary<string, string> Copy(IReadOnlyDictionary<string, string> context) =>
         new(context, StringComparer.Ordinal);

@@ -33,11 +33,51 @@ public interface IKeyService
 
     /// <summary>Resolves a key id, ARN or alias to the key's metadata.</summary>
     Task<KmsKeyMetadata> DescribeKeyAsync(string keyId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// HMAC-SHA-256 of <paramref name="message"/> (1 to <see cref="KeyServiceLimits.MaxMacMessageBytes"/> bytes) under an
+    /// HMAC key (KMS GenerateMac). Returns the MAC and the id the key service names the key by, to verify with later
+    /// even after the alias moves. A key that is not an HMAC key fails with <see cref="KeyServiceError.InvalidRequest"/>.
+    /// </summary>
+    Task<KmsMacResult> GenerateMacAsync(string keyId, ReadOnlyMemory<byte> message, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Whether <paramref name="mac"/> is the HMAC-SHA-256 of <paramref name="message"/> under the key (KMS VerifyMac).
+    /// A MAC that does not match is <c>false</c>, not an error; an unknown or unusable key is an error.
+    /// </summary>
+    Task<bool> VerifyMacAsync(
+        string keyId,
+        ReadOnlyMemory<byte> message,
+        ReadOnlyMemory<byte> mac,
+        CancellationToken cancellationToken = default);
+}
+
+/// <summary>Limits every backend enforces alike, so that KMS look-alikes and the local ring answer the same.</summary>
+public static class KeyServiceLimits
+{
+    /// <summary>KMS GenerateRandom accepts 1..1024 bytes.</summary>
+    public const int MaxRandomBytes = 1024;
+
+    /// <summary>KMS GenerateMac and VerifyMac accept messages of 1..4096 bytes.</summary>
+    public const int MaxMacMessageBytes = 4096;
+
+    internal static void RequireMacMessage(ReadOnlyMemory<byte> message, string operation)
+    {
+        if (message.Length is < 1 or > MaxMacMessageBytes)
+        {
+            throw new KeyServiceException(
+                KeyServiceError.InvalidRequest,
+                $"{operation}: the message must be between 1 and {MaxMacMessageBytes} bytes (was {message.Length}).");
+        }
+    }
 }
 
 public sealed record KmsEncryptResult(byte[] Ciphertext, string KeyArn);
 
 public sealed record KmsDecryptResult(byte[] Plaintext, string KeyArn);
+
+/// <summary>A MAC and the key that made it (an ARN on AWS KMS).</summary>
+public sealed record KmsMacResult(byte[] Mac, string KeyId);
 
 public sealed record KmsKeyMetadata(string KeyId, string Arn, bool Enabled);
 

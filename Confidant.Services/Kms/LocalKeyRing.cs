@@ -8,7 +8,8 @@ internal sealed record LocalKeyRing(
     [property: JsonPropertyName("version")] int Version,
     [property: JsonPropertyName("keys")] IReadOnlyList<LocalKey> Keys)
 {
-    public const int CurrentVersion = 1;
+    /// <summary>Version 2 added HMAC keys (<see cref="LocalKey.KeySpec"/>); version 1 rings load unchanged.</summary>
+    public const int CurrentVersion = 2;
 
     private static readonly JsonSerializerOptions SerializerOptions = new() { WriteIndented = true };
 
@@ -26,9 +27,9 @@ internal sealed record LocalKeyRing(
                 $"The local key ring {path} is not valid JSON (line {ex.LineNumber}).");
         }
 
-        if (ring is null || ring.Version != CurrentVersion || ring.Keys is null)
+        if (ring is null || ring.Version is < 1 or > CurrentVersion || ring.Keys is null)
         {
-            throw new InvalidOperationException($"The local key ring {path} is not a version {CurrentVersion} key ring.");
+            throw new InvalidOperationException($"The local key ring {path} is not a version 1 or {CurrentVersion} key ring.");
         }
 
         foreach (var key in ring.Keys)
@@ -36,6 +37,11 @@ internal sealed record LocalKeyRing(
             if (key is null || string.IsNullOrEmpty(key.KeyId) || key.Material is not { Length: 32 })
             {
                 throw new InvalidOperationException($"The local key ring {path} holds a key without an id or 32 key bytes.");
+            }
+
+            if (key.KeySpec is not (null or LocalKey.HmacKeySpec))
+            {
+                throw new InvalidOperationException($"The local key ring {path} holds key {key.KeyId} of unknown key spec '{key.KeySpec}'.");
             }
         }
 
@@ -51,8 +57,14 @@ internal sealed record LocalKey(
     [property: JsonPropertyName("creationDate")] DateTimeOffset CreationDate,
     [property: JsonPropertyName("enabled")] bool Enabled,
     [property: JsonPropertyName("aliases")] IReadOnlyList<string> Aliases,
-    [property: JsonPropertyName("material")] byte[] Material)
+    [property: JsonPropertyName("material")] byte[] Material,
+    [property: JsonPropertyName("keySpec"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? KeySpec = null)
 {
     public const string ArnPrefix = "arn:confidant:kms:local:key/";
     public const string AliasArnPrefix = "arn:confidant:kms:local:";
+
+    /// <summary>KMS's name for a 256-bit HMAC key; an absent key spec is an AES-256-GCM encryption key.</summary>
+    public const string HmacKeySpec = "HMAC_256";
+
+    public bool IsHmac => KeySpec == HmacKeySpec;
 }

@@ -16,7 +16,11 @@ internal sealed partial class LocalKeyRingFile(string path, TimeProvider timePro
 
     private static readonly TimeSpan LockTimeout = TimeSpan.FromSeconds(30);
 
-    public LocalKeyRing LoadOrCreate(IEnumerable<string> aliases)
+    /// <summary>
+    /// The ring, with a new key for each alias no key carries yet: an encryption key, or an HMAC key when
+    /// <paramref name="hmac"/> is set.
+    /// </summary>
+    public LocalKeyRing LoadOrCreate(IEnumerable<string> aliases, bool hmac = false)
     {
         var directory = Path.GetDirectoryName(path)!;
         if (!Directory.Exists(directory))
@@ -39,7 +43,7 @@ internal sealed partial class LocalKeyRingFile(string path, TimeProvider timePro
             .ToList();
         foreach (var alias in missing)
         {
-            var key = NewKey(alias);
+            var key = NewKey(alias, hmac);
             keys.Add(key);
             LogKeyCreated(logger, alias, key.KeyId);
         }
@@ -49,7 +53,9 @@ internal sealed partial class LocalKeyRingFile(string path, TimeProvider timePro
             return ring;
         }
 
-        var updated = new LocalKeyRing(LocalKeyRing.CurrentVersion, keys);
+        // Rings without HMAC keys keep their version, so that an older Confidant can still read them.
+        var version = keys.Any(k => k.IsHmac) ? LocalKeyRing.CurrentVersion : ring?.Version ?? 1;
+        var updated = new LocalKeyRing(version, keys);
         Publish(updated);
         if (ring is null)
         {
@@ -70,11 +76,11 @@ internal sealed partial class LocalKeyRingFile(string path, TimeProvider timePro
         return LocalKeyRing.Parse(File.ReadAllText(path), path);
     }
 
-    private LocalKey NewKey(string alias)
+    private LocalKey NewKey(string alias, bool hmac)
     {
         var id = new Guid(RandomNumberGenerator.GetBytes(16)).ToString("D");
         return new LocalKey(id, LocalKey.ArnPrefix + id, timeProvider.GetUtcNow(), Enabled: true, [alias],
-            RandomNumberGenerator.GetBytes(32));
+            RandomNumberGenerator.GetBytes(32), hmac ? LocalKey.HmacKeySpec : null);
     }
 
     private void Publish(LocalKeyRing ring)

@@ -6,42 +6,31 @@ using Microsoft.Extensions.Logging;
 namespace Confidant.Services.Kms;
 
 // The embedded key provider: AES-256-GCM keys in a 0600 key ring file, with the encryption context bound as
-// associated data so that a wrong context fails as it does in KMS. File and blob formats:
-// docs/decisions/0004-local-key-ring.md.
+// associated data so that a wrong context fails as it does in KMS, and HMAC-SHA-256 keys for MACs. File and blob
+// formats: docs/decisions/0004-local-key-ring.md.
 internal sealed class LocalKeyService : IKeyService
 {
     private const byte BlobVersion = 1;
     private const int NonceSize = 12;
     private const int TagSize = 16;
-    private const int MaxRandomBytes = 1024;
 
-    private readonly Dictionary<string, LocalKey> _keysByName;
-    private readonly Dictionary<string, LocalKey> _keysById;
+    private readonly LocalKeyRingFile _file;
+    private readonly Lock _extendGate = new();
+    private volatile KeyIndex _keys;
 
     public LocalKeyService(string ringPath, IEnumerable<string> aliases, TimeProvider timeProvider, ILogger<LocalKeyService> logger)
     {
-        var ring = new LocalKeyRingFile(Path.GetFullPath(ringPath), timeProvider, logger).LoadOrCreate(aliases);
-        _keysById = ring.Keys.ToDictionary(k => k.KeyId, StringComparer.Ordinal);
-        _keysByName = new Dictionary<string, LocalKey>(StringComparer.Ordinal);
-        foreach (var key in ring.Keys)
-        {
-            _keysByName[key.KeyId] = key;
-            _keysByName[key.Arn] = key;
-            foreach (var alias in key.Aliases)
-            {
-                _keysByName[alias] = key;
-                _keysByName[LocalKey.AliasArnPrefix + alias] = key;
-            }
-        }
+        _file = new LocalKeyRingFile(Path.GetFullPath(ringPath), timeProvider, logger);
+        _keys = new KeyIndex(_file.LoadOrCreate(aliases));
     }
 
     public Task<byte[]> GenerateRandomAsync(int numberOfBytes, CancellationToken cancellationToken = default)
     {
-        if (numberOfBytes is < 1 or > MaxRandomBytes)
+        if (numberOfBytes is < 1 or > KeyServiceLimits.MaxRandomBytes)
         {
             throw new KeyServiceException(
                 KeyServiceError.InvalidRequest,
-                $"GenerateRandom: the number of bytes must be between 1 and {MaxRandomBytes} (was {numberOfBytes}).");
+                $"GenerateRandom: the number of bytes must be between 1 and {KeyServiceLimits.MaxRandomBytes} (was {numberOfBytes}).");
         }
 
         return Task.FromResult(RandomNumberGenerator.GetBytes(numberOfBytes));
@@ -91,14 +80,65 @@ internal sealed class LocalKeyService : IKeyService
         return Task.FromResult(new KmsKeyMetadata(key.KeyId, key.Arn, key.Enabled));
     }
 
+    public Task<KmsMacResult> GenerateMacAsync(string keyId, ReadOnlyMemory<byte> message, CancellationToken cancellationToken = default)
+    {
+        KeyServiceLimits.RequireMacMessage(message, "GenerateMac");
+        var key = ResolveHmac(keyId, "GenerateMac", createAlias: true);
+        return Task.FromResult(new KmsMacResult(HMACSHA256.HashData(key.Material, message.Span), key.Arn));
+    }
+
+    public Task<bool> VerifyMacAsync(
+        string keyId,
+        ReadOnlyMemory<byte> message,
+        ReadOnlyMemory<byte> mac,
+        CancellationToken cancellationToken = default)
+    {
+        KeyServiceLimits.RequireMacMessage(message, "VerifyMac");
+        var key = ResolveHmac(keyId, "VerifyMac", createAlias: false);
+        var expected = HMACSHA256.HashData(key.Material, message.Span);
+        return Task.FromResult(CryptographicOperations.FixedTimeEquals(expected, mac.Span));
+    }
+
     private LocalKey Find(string keyId, string operation) =>
-        _keysByName.TryGetValue(keyId, out var key)
+        _keys.ByName.TryGetValue(keyId, out var key)
             ? key
             : throw new KeyServiceException(KeyServiceError.KeyNotFound, $"{operation}: key '{keyId}' is not in the local key ring.");
 
+    // Encryption keys only: KMS refuses to encrypt with an HMAC key (InvalidKeyUsage).
     private LocalKey Resolve(string keyId, string operation)
     {
         var key = Find(keyId, operation);
+        if (key.IsHmac)
+        {
+            throw new KeyServiceException(KeyServiceError.InvalidRequest, $"{operation}: key '{key.Arn}' is an HMAC key; it cannot encrypt.");
+        }
+
+        return key.Enabled
+            ? key
+            : throw new KeyServiceException(KeyServiceError.KeyDisabled, $"{operation}: key '{key.Arn}' is disabled.");
+    }
+
+    // HMAC keys are made on first use of an alias, as the encryption keys are on start: a MAC key is asked for by
+    // features (the audit trail's checkpoints) rather than configured up front.
+    private LocalKey ResolveHmac(string keyId, string operation, bool createAlias)
+    {
+        if (createAlias && !_keys.ByName.ContainsKey(keyId) && keyId.StartsWith("alias/", StringComparison.Ordinal))
+        {
+            lock (_extendGate)
+            {
+                if (!_keys.ByName.ContainsKey(keyId))
+                {
+                    _keys = new KeyIndex(_file.LoadOrCreate([keyId], hmac: true));
+                }
+            }
+        }
+
+        var key = Find(keyId, operation);
+        if (!key.IsHmac)
+        {
+            throw new KeyServiceException(KeyServiceError.InvalidRequest, $"{operation}: key '{key.Arn}' is not an HMAC key.");
+        }
+
         return key.Enabled
             ? key
             : throw new KeyServiceException(KeyServiceError.KeyDisabled, $"{operation}: key '{key.Arn}' is disabled.");
@@ -133,7 +173,7 @@ internal sealed class LocalKeyService : IKeyService
         }
 
         var headerSize = 2 + blob[1];
-        if (!_keysById.TryGetValue(Encoding.ASCII.GetString(blob[2..headerSize]), out var key))
+        if (!_keys.ById.TryGetValue(Encoding.ASCII.GetString(blob[2..headerSize]), out var key) || key.IsHmac)
         {
             // KMS reports a ciphertext of a key it does not hold as invalid ciphertext too.
             throw Invalid(operation);
@@ -188,5 +228,29 @@ internal sealed class LocalKeyService : IKeyService
         }
 
         return stream.ToArray();
+    }
+
+    // The keys by every name they answer to; replaced whole when the ring grows, so readers never lock.
+    private sealed class KeyIndex
+    {
+        public KeyIndex(LocalKeyRing ring)
+        {
+            ById = ring.Keys.ToDictionary(k => k.KeyId, StringComparer.Ordinal);
+            ByName = new Dictionary<string, LocalKey>(StringComparer.Ordinal);
+            foreach (var key in ring.Keys)
+            {
+                ByName[key.KeyId] = key;
+                ByName[key.Arn] = key;
+                foreach (var alias in key.Aliases)
+                {
+                    ByName[alias] = key;
+                    ByName[LocalKey.AliasArnPrefix + alias] = key;
+                }
+            }
+        }
+
+        public Dictionary<string, LocalKey> ById { get; }
+
+        public Dictionary<string, LocalKey> ByName { get; }
     }
 }

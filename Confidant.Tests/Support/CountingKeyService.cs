@@ -12,13 +12,17 @@ public sealed class CountingKeyService(IKeyService inner) : IKeyService
     private int _randoms;
     private int _reEncrypts;
     private int _describes;
+    private int _macs;
 
     public int Decrypts => Volatile.Read(ref _decrypts);
 
     public int Encrypts => Volatile.Read(ref _encrypts);
 
+    /// <summary>GenerateMac and VerifyMac calls (audit checkpoints).</summary>
+    public int Macs => Volatile.Read(ref _macs);
+
     /// <summary>Every call that reached the key service, whatever the operation.</summary>
-    public int Calls => Decrypts + Encrypts + Volatile.Read(ref _randoms) + Volatile.Read(ref _reEncrypts) + Volatile.Read(ref _describes);
+    public int Calls => Decrypts + Encrypts + Volatile.Read(ref _randoms) + Volatile.Read(ref _reEncrypts) + Volatile.Read(ref _describes) + Macs;
 
     /// <summary>Replaces the registered <see cref="IKeyService"/> with a counting wrapper around it.</summary>
     public static void Decorate(IServiceCollection services) =>
@@ -52,5 +56,17 @@ public sealed class CountingKeyService(IKeyService inner) : IKeyService
     {
         Interlocked.Increment(ref _describes);
         return inner.DescribeKeyAsync(keyId, cancellationToken);
+    }
+
+    public Task<KmsMacResult> GenerateMacAsync(string keyId, ReadOnlyMemory<byte> message, CancellationToken cancellationToken = default)
+    {
+        Interlocked.Increment(ref _macs);
+        return inner.GenerateMacAsync(keyId, message, cancellationToken);
+    }
+
+    public Task<bool> VerifyMacAsync(string keyId, ReadOnlyMemory<byte> message, ReadOnlyMemory<byte> mac, CancellationToken cancellationToken = default)
+    {
+        Interlocked.Increment(ref _macs);
+        return inner.VerifyMacAsync(keyId, message, mac, cancellationToken);
     }
 }

@@ -86,6 +86,20 @@ public sealed class MotoServerFixture : IAsyncLifetime
         return name;
     }
 
+    /// <summary>Creates an HMAC_256 key (GenerateMac / VerifyMac) and an alias for it; returns the alias.</summary>
+    public async Task<string> CreateMacKeyAsync(string aliasPrefix = "mac")
+    {
+        var key = await Kms.CreateKeyAsync(new CreateKeyRequest
+        {
+            Description = aliasPrefix,
+            KeySpec = KeySpec.HMAC_256,
+            KeyUsage = KeyUsageType.GENERATE_VERIFY_MAC,
+        });
+        var alias = $"alias/{aliasPrefix}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6))}";
+        await Kms.CreateAliasAsync(new CreateAliasRequest { AliasName = alias, TargetKeyId = key.KeyMetadata.KeyId });
+        return alias;
+    }
+
     public async Task InitializeAsync()
     {
         var port = FreePort();

@@ -14,13 +14,19 @@ public static class TokenCommand
 
     private const string Usage = "usage: token --from NAME [--user-type service|user] [--lifetime MINUTES] [--token-version 1|2]";
 
+    public static CommandVerb Verb { get; } = new(
+        [Name],
+        Usage,
+        "Mints a kmsauth token with the configured key service, to call the API as a service (or person) locally.",
+        RunAsync);
+
     public static async Task<int> RunAsync(IServiceProvider services, IReadOnlyList<string> args, TextWriter output, TextWriter error)
     {
         var options = ParseOptions(args);
         if (options is null || !options.TryGetValue("--from", out var from) || string.IsNullOrWhiteSpace(from))
         {
             await error.WriteLineAsync(Usage);
-            return 2;
+            return CommandLine.BadArguments;
         }
 
         var settings = services.GetRequiredService<IOptions<KmsAuthOptions>>().Value;
@@ -30,7 +36,7 @@ public static class TokenCommand
         {
             await error.WriteLineAsync($"No auth key is configured for user type '{userType}' (KmsAuth:AuthKey / KmsAuth:UserAuthKey).");
             await error.WriteLineAsync(Usage);
-            return 2;
+            return CommandLine.BadArguments;
         }
 
         if (!int.TryParse(options.GetValueOrDefault("--lifetime", "10"), NumberStyles.None, CultureInfo.InvariantCulture, out var lifetime)
@@ -39,7 +45,7 @@ public static class TokenCommand
         {
             await error.WriteLineAsync("--lifetime must be 4 to 60 minutes and --token-version 1 or 2.");
             await error.WriteLineAsync(Usage);
-            return 2;
+            return CommandLine.BadArguments;
         }
 
         var generator = services.GetRequiredService<KmsTokenGenerator>();
@@ -56,6 +62,13 @@ public static class TokenCommand
         var options = new Dictionary<string, string>(StringComparer.Ordinal);
         for (var i = 1; i < args.Count; i += 2)
         {
+            if (CommandLine.IsSetting(args[i]))
+            {
+                // A setting for the host (--Key=value), read by the configuration, not by this verb.
+                i--;
+                continue;
+            }
+
             if (!args[i].StartsWith("--", StringComparison.Ordinal) || i + 1 >= args.Count)
             {
                 return null;

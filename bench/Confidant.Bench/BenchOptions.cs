@@ -6,7 +6,7 @@ namespace Confidant.Bench;
 internal sealed record BenchOptions
 {
     public const string Usage =
-        "usage: bench/run.sh [--iterations N] [--rounds N] [--workers N] [--duration SECONDS] [--warmup SECONDS] [--quick]";
+        "usage: bench/run.sh [--iterations N] [--rounds N] [--workers N] [--duration SECONDS] [--warmup SECONDS] [--audit-records N] [--only audit] [--quick]";
 
     /// <summary>Timed operations per variant of the scenarios that cross a process boundary (moto, dynalite, SQLite).</summary>
     public int Iterations { get; init; } = 400;
@@ -30,6 +30,15 @@ internal sealed record BenchOptions
     /// <summary>Timed filter keystrokes per variant of the browser scenario.</summary>
     public int Keystrokes { get; init; } = 50;
 
+    /// <summary>Records of the audit verify scenario on SQLite (its target is for 1,000,000).</summary>
+    public int AuditRecords { get; init; } = 1_000_000;
+
+    /// <summary>Records of the audit verify scenario on dynalite, which is much slower to fill.</summary>
+    public int DynamoAuditRecords { get; init; } = 50_000;
+
+    /// <summary>Only this scenario (<c>audit</c>), or every one when null.</summary>
+    public string? Only { get; init; }
+
     public static BenchOptions Parse(IReadOnlyList<string> args)
     {
         var options = new BenchOptions();
@@ -42,7 +51,9 @@ internal sealed record BenchOptions
                 "--workers" => options with { Workers = Positive(args, ++i) },
                 "--duration" => options with { Duration = TimeSpan.FromSeconds(Positive(args, ++i)) },
                 "--warmup" => options with { Warmup = TimeSpan.FromSeconds(Positive(args, ++i)) },
-                "--quick" => options with { Iterations = 60, Rounds = 2, Duration = TimeSpan.FromSeconds(2), Warmup = TimeSpan.FromSeconds(1), PageLoads = 4, Keystrokes = 10 },
+                "--audit-records" => options with { AuditRecords = Positive(args, ++i) },
+                "--only" => options with { Only = ++i < args.Count && args[i] == "audit" ? args[i] : throw new ArgumentException($"--only takes 'audit'. {Usage}") },
+                "--quick" => options with { Iterations = 60, Rounds = 2, Duration = TimeSpan.FromSeconds(2), Warmup = TimeSpan.FromSeconds(1), PageLoads = 4, Keystrokes = 10, AuditRecords = 20_000, DynamoAuditRecords = 4_000 },
                 _ => throw new ArgumentException($"Unknown argument '{args[i]}'. {Usage}"),
             };
         }

@@ -23,9 +23,15 @@ await Console.Error.WriteLineAsync("warning: this is a Debug build; bench/run.sh
 
 var started = TimeProvider.System.GetUtcNow();
 var loadAtStart = LoadAverage();
+if (options.Only == "audit")
+{
+    return await RunAuditOnlyAsync(options, started, loadAtStart);
+}
+
 var rows = new List<ResultRow>();
 ApiHotPathResult api;
 SidebarBrowserResult sidebar;
+AuditLedgerResult audit;
 try
 {
     rows.AddRange(await RunOutOfProcessScenariosAsync(options));
@@ -37,6 +43,8 @@ try
     Progress("scenario 5: resources sidebar in headless Chromium");
     sidebar = await new SidebarBrowserScenario(options).RunAsync(Progress);
     rows.AddRange(sidebar.Rows);
+    Progress("scenario 6: audit ledger (verify, DynamoDB write units)");
+    audit = await new AuditLedgerScenario(options).RunAsync(Progress);
 }
 catch (Exception error) when (error is InvalidOperationException or IOException or HttpRequestException or TimeoutException or PlaywrightException or Xunit.Sdk.XunitException)
 {
@@ -45,7 +53,7 @@ catch (Exception error) when (error is InvalidOperationException or IOException 
     return 1;
 }
 
-var report = Report(options, started, loadAtStart, rows, api, sidebar);
+var report = Report(options, started, loadAtStart, rows, api, sidebar) + Environment.NewLine + audit.Markdown;
 Console.WriteLine(report);
 var file = ResultsFile();
 Directory.CreateDirectory(Path.GetDirectoryName(file)!);
@@ -83,6 +91,29 @@ static async Task<IReadOnlyList<ResultRow>> RunOutOfProcessScenariosAsync(BenchO
     }
 
     return rows;
+}
+
+// Scenario 6 alone (--only audit): it needs neither moto nor Chromium.
+static async Task<int> RunAuditOnlyAsync(BenchOptions options, DateTimeOffset started, string loadAtStart)
+{
+    AuditLedgerResult audit;
+    try
+    {
+        audit = await new AuditLedgerScenario(options).RunAsync(Progress);
+    }
+    catch (Exception error) when (error is InvalidOperationException or IOException or TimeoutException)
+    {
+        await Console.Error.WriteLineAsync($"bench failed: {error.Message}");
+        return 1;
+    }
+
+    var report = MarkdownReport.Invariant($"Run {started:yyyy-MM-dd HH:mm} UTC · {RuntimeInformation.FrameworkDescription} · {Environment.ProcessorCount} logical cores · {Configuration()} · load average at start {loadAtStart}")
+        + Environment.NewLine + Environment.NewLine + audit.Markdown;
+    Console.WriteLine(report);
+    var file = ResultsFile();
+    Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+    await File.WriteAllTextAsync(file, report);
+    return 0;
 }
 
 static void Progress(string message) => Console.Error.WriteLine("bench: " + message);

@@ -1,171 +1,226 @@
-using System.Globalization;
+using System.Runtime.CompilerServices;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
-using Confidant.Services.Storage;
 using Confidant.Services.Storage.DynamoDb;
 
 namespace Confidant.Services.Audit.DynamoDb;
 
 /// <summary>
-/// Audit events in their own DynamoDB table, shaped like Confidant's (hash key <c>id</c>, GSI
-/// <c>data_type_date_index</c>) with <c>data_type = audit-event</c>, so the same bootstrap creates it and a time-ordered
-/// query needs no scan.
+/// The audit trail in its own DynamoDB table, shaped like Confidant's (hash key <c>id</c>, GSI
+/// <c>data_type_date_index</c>) so the same bootstrap creates it: one compressed item per block of records (out of the
+/// GSI), the item lists that blocks name by digest, chain and checkpoint items, and the access summary.
+/// Every write that places a record or a checkpoint is a conditional single-item put; nothing needs transactions.
 /// </summary>
-internal sealed class DynamoDbAuditStore(IAmazonDynamoDB client, string tableName, bool createTable, TimeProvider time) : IAuditStore
+internal sealed class DynamoDbAuditStore : IAuditStore
 {
-    private const string DataType = "audit-event";
+    private readonly IAmazonDynamoDB _client;
+    private readonly string _table;
+    private readonly bool _createTable;
+    private readonly TimeProvider _time;
+    private readonly DynamoDbAuditBlocks _blocks;
+    private readonly DynamoDbAccessSummary _access;
+    private readonly DynamoDbAuditQuery _query;
+
+    public DynamoDbAuditStore(IAmazonDynamoDB client, string table, bool createTable, TimeProvider time)
+    {
+        _client = client;
+        _table = table;
+        _createTable = createTable;
+        _time = time;
+        var sets = new DynamoDbItemSets(client, table, Units, time);
+        _blocks = new DynamoDbAuditBlocks(client, table, Units, sets);
+        _access = new DynamoDbAccessSummary(client, table, Units, sets, time);
+        _query = new DynamoDbAuditQuery(_blocks, ListChainsAsync);
+    }
+
+    /// <summary>Write capacity units DynamoDB reported for this store's writes.</summary>
+    public DynamoDbWriteUnits Units { get; } = new();
 
     public async Task InitializeAsync(CancellationToken cancellationToken = default)
     {
-        if (createTable)
+        if (_createTable)
         {
-            await new TableBootstrapper(client, time).EnsureTablesAsync([tableName], cancellationToken);
+            await new TableBootstrapper(_client, _time).EnsureTablesAsync([_table], cancellationToken);
             return;
         }
 
         try
         {
-            await client.DescribeTableAsync(tableName, cancellationToken);
+            await _client.DescribeTableAsync(_table, cancellationToken);
         }
         catch (ResourceNotFoundException)
         {
-            // Reveals are refused while they cannot be recorded, so a missing table is a start-up error.
+            // Deliveries are refused while they cannot be recorded, so a missing table is a start-up error.
             throw new InvalidOperationException(
-                $"The audit table '{tableName}' does not exist. Create it with the primary table's key schema (see README) or set "
+                $"The audit table '{_table}' does not exist. Create it with the primary table's key schema (see README) or set "
                 + "Storage:DynamoDb:CreateTable=true; its name is Storage:DynamoDb:AuditTable (default: the primary table's name + '-audit').");
         }
     }
 
-    public async Task AppendAsync(IReadOnlyList<AuditEvent> events, CancellationToken cancellationToken = default)
+    public async Task CreateChainAsync(AuditChain chain, CancellationToken cancellationToken = default)
     {
-        foreach (var chunk in events.Chunk(25))
+        try
         {
-            var pending = chunk.Select(e => new WriteRequest(new PutRequest(ToItem(e)))).ToList();
-            for (var attempt = 0; pending.Count > 0; attempt++)
+            var response = await _client.PutItemAsync(new PutItemRequest
             {
-                var response = await client.BatchWriteItemAsync(new BatchWriteItemRequest { RequestItems = new() { [tableName] = pending } }, cancellationToken);
-                pending = response.UnprocessedItems is { } left && left.TryGetValue(tableName, out var again) ? again : [];
-                if (pending.Count > 0)
-                {
-                    if (attempt >= 8)
-                    {
-                        throw new InvalidOperationException($"DynamoDB did not accept {pending.Count} audit events in {tableName}.");
-                    }
+                TableName = _table,
+                Item = DynamoDbAuditItems.Chain(chain),
+                ConditionExpression = "attribute_not_exists(id)",
+                ReturnConsumedCapacity = ReturnConsumedCapacity.TOTAL,
+            }, cancellationToken);
+            Units.AddBookkeeping(response.ConsumedCapacity);
+        }
+        catch (ConditionalCheckFailedException)
+        {
+            throw new AuditConflictException($"Chain {chain.ChainId} exists.");
+        }
+    }
 
-                    await Task.Delay(TimeSpan.FromMilliseconds(50 << attempt), time, cancellationToken);
-                }
+    public async Task MarkChainClosedAsync(string chainId, DateTimeOffset closedAt, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            // Moving it to the closed partition keeps the list of open chains (read at every checkpoint) short.
+            var response = await _client.UpdateItemAsync(new UpdateItemRequest
+            {
+                TableName = _table,
+                Key = DynamoDbAuditItems.Key(DynamoDbAuditItems.ChainKey(chainId)),
+                UpdateExpression = "SET closed_at = :closed, data_type = :closedChains",
+                ConditionExpression = "attribute_exists(id) AND attribute_not_exists(closed_at)",
+                ExpressionAttributeValues = new()
+                {
+                    [":closed"] = DynamoDbAuditItems.N(AuditCanonical.Microseconds(closedAt)),
+                    [":closedChains"] = DynamoDbAuditItems.S(DynamoDbAuditItems.ClosedChains),
+                },
+                ReturnConsumedCapacity = ReturnConsumedCapacity.TOTAL,
+            }, cancellationToken);
+            Units.AddBookkeeping(response.ConsumedCapacity);
+        }
+        catch (ConditionalCheckFailedException)
+        {
+            // Closed already (by its process or a sealer), or never registered: nothing to record.
+        }
+    }
+
+    public async Task<IReadOnlyList<AuditChain>> ListChainsAsync(CancellationToken cancellationToken = default)
+    {
+        var chains = new List<AuditChain>();
+        foreach (var partition in (string[])[DynamoDbAuditItems.OpenChains, DynamoDbAuditItems.ClosedChains])
+        {
+            await foreach (var item in QueryPartitionAsync(partition, cancellationToken))
+            {
+                chains.Add(DynamoDbAuditItems.ReadChain(item));
+            }
+        }
+
+        return [.. chains.OrderBy(c => c.OpenedAt).ThenBy(c => c.ChainId, StringComparer.Ordinal)];
+    }
+
+    public async Task AppendAsync(IReadOnlyList<AuditRecord> block, CancellationToken cancellationToken = default)
+    {
+        if (block.Count == 0)
+        {
+            return;
+        }
+
+        await _blocks.AppendAsync(block, cancellationToken);
+        await _access.AddAsync(block, cancellationToken);
+    }
+
+    public async Task<AuditRecord?> HeadAsync(string chainId, CancellationToken cancellationToken = default) =>
+        (await _blocks.FindHeadAsync(chainId, cancellationToken))?.Last;
+
+    public async IAsyncEnumerable<AuditRecord> ReadChainAsync(
+        string chainId,
+        long afterSequence = 0,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var from = 1L;
+        if (afterSequence > 0 && await _blocks.FindHeadAsync(chainId, cancellationToken) is { } head)
+        {
+            // The last block starting at or before the first wanted record.
+            var next = afterSequence + 1;
+            from = Math.Max(1, await _blocks.BisectAsync(chainId, head.Number, "first_seq", first => first > next, cancellationToken) - 1);
+        }
+
+        await foreach (var (_, records) in _blocks.ReadForwardAsync(chainId, from, cancellationToken))
+        {
+            foreach (var record in records.Where(r => r.Sequence > afterSequence))
+            {
+                yield return record;
             }
         }
     }
 
-    public async Task<AuditPage> QueryAsync(AuditQuery query, CancellationToken cancellationToken = default)
+    public async Task AddCheckpointAsync(AuditCheckpoint checkpoint, CancellationToken cancellationToken = default)
     {
-        var after = AuditPageToken.Decode(query.Page);
-        var limit = Math.Clamp(query.Limit, 1, 1000);
-        var events = new List<AuditEvent>();
-        var filters = new List<string>();
-        var values = new Dictionary<string, AttributeValue> { [":type"] = new() { S = DataType } };
-        if (query.ResourceId is { } resource)
+        try
         {
-            filters.Add("resource_id = :resource");
-            values[":resource"] = new() { S = resource };
+            var response = await _client.PutItemAsync(new PutItemRequest
+            {
+                TableName = _table,
+                Item = DynamoDbAuditItems.Checkpoint(checkpoint),
+                ConditionExpression = "attribute_not_exists(id)",
+                ReturnConsumedCapacity = ReturnConsumedCapacity.TOTAL,
+            }, cancellationToken);
+            Units.AddBookkeeping(response.ConsumedCapacity);
+        }
+        catch (ConditionalCheckFailedException)
+        {
+            throw new AuditConflictException($"Checkpoint {checkpoint.Index} of chain {checkpoint.ChainId} exists.");
+        }
+    }
+
+    public async Task<IReadOnlyList<AuditCheckpoint>> ListCheckpointsAsync(string chainId, CancellationToken cancellationToken = default)
+    {
+        var checkpoints = new List<AuditCheckpoint>();
+        await foreach (var item in QueryPartitionAsync(DynamoDbAuditItems.CheckpointPartition(chainId), cancellationToken))
+        {
+            checkpoints.Add(DynamoDbAuditItems.ReadCheckpoint(item));
         }
 
-        if (query.Actor is { } actor)
-        {
-            filters.Add("actor = :actor");
-            values[":actor"] = new() { S = actor };
-        }
+        return [.. checkpoints.OrderBy(c => c.Index)];
+    }
 
-        var start = after is null ? null : Key(after);
+    public Task<AuditPage> QueryAsync(AuditQuery query, CancellationToken cancellationToken = default) =>
+        _query.RunAsync(query, AuditPageToken.Decode(query.Page), cancellationToken);
+
+    public Task<IReadOnlySet<AuditAccessKey>> FindDeliveredAsync(IReadOnlyCollection<AuditAccessKey> keys, CancellationToken cancellationToken = default) =>
+        _access.FindAsync(keys, cancellationToken);
+
+    public Task<IReadOnlyList<AuditAccess>> AccessAsync(
+        string resourceType,
+        string resourceId,
+        DateTimeOffset? since = null,
+        CancellationToken cancellationToken = default) =>
+        _access.ReadAsync(resourceType, resourceId, since, cancellationToken);
+
+    public Task FlushAsync(CancellationToken cancellationToken = default) => _access.FlushAsync(cancellationToken);
+
+    public override string ToString() => $"DynamoDB audit store, table {_table}";
+
+    private async IAsyncEnumerable<Dictionary<string, AttributeValue>> QueryPartitionAsync(
+        string partition,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        Dictionary<string, AttributeValue>? start = null;
         do
         {
-            var response = await client.QueryAsync(new QueryRequest
+            var response = await _client.QueryAsync(new QueryRequest
             {
-                TableName = tableName,
+                TableName = _table,
                 IndexName = TableBootstrapper.DateIndexName,
-                KeyConditionExpression = "data_type = :type",
-                FilterExpression = filters.Count == 0 ? null : string.Join(" AND ", filters),
-                ExpressionAttributeValues = values,
-                ScanIndexForward = false,
+                KeyConditionExpression = "data_type = :partition",
+                ExpressionAttributeValues = new() { [":partition"] = DynamoDbAuditItems.S(partition) },
                 ExclusiveStartKey = start,
-                Limit = 200,
             }, cancellationToken);
-            foreach (var item in response.Items)
+            foreach (var item in response.Items ?? [])
             {
-                events.Add(FromItem(item));
-                if (events.Count > limit)
-                {
-                    break;
-                }
+                yield return item;
             }
 
             start = response.LastEvaluatedKey is { Count: > 0 } next ? next : null;
         }
-        while (events.Count <= limit && start is not null);
-
-        var more = events.Count > limit;
-        if (more)
-        {
-            events.RemoveRange(limit, events.Count - limit);
-        }
-
-        return new AuditPage(events, more ? AuditPageToken.Encode(events[^1].Id) : null);
+        while (start is not null);
     }
-
-    /// <summary>The GSI key of an event, rebuilt from its id (which starts with its time).</summary>
-    private static Dictionary<string, AttributeValue> Key(string id) => new()
-    {
-        ["id"] = new() { S = id },
-        ["data_type"] = new() { S = DataType },
-        ["modified_date"] = new() { S = ConfidantDates.ToStored(TimeOf(id)) },
-    };
-
-    private static DateTimeOffset TimeOf(string id) =>
-        AuditPageToken.TryParseTime(id, out var time) ? time : throw new FormatException("An audit event id starts with its time.");
-
-    private static Dictionary<string, AttributeValue> ToItem(AuditEvent e)
-    {
-        var item = new Dictionary<string, AttributeValue>
-        {
-            ["id"] = new() { S = e.Id },
-            ["data_type"] = new() { S = DataType },
-            ["modified_date"] = new() { S = ConfidantDates.ToStored(e.Time) },
-            ["action"] = new() { S = e.Action },
-            ["resource_type"] = new() { S = e.ResourceType },
-            ["resource_id"] = new() { S = e.ResourceId },
-            ["actor"] = new() { S = e.Actor },
-            ["actor_type"] = new() { S = e.ActorType },
-        };
-        if (e.Revision is { } revision)
-        {
-            item["revision"] = new() { N = revision.ToString(CultureInfo.InvariantCulture) };
-        }
-
-        foreach (var (name, value) in new[] { ("subject", e.Subject), ("email", e.Email), ("address", e.Address), ("via", e.Via) })
-        {
-            if (value is not null)
-            {
-                item[name] = new() { S = value };
-            }
-        }
-
-        return item;
-    }
-
-    private static AuditEvent FromItem(Dictionary<string, AttributeValue> item) => new()
-    {
-        Id = item["id"].S,
-        Time = ConfidantDates.ParseStored(item["modified_date"].S),
-        Action = item["action"].S,
-        ResourceType = item["resource_type"].S,
-        ResourceId = item["resource_id"].S,
-        Revision = item.TryGetValue("revision", out var revision) ? int.Parse(revision.N, CultureInfo.InvariantCulture) : null,
-        Actor = item["actor"].S,
-        ActorType = item["actor_type"].S,
-        Subject = item.TryGetValue("subject", out var subject) ? subject.S : null,
-        Email = item.TryGetValue("email", out var email) ? email.S : null,
-        Address = item.TryGetValue("address", out var address) ? address.S : null,
-        Via = item.TryGetValue("via", out var via) ? via.S : null,
-    };
 }

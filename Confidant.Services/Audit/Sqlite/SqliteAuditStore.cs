@@ -1,111 +1,306 @@
 using System.Globalization;
-using Confidant.Services.Storage;
+using System.Runtime.CompilerServices;
 using Confidant.Services.Storage.Sqlite;
 using Microsoft.Data.Sqlite;
 
 namespace Confidant.Services.Audit.Sqlite;
 
-/// <summary>Audit events in the SQLite file of the embedded defaults, one table, append-only.</summary>
-internal sealed class SqliteAuditStore(string databasePath, TimeSpan busyTimeout) : IAuditStore
+/// <summary>
+/// The audit trail in the SQLite file of the embedded defaults. A block is one <c>BEGIN IMMEDIATE</c> transaction on
+/// the appender's own connection (records, resource index and access summary together, committed to the WAL with
+/// <c>synchronous = FULL</c>), so a block is stored whole or not at all, and survives a process kill once committed.
+/// </summary>
+internal sealed class SqliteAuditStore(string databasePath, TimeSpan busyTimeout) : IAuditStore, IAsyncDisposable
 {
-    private const string Columns = "id, time, action, resource_type, resource_id, revision, actor, actor_type, subject, email, address, via";
-
-    private static readonly string[] ParameterNames =
-        ["$id", "$time", "$action", "$type", "$resource", "$revision", "$actor", "$actorType", "$subject", "$email", "$address", "$via"];
+    private const int PrimaryKeyViolation = 1555;
 
     private readonly string _connectionString = SqliteConnections.ConnectionString(databasePath, busyTimeout);
+
+    private readonly SemaphoreSlim _appendGate = new(1, 1);
+    private SqliteConnection? _appender;
 
     public async Task InitializeAsync(CancellationToken cancellationToken = default)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(databasePath))!);
         await using var connection = await OpenAsync(cancellationToken);
+        await SqliteAuditSchema.EnsureCreatedAsync(connection, cancellationToken);
+    }
+
+    public async Task CreateChainAsync(AuditChain chain, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = """
-            CREATE TABLE IF NOT EXISTS audit_events (
-                id TEXT PRIMARY KEY, time TEXT NOT NULL, action TEXT NOT NULL, resource_type TEXT NOT NULL,
-                resource_id TEXT NOT NULL, revision INTEGER, actor TEXT NOT NULL, actor_type TEXT NOT NULL,
-                subject TEXT, email TEXT, address TEXT, via TEXT) WITHOUT ROWID;
-            CREATE INDEX IF NOT EXISTS audit_events_resource ON audit_events (resource_id, id);
-            CREATE INDEX IF NOT EXISTS audit_events_actor ON audit_events (actor, id);
-            """;
+        command.CommandText = "INSERT INTO audit_chains (chain_id, opened_at, opened_by) VALUES ($id, $opened, $by)";
+        command.Parameters.AddWithValue("$id", chain.ChainId);
+        command.Parameters.AddWithValue("$opened", AuditCanonical.Microseconds(chain.OpenedAt));
+        command.Parameters.AddWithValue("$by", chain.OpenedBy);
+        await ExecuteConditionalAsync(command, $"Chain {chain.ChainId} exists.", cancellationToken);
+    }
+
+    public async Task MarkChainClosedAsync(string chainId, DateTimeOffset closedAt, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "UPDATE audit_chains SET closed_at = $closed WHERE chain_id = $id AND closed_at IS NULL";
+        command.Parameters.AddWithValue("$id", chainId);
+        command.Parameters.AddWithValue("$closed", AuditCanonical.Microseconds(closedAt));
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    public async Task AppendAsync(IReadOnlyList<AuditEvent> events, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<AuditChain>> ListChainsAsync(CancellationToken cancellationToken = default)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = $"INSERT INTO audit_events ({Columns}) VALUES ($id, $time, $action, $type, $resource, $revision, $actor, $actorType, $subject, $email, $address, $via)";
-        var parameters = ParameterNames
-            .Select(name => command.Parameters.Add(new SqliteParameter { ParameterName = name }))
-            .ToArray();
-        foreach (var audit in events)
+        command.CommandText = "SELECT chain_id, opened_at, opened_by, closed_at FROM audit_chains ORDER BY opened_at, chain_id";
+        var chains = new List<AuditChain>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
         {
-            object?[] values =
-            [
-                audit.Id, ConfidantDates.ToStored(audit.Time), audit.Action, audit.ResourceType, audit.ResourceId, audit.Revision,
-                audit.Actor, audit.ActorType, audit.Subject, audit.Email, audit.Address, audit.Via,
-            ];
-            for (var i = 0; i < values.Length; i++)
-            {
-                parameters[i].Value = values[i] ?? DBNull.Value;
-            }
-
-            await command.ExecuteNonQueryAsync(cancellationToken);
+            chains.Add(new AuditChain(
+                reader.GetString(0),
+                AuditCanonical.FromMicroseconds(reader.GetInt64(1)),
+                reader.GetString(2),
+                await reader.IsDBNullAsync(3, cancellationToken) ? null : AuditCanonical.FromMicroseconds(reader.GetInt64(3))));
         }
 
-        await transaction.CommitAsync(cancellationToken);
+        return chains;
+    }
+
+    public async Task AppendAsync(IReadOnlyList<AuditRecord> block, CancellationToken cancellationToken = default)
+    {
+        if (block.Count == 0)
+        {
+            return;
+        }
+
+        await _appendGate.WaitAsync(cancellationToken);
+        try
+        {
+            _appender ??= await OpenAppenderAsync(cancellationToken);
+            // BEGIN IMMEDIATE: the link check below cannot go stale before the commit.
+            await using var transaction = _appender.BeginTransaction(deferred: false);
+            try
+            {
+                await RequireLinkAsync(transaction, block[0], cancellationToken);
+                await InsertRecordsAsync(transaction, block, cancellationToken);
+                await SqliteAccessSummary.AddAsync(transaction, block, cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
+            }
+            catch (SqliteException error) when (error.SqliteExtendedErrorCode == PrimaryKeyViolation)
+            {
+                throw new AuditConflictException($"Chain {block[0].ChainId} already holds sequence {block[0].Sequence} or a later one of this block.");
+            }
+        }
+        catch (Exception) when (_appender is not null)
+        {
+            // A failed or cancelled append may leave the connection mid-statement: start the next one afresh.
+            await _appender.DisposeAsync();
+            _appender = null;
+            throw;
+        }
+        finally
+        {
+            _appendGate.Release();
+        }
+    }
+
+    public async Task<AuditRecord?> HeadAsync(string chainId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT {SqliteAuditSchema.RecordColumns} FROM audit_records WHERE chain_id = $chain ORDER BY seq DESC LIMIT 1";
+        command.Parameters.AddWithValue("$chain", chainId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? ReadRow(reader, chainId) : null;
+    }
+
+    public async IAsyncEnumerable<AuditRecord> ReadChainAsync(
+        string chainId,
+        long afterSequence = 0,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT {SqliteAuditSchema.RecordColumns} FROM audit_records WHERE chain_id = $chain AND seq > $after ORDER BY seq";
+        command.Parameters.AddWithValue("$chain", chainId);
+        command.Parameters.AddWithValue("$after", afterSequence);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            yield return ReadRow(reader, chainId);
+        }
+    }
+
+    public async Task AddCheckpointAsync(AuditCheckpoint checkpoint, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            INSERT INTO audit_checkpoints (chain_id, idx, seq, head_hash, time, final, witnesses, previous_mac, key_id, mac)
+            VALUES ($chain, $idx, $seq, $head, $time, $final, $witnesses, $previous, $key, $mac)
+            """;
+        command.Parameters.AddWithValue("$chain", checkpoint.ChainId);
+        command.Parameters.AddWithValue("$idx", checkpoint.Index);
+        command.Parameters.AddWithValue("$seq", checkpoint.Sequence);
+        command.Parameters.AddWithValue("$head", Convert.FromHexString(checkpoint.HeadHash));
+        command.Parameters.AddWithValue("$time", AuditCanonical.Microseconds(checkpoint.Time));
+        command.Parameters.AddWithValue("$final", checkpoint.Final ? 1 : 0);
+        command.Parameters.AddWithValue("$witnesses", (object?)SqliteAuditRows.Witnesses(checkpoint.Witnesses) ?? DBNull.Value);
+        command.Parameters.AddWithValue("$previous", Convert.FromHexString(checkpoint.PreviousMac));
+        command.Parameters.AddWithValue("$key", checkpoint.KeyId);
+        command.Parameters.AddWithValue("$mac", Convert.FromHexString(checkpoint.Mac));
+        await ExecuteConditionalAsync(command, $"Checkpoint {checkpoint.Index} of chain {checkpoint.ChainId} exists.", cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<AuditCheckpoint>> ListCheckpointsAsync(string chainId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT idx, seq, head_hash, time, final, witnesses, previous_mac, key_id, mac
+            FROM audit_checkpoints WHERE chain_id = $chain ORDER BY idx
+            """;
+        command.Parameters.AddWithValue("$chain", chainId);
+        var checkpoints = new List<AuditCheckpoint>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            checkpoints.Add(new AuditCheckpoint(
+                chainId,
+                reader.GetInt64(0),
+                reader.GetInt64(1),
+                Convert.ToHexStringLower((byte[])reader.GetValue(2)),
+                AuditCanonical.FromMicroseconds(reader.GetInt64(3)),
+                reader.GetInt64(4) != 0,
+                await reader.IsDBNullAsync(5, cancellationToken) ? [] : SqliteAuditRows.ParseWitnesses(reader.GetString(5)),
+                Convert.ToHexStringLower((byte[])reader.GetValue(6)),
+                reader.GetString(7),
+                Convert.ToHexStringLower((byte[])reader.GetValue(8))));
+        }
+
+        return checkpoints;
     }
 
     public async Task<AuditPage> QueryAsync(AuditQuery query, CancellationToken cancellationToken = default)
     {
         var after = AuditPageToken.Decode(query.Page);
-        var limit = Math.Clamp(query.Limit, 1, 1000);
         await using var connection = await OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = $"""
-            SELECT {Columns} FROM audit_events
-            WHERE ($resource IS NULL OR resource_id = $resource) AND ($actor IS NULL OR actor = $actor) AND ($after IS NULL OR id < $after)
-            ORDER BY id DESC LIMIT $limit
-            """;
-        command.Parameters.AddWithValue("$resource", (object?)query.ResourceId ?? DBNull.Value);
-        command.Parameters.AddWithValue("$actor", (object?)query.Actor ?? DBNull.Value);
-        command.Parameters.AddWithValue("$after", (object?)after ?? DBNull.Value);
-        command.Parameters.AddWithValue("$limit", limit + 1);
-        var events = new List<AuditEvent>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
+        return await SqliteAuditQuery.RunAsync(connection, query, after, cancellationToken);
+    }
+
+    public async Task<IReadOnlySet<AuditAccessKey>> FindDeliveredAsync(IReadOnlyCollection<AuditAccessKey> keys, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        return await SqliteAccessSummary.FindAsync(connection, keys, cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<AuditAccess>> AccessAsync(
+        string resourceType,
+        string resourceId,
+        DateTimeOffset? since = null,
+        CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        return await SqliteAccessSummary.ReadAsync(connection, resourceType, resourceId, since, cancellationToken);
+    }
+
+    public Task FlushAsync(CancellationToken cancellationToken = default) => Task.CompletedTask;
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_appender is not null)
         {
-            events.Add(new AuditEvent
+            await _appender.DisposeAsync();
+        }
+
+        _appendGate.Dispose();
+    }
+
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"SQLite audit store at {databasePath}");
+
+    // A block must continue its chain: its first record's previous hash is the stored hash of the record before it.
+    private static async Task RequireLinkAsync(SqliteTransaction transaction, AuditRecord first, CancellationToken cancellationToken)
+    {
+        if (first.Sequence == 1)
+        {
+            return;
+        }
+
+        await using var command = transaction.Connection!.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "SELECT hash FROM audit_records WHERE chain_id = $chain AND seq = $seq";
+        command.Parameters.AddWithValue("$chain", first.ChainId);
+        command.Parameters.AddWithValue("$seq", first.Sequence - 1);
+        if (await command.ExecuteScalarAsync(cancellationToken) is not byte[] previous
+            || !string.Equals(Convert.ToHexStringLower(previous), first.PreviousHash, StringComparison.Ordinal))
+        {
+            throw new AuditConflictException($"Sequence {first.Sequence} of chain {first.ChainId} does not follow the stored head.");
+        }
+    }
+
+    private static async Task InsertRecordsAsync(SqliteTransaction transaction, IReadOnlyList<AuditRecord> block, CancellationToken cancellationToken)
+    {
+        await using var insert = transaction.Connection!.CreateCommand();
+        insert.Transaction = transaction;
+        insert.CommandText = SqliteAuditRows.InsertSql;
+        var parameters = SqliteAuditRows.AddParameters(insert);
+        await using var index = transaction.Connection.CreateCommand();
+        index.Transaction = transaction;
+        index.CommandText = "INSERT OR IGNORE INTO audit_record_resources (resource_id, time, chain_id, seq) VALUES ($resource, $time, $chain, $seq)";
+        var resource = index.Parameters.Add(new SqliteParameter { ParameterName = "$resource" });
+        var time = index.Parameters.Add(new SqliteParameter { ParameterName = "$time" });
+        var chain = index.Parameters.Add(new SqliteParameter { ParameterName = "$chain" });
+        var sequence = index.Parameters.Add(new SqliteParameter { ParameterName = "$seq" });
+        foreach (var record in block)
+        {
+            SqliteAuditRows.Bind(parameters, record);
+            await insert.ExecuteNonQueryAsync(cancellationToken);
+            time.Value = AuditCanonical.Microseconds(record.Time);
+            chain.Value = record.ChainId;
+            sequence.Value = record.Sequence;
+            foreach (var id in record.Entry.Items.Select(i => i.Id).Prepend(record.Entry.ResourceId).Distinct(StringComparer.Ordinal))
             {
-                Id = reader.GetString(0),
-                Time = ConfidantDates.ParseStored(reader.GetString(1)),
-                Action = reader.GetString(2),
-                ResourceType = reader.GetString(3),
-                ResourceId = reader.GetString(4),
-                Revision = reader.GetValue(5) is long revision ? (int)revision : null,
-                Actor = reader.GetString(6),
-                ActorType = reader.GetString(7),
-                Subject = reader.GetValue(8) as string,
-                Email = reader.GetValue(9) as string,
-                Address = reader.GetValue(10) as string,
-                Via = reader.GetValue(11) as string,
-            });
+                resource.Value = id;
+                await index.ExecuteNonQueryAsync(cancellationToken);
+            }
         }
+    }
 
-        var more = events.Count > limit;
-        if (more)
+    private static AuditRecord ReadRow(SqliteDataReader reader, string chainId)
+    {
+        try
         {
-            events.RemoveAt(events.Count - 1);
+            return SqliteAuditRows.Read(reader);
         }
+        catch (Exception error) when (error is FormatException or InvalidCastException or System.Text.Json.JsonException or OverflowException or InvalidOperationException)
+        {
+            // A row that no longer reads (its columns were edited) is named, so that a verifier can report it.
+            throw new InvalidDataException($"Record {reader.GetValue(1)} of chain {chainId} cannot be read: {error.GetType().Name}.", error);
+        }
+    }
 
-        return new AuditPage(events, more ? AuditPageToken.Encode(events[^1].Id) : null);
+    private static async Task ExecuteConditionalAsync(SqliteCommand command, string conflict, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+        catch (SqliteException error) when (error.SqliteExtendedErrorCode == PrimaryKeyViolation)
+        {
+            throw new AuditConflictException(conflict);
+        }
+    }
+
+    private async Task<SqliteConnection> OpenAppenderAsync(CancellationToken cancellationToken)
+    {
+        var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        // FULL: each commit is synced to the WAL file before the block counts as stored (durable across power loss too).
+        command.CommandText = "PRAGMA synchronous = FULL;";
+        await command.ExecuteNonQueryAsync(cancellationToken);
+        return connection;
     }
 
     private Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken) =>
         SqliteConnections.OpenAsync(_connectionString, busyTimeout, cancellationToken);
-
-    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"SQLite audit store at {databasePath}");
 }

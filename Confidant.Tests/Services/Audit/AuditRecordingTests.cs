@@ -19,8 +19,8 @@ public sealed class AuditRecordingTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _host.DisposeAsync();
 
-    private Task<AuditPage> TrailAsync(string? resourceId = null) =>
-        _host.Get<AuditLog>().QueryAsync(new AuditQuery(ResourceId: resourceId, Limit: 100));
+    private async Task<List<AuditEntry>> TrailAsync(string? resourceId = null) =>
+        (await _host.Get<AuditLog>().QueryAsync(new AuditQuery(ResourceId: resourceId, Limit: 100))).Records.Select(r => r.Entry).ToList();
 
     [Fact]
     public async Task Reveal_IsRecordedWithIdentityAndAddress_MetadataOnlyIsNot()
@@ -31,10 +31,11 @@ public sealed class AuditRecordingTests : IAsyncLifetime
         await reader.GetAsync(Bob, created.Item.Id, metadataOnly: true);
         await reader.GetAsync(Bob, created.Item.Id);
 
-        var trail = (await TrailAsync(created.Item.Id)).Events;
+        var trail = await TrailAsync(created.Item.Id);
         Assert.Equal([AuditActions.Reveal, AuditActions.Create], trail.Select(e => e.Action));
         var reveal = trail[0];
-        Assert.Equal(("bob@example.com", "user", "oidc-sub-42", "192.0.2.7", 1), (reveal.Actor, reveal.ActorType, reveal.Subject, reveal.Address, reveal.Revision));
+        Assert.Equal(("bob@example.com", "user", "oidc-sub-42", "192.0.2.7", 1), (reveal.Actor.Name, reveal.Actor.Type, reveal.Actor.Subject, reveal.Origin.Address, reveal.Revision));
+        Assert.Equal((AuditOutcomes.Delivered, AuditOutcomes.Succeeded), (reveal.Outcome, trail[1].Outcome));
         Assert.DoesNotContain(trail, e => (e.Via ?? string.Empty).Contains("s3cret", StringComparison.Ordinal));
     }
 
@@ -47,11 +48,11 @@ public sealed class AuditRecordingTests : IAsyncLifetime
         var seen = await _host.Get<CredentialReader>().GetAsync(reader, created.Item.Id);
 
         Assert.Null(seen.Pairs);
-        Assert.DoesNotContain((await TrailAsync(created.Item.Id)).Events, e => e.Action == AuditActions.Reveal);
+        Assert.DoesNotContain(await TrailAsync(created.Item.Id), e => e.Action == AuditActions.Reveal);
     }
 
     [Fact]
-    public async Task ServiceRead_RecordsEachCredentialServedThroughTheService()
+    public async Task ServiceRead_OneRecordListingEveryCredentialServed()
     {
         var credentials = _host.Get<CredentialService>();
         var a = await credentials.CreateAsync(Bob, TestData.Credential("a", ("k1", "v")));
@@ -61,9 +62,14 @@ public sealed class AuditRecordingTests : IAsyncLifetime
         await _host.Get<ServiceMappingService>().GetAsync(ConfidantPrincipal.ForService("billing"), "billing");
         await _host.Get<ServiceMappingService>().GetAsync(ConfidantPrincipal.ForService("billing"), "billing", metadataOnly: true);
 
-        var reads = (await TrailAsync()).Events.Where(e => e.Action == AuditActions.ServiceRead).ToList();
-        Assert.Equal(new[] { a.Item.Id, b.Item.Id }.Order(StringComparer.Ordinal), reads.Select(r => r.ResourceId).Order(StringComparer.Ordinal));
-        Assert.All(reads, r => Assert.Equal(("billing", "service", "billing"), (r.Actor, r.ActorType, r.Via)));
+        var read = Assert.Single(await TrailAsync(), e => e.Action == AuditActions.ServiceRead);
+        Assert.Equal(("service", "billing", "billing"), (read.ResourceType, read.ResourceId, read.Via));
+        Assert.Equal(new[] { (a.Item.Id, 1), (b.Item.Id, 1) }.Order(), read.Items.Select(i => (i.Id, i.Revision ?? 0)).Order());
+        Assert.All(read.Items, i => Assert.Equal("credential", i.ResourceType));
+        Assert.Equal(("billing", "service", AuditAuthMethods.KmsAuth), (read.Actor.Name, read.Actor.Type, read.Actor.AuthMethod));
+        Assert.Equal(AuditOutcomes.Delivered, read.Outcome);
+        var forA = Assert.Single(await TrailAsync(a.Item.Id), e => e.Action == AuditActions.ServiceRead);
+        Assert.Equal(read.Items.Select(i => i.Id), forA.Items.Select(i => i.Id));
     }
 
     [Fact]
@@ -83,9 +89,9 @@ public sealed class AuditRecordingTests : IAsyncLifetime
             CipherVersion = 2,
         });
 
-        var credentialTrail = (await TrailAsync(created.Item.Id)).Events;
-        var serviceTrail = (await TrailAsync("svc")).Events;
-        var blindTrail = (await TrailAsync(blind.Id)).Events;
+        var credentialTrail = await TrailAsync(created.Item.Id);
+        var serviceTrail = await TrailAsync("svc");
+        var blindTrail = await TrailAsync(blind.Id);
 
         Assert.Equal([(AuditActions.Revert, 3), (AuditActions.Update, 2), (AuditActions.Create, 1)], credentialTrail.Select(e => (e.Action, e.Revision!.Value)));
         Assert.Equal((AuditActions.Create, "service", 1), (serviceTrail.Single().Action, serviceTrail.Single().ResourceType, serviceTrail.Single().Revision!.Value));

@@ -43,7 +43,7 @@ public sealed class CredentialReaderTests : IAsyncLifetime
 
         Assert.Equal("hunter1", TestData.Value(first.Pairs, "password"));
         var reveal = Assert.Single(await RevealsAsync(id));
-        Assert.Equal((Editor.Name, 1), (reveal.Actor, reveal.Revision));
+        Assert.Equal((Editor.Name, 1), (reveal.Actor.Name, reveal.Revision));
     }
 
     [Fact]
@@ -98,6 +98,6 @@ public sealed class CredentialReaderTests : IAsyncLifetime
         return created.Item.Id;
     }
 
-    private async Task<List<AuditEvent>> RevealsAsync(string id) =>
-        (await _host.Get<AuditLog>().QueryAsync(new AuditQuery(ResourceId: id))).Events.Where(e => e.Action == AuditActions.Reveal).ToList();
+    private async Task<List<AuditEntry>> RevealsAsync(string id) =>
+        (await _host.Get<AuditLog>().QueryAsync(new AuditQuery(ResourceId: id))).Records.Select(r => r.Entry).Where(e => e.Action == AuditActions.Reveal).ToList();
 }

@@ -352,7 +352,7 @@ public sealed class CredentialServiceTests : IAsyncLifetime
         Assert.Equal(2, (await Reader.ListRevisionsAsync(DomainHost.Alice, created.Item.Id)).Count);
         Assert.Empty(await Reader.ListArchivedAsync(DomainHost.Alice));
         var audit = await _host.Get<AuditLog>().QueryAsync(new AuditQuery(ResourceId: created.Item.Id));
-        Assert.Contains(audit.Events, e => e.Action == AuditActions.Restore && e.Revision == 2);
+        Assert.Contains(audit.Records, r => r.Entry.Action == AuditActions.Restore && r.Entry.Revision == 2);
     }
 
     [Fact]

@@ -12,6 +12,7 @@ public sealed class AwsKmsKeyServiceTests(MotoServerFixture moto) : KeyServiceCo
         KeyService = new AwsKmsKeyService(moto.Kms);
         PrimaryAlias = (await moto.CreateKeyAsync("primary")).Alias;
         SecondaryAlias = (await moto.CreateKeyAsync("secondary")).Alias;
+        MacAlias = await moto.CreateMacKeyAsync();
     }
 
     public static TheoryData<Exception, KeyServiceError> SdkErrors => new()

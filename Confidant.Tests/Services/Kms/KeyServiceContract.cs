@@ -16,6 +16,9 @@ public abstract class KeyServiceContract : IAsyncLifetime
     /// <summary>Alias of a second key, for ReEncrypt.</summary>
     protected string SecondaryAlias { get; set; } = string.Empty;
 
+    /// <summary>Alias of an HMAC key, for GenerateMac / VerifyMac.</summary>
+    protected string MacAlias { get; set; } = string.Empty;
+
     public abstract Task InitializeAsync();
 
     public virtual Task DisposeAsync() => Task.CompletedTask;
@@ -141,5 +144,52 @@ public abstract class KeyServiceContract : IAsyncLifetime
         Assert.Equal((await KeyService.DescribeKeyAsync(SecondaryAlias)).Arn, decrypted.KeyArn);
         var error = await Assert.ThrowsAsync<KeyServiceException>(() => KeyService.DecryptAsync(reEncrypted.Ciphertext, Context));
         Assert.Equal(KeyServiceError.InvalidCiphertext, error.Error);
+    }
+
+    [Fact]
+    public async Task GenerateMacAsync_ThenVerify_MatchesOnlyTheSameMessageAndMacAsync()
+    {
+        var message = Encoding.UTF8.GetBytes("chain 1, sequence 1000, head 9f86d081");
+
+        var generated = await KeyService.GenerateMacAsync(MacAlias, message);
+        var again = await KeyService.GenerateMacAsync(MacAlias, message);
+        var altered = message.ToArray();
+        altered[0] ^= 0x01;
+        var forged = generated.Mac.ToArray();
+        forged[^1] ^= 0x01;
+
+        Assert.Equal(32, generated.Mac.Length);
+        Assert.Equal(generated.Mac, again.Mac);
+        Assert.True(await KeyService.VerifyMacAsync(generated.KeyId, message, generated.Mac));
+        Assert.True(await KeyService.VerifyMacAsync(MacAlias, message, generated.Mac));
+        Assert.False(await KeyService.VerifyMacAsync(generated.KeyId, altered, generated.Mac));
+        Assert.False(await KeyService.VerifyMacAsync(generated.KeyId, message, forged));
+    }
+
+    [Fact]
+    public async Task GenerateMacAsync_EncryptionKey_ThrowsInvalidRequestAsync()
+    {
+        var error = await Assert.ThrowsAsync<KeyServiceException>(() => KeyService.GenerateMacAsync(PrimaryAlias, new byte[] { 1, 2, 3 }));
+
+        Assert.Equal(KeyServiceError.InvalidRequest, error.Error);
+    }
+
+    [Fact]
+    public async Task VerifyMacAsync_UnknownKey_ThrowsKeyNotFoundAsync()
+    {
+        var error = await Assert.ThrowsAsync<KeyServiceException>(
+            () => KeyService.VerifyMacAsync("0b6a4c6e-0000-4000-8000-000000000000", new byte[] { 1 }, new byte[32]));
+
+        Assert.Equal(KeyServiceError.KeyNotFound, error.Error);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(4097)]
+    public async Task GenerateMacAsync_MessageSizeOutOfRange_ThrowsInvalidRequestAsync(int size)
+    {
+        var error = await Assert.ThrowsAsync<KeyServiceException>(() => KeyService.GenerateMacAsync(MacAlias, new byte[size]));
+
+        Assert.Equal(KeyServiceError.InvalidRequest, error.Error);
     }
 }

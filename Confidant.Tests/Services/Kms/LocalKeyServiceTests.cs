@@ -10,6 +10,7 @@ public sealed class LocalKeyServiceTests : KeyServiceContract, IDisposable
 {
     private const string AtRest = "alias/confidant-at-rest";
     private const string Auth = "alias/authnz";
+    private const string Mac = "alias/confidant-audit";
     private static readonly Dictionary<string, string> Context = new() { ["id"] = "abc" };
     private readonly TempDirectory _directory = new();
 
@@ -20,6 +21,7 @@ public sealed class LocalKeyServiceTests : KeyServiceContract, IDisposable
         KeyService = Open(AtRest, Auth);
         PrimaryAlias = AtRest;
         SecondaryAlias = Auth;
+        MacAlias = Mac;
         return Task.CompletedTask;
     }
 
@@ -137,6 +139,81 @@ public sealed class LocalKeyServiceTests : KeyServiceContract, IDisposable
 
         Assert.Equal(ab, ba);
         Assert.NotEqual(ab, merged);
+    }
+
+    [Fact]
+    public async Task GenerateMacAsync_NewAlias_AddsHmacKeyThatAnotherProcessFindsAsync()
+    {
+        var message = new byte[] { 4, 5, 6 };
+
+        var mac = await KeyService.GenerateMacAsync(Mac, message);
+        var reopened = Open(AtRest);
+
+        Assert.Equal(mac.Mac, (await reopened.GenerateMacAsync(Mac, message)).Mac);
+        Assert.True(await reopened.VerifyMacAsync(mac.KeyId, message, mac.Mac));
+        var ring = LocalKeyRing.Parse(await File.ReadAllTextAsync(RingPath), RingPath);
+        Assert.Equal(2, ring.Version);
+        Assert.Equal(LocalKey.HmacKeySpec, Assert.Single(ring.Keys, k => k.Aliases.Contains(Mac)).KeySpec);
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(RingPath));
+    }
+
+    [Fact]
+    public async Task VerifyMacAsync_AliasNeverUsed_ThrowsKeyNotFoundWithoutCreatingAKeyAsync()
+    {
+        var error = await Assert.ThrowsAsync<KeyServiceException>(() => KeyService.VerifyMacAsync("alias/never-used", new byte[] { 1 }, new byte[32]));
+
+        Assert.Equal(KeyServiceError.KeyNotFound, error.Error);
+        Assert.DoesNotContain("alias/never-used", await File.ReadAllTextAsync(RingPath), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Constructor_Version1Ring_LoadsUnchangedAndGrowsAnHmacKeyAsync()
+    {
+        // A ring as Confidant wrote it before HMAC keys (docs/decisions/0004-local-key-ring.md).
+        var path = _directory.File("v1/ring.json");
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var v1 = """
+            {
+              "version": 1,
+              "keys": [
+                {
+                  "keyId": "3f1c0d6e-5b1a-4c2e-9a55-0e7d2b8c4f10",
+                  "arn": "arn:confidant:kms:local:key/3f1c0d6e-5b1a-4c2e-9a55-0e7d2b8c4f10",
+                  "creationDate": "2026-01-01T00:00:00+00:00",
+                  "enabled": true,
+                  "aliases": ["alias/confidant-at-rest"],
+                  "material": "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="
+                }
+              ]
+            }
+            """;
+        await File.WriteAllTextAsync(path, v1);
+        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+
+        var service = new LocalKeyService(path, [AtRest], TimeProvider.System, NullLogger<LocalKeyService>.Instance);
+        var encrypted = await service.EncryptAsync(AtRest, new byte[] { 3 }, Context);
+        var unchanged = await File.ReadAllTextAsync(path);
+        await service.GenerateMacAsync(Mac, new byte[] { 1 });
+        var grown = LocalKeyRing.Parse(await File.ReadAllTextAsync(path), path);
+
+        Assert.Equal(v1, unchanged);
+        Assert.Equal("arn:confidant:kms:local:key/3f1c0d6e-5b1a-4c2e-9a55-0e7d2b8c4f10", encrypted.KeyArn);
+        Assert.Equal(2, grown.Version);
+        Assert.Equal(Enumerable.Range(0, 32).Select(i => (byte)i), grown.Keys.Single(k => k.Aliases.Contains(AtRest)).Material);
+        Assert.Null(grown.Keys.Single(k => k.Aliases.Contains(AtRest)).KeySpec);
+        Assert.Equal(new byte[] { 3 }, (await new LocalKeyService(path, [AtRest], TimeProvider.System, NullLogger<LocalKeyService>.Instance)
+            .DecryptAsync(encrypted.Ciphertext, Context)).Plaintext);
+    }
+
+    // AWS KMS refuses it too (InvalidKeyUsageException); moto does not check, so this is not in the contract.
+    [Fact]
+    public async Task EncryptAsync_HmacKey_ThrowsInvalidRequestAsync()
+    {
+        await KeyService.GenerateMacAsync(Mac, new byte[] { 1 });
+
+        var error = await Assert.ThrowsAsync<KeyServiceException>(() => KeyService.EncryptAsync(Mac, new byte[] { 1, 2, 3 }, Context));
+
+        Assert.Equal(KeyServiceError.InvalidRequest, error.Error);
     }
 
     private LocalKeyService Open(params string[] aliases) =>

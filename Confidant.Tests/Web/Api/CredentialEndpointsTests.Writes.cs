@@ -140,8 +140,8 @@ public abstract partial class CredentialEndpointsTests
         Assert.Empty(json.GetProperty("credential_pairs").EnumerateObject());
         Assert.DoesNotContain("hunter2", response.Body, StringComparison.Ordinal);
         var audit = await _host.Get<AuditLog>().QueryAsync(new AuditQuery(ResourceId: id));
-        Assert.Contains(audit.Events, e => e.Action == AuditActions.Update);
-        Assert.DoesNotContain(audit.Events, e => e.Action == AuditActions.Reveal);
+        Assert.Contains(audit.Records, r => r.Entry.Action == AuditActions.Update);
+        Assert.DoesNotContain(audit.Records, r => r.Entry.Action == AuditActions.Reveal);
     }
 
     [Fact]

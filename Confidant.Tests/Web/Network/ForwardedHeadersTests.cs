@@ -89,7 +89,7 @@ public sealed class ForwardedHeadersTests(HeaderSignInFixture fixture) : IClassF
     private static async Task<string?> RevealAddressAsync(ApiTestHost host, string credentialId)
     {
         var page = await host.Get<IAuditStore>().QueryAsync(new AuditQuery(ResourceId: credentialId));
-        return Assert.Single(page.Events, e => e.Action == AuditActions.Reveal).Address;
+        return Assert.Single(page.Records, r => r.Entry.Action == AuditActions.Reveal).Entry.Origin.Address;
     }
 
     /// <summary>

@@ -180,7 +180,7 @@ public sealed class CredentialPageTests : ComponentTestContext, IAsyncLifetime
 
         Assert.Equal(Secret, page.Find(".kv-value input").GetAttribute("value"));
         var reveal = Assert.Single(await AuditAsync(created.Item.Id), e => e.Action == AuditActions.Reveal);
-        Assert.Equal(Editor, reveal.Actor);
+        Assert.Equal(Editor, reveal.Actor.Name);
     }
 
     [Fact]
@@ -427,9 +427,9 @@ public sealed class CredentialPageTests : ComponentTestContext, IAsyncLifetime
     private Task<Credential> CreateAsync(string name, params (string Key, string Value)[] pairs) =>
         Writer.CreateAsync(DomainHost.Alice, TestData.Credential(name, pairs));
 
-    private async Task<IReadOnlyList<AuditEvent>> AuditAsync(string id, string? action = null)
+    private async Task<IReadOnlyList<AuditEntry>> AuditAsync(string id, string? action = null)
     {
-        var events = (await _host.Get<AuditLog>().QueryAsync(new AuditQuery(ResourceId: id))).Events;
+        var events = (await _host.Get<AuditLog>().QueryAsync(new AuditQuery(ResourceId: id))).Records.Select(r => r.Entry).ToList();
         return action is null ? events : events.Where(e => e.Action == action).ToList();
     }
 

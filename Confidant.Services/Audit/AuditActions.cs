@@ -1,0 +1,46 @@
+namespace Confidant.Services.Audit;
+
+/// <summary>The audited acts. Deliveries give secret values to the actor; the rest change things or run the ledger.</summary>
+public static class AuditActions
+{
+    /// <summary>A person or workload was shown a credential's values.</summary>
+    public const string Reveal = "reveal";
+
+    /// <summary>A workload read a service's credentials (one record listing them).</summary>
+    public const string ServiceRead = "service_read";
+
+    public const string BlindRead = "blind_read";
+    public const string Diff = "diff";
+
+    /// <summary>A write whose answer carries the values written.</summary>
+    public const string UpdateEcho = "update_echo";
+
+    public const string Export = "export";
+
+    public const string Create = "create";
+    public const string Update = "update";
+    public const string Revert = "revert";
+    public const string Archive = "archive";
+    public const string Restore = "restore";
+    public const string Grants = "grants";
+    public const string Admin = "admin";
+
+    /// <summary>The first record of a chain: the heads of the other open chains it saw (its witnesses).</summary>
+    public const string ChainOpen = "chain_open";
+
+    /// <summary>The last record of a chain closed by its own process on a clean shutdown.</summary>
+    public const string ChainClose = "chain_close";
+
+    /// <summary>The last record of a chain whose process stopped without closing it, written by another process.</summary>
+    public const string ChainSeal = "chain_seal";
+
+    private static readonly HashSet<string> DeliveryActions = new(StringComparer.Ordinal)
+    {
+        Reveal, ServiceRead, BlindRead, Diff, UpdateEcho, Export,
+    };
+
+    /// <summary>Whether <paramref name="action"/> hands secret values to the actor.</summary>
+    public static bool IsDelivery(string action) => DeliveryActions.Contains(action);
+
+    public static bool IsChainEnd(string action) => action is ChainClose or ChainSeal;
+}

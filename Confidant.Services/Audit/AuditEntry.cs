@@ -1,0 +1,40 @@
+namespace Confidant.Services.Audit;
+
+/// <summary>
+/// What the domain reports for one audited act: who (<see cref="Actor"/>), from where (<see cref="Origin"/>), did what
+/// (<see cref="Action"/>, <see cref="Outcome"/>) to which resource and revision. A delivery of several resources at
+/// once (the credentials of one service read) is one entry listing them in <see cref="Items"/>. Never holds a secret.
+/// </summary>
+public sealed record AuditEntry
+{
+    public required string Action { get; init; }
+
+    /// <summary>One of <see cref="AuditOutcomes"/>.</summary>
+    public required string Outcome { get; init; }
+
+    public required string ResourceType { get; init; }
+
+    public required string ResourceId { get; init; }
+
+    public int? Revision { get; init; }
+
+    /// <summary>What was delivered, when it is more than the resource itself (for example a service's credentials).</summary>
+    public IReadOnlyList<AuditItem> Items { get; init; } = [];
+
+    /// <summary>The service mapping a secret was read through, for workload reads.</summary>
+    public string? Via { get; init; }
+
+    /// <summary>A short, non-secret note: a denial reason or a failure class.</summary>
+    public string? Detail { get; init; }
+
+    public required AuditActor Actor { get; init; }
+
+    public required AuditOrigin Origin { get; init; }
+
+    /// <summary>The resources this entry gave <see cref="Actor"/>: its items, or else the resource itself.</summary>
+    public IEnumerable<AuditItem> Delivered() =>
+        Items.Count > 0 ? Items : [new AuditItem(ResourceType, ResourceId, Revision)];
+}
+
+/// <summary>One resource of an entry, at the revision concerned.</summary>
+public sealed record AuditItem(string ResourceType, string Id, int? Revision);

@@ -1,0 +1,5 @@
+using Confidant.Tests.Support.Audit;
+
+namespace Confidant.Tests.Services.Audit;
+
+public sealed class SqliteAuditChainTests() : AuditChainContract(new SqliteAuditBacking());
