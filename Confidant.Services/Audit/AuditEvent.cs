@@ -36,6 +36,12 @@ public static class AuditActions
     public const string Update = "update";
     public const string Revert = "revert";
     public const string Archive = "archive";
+
+    /// <summary>A certificate was issued for a caller's own key (a CSR).</summary>
+    public const string CertificateIssue = "certificate_issue";
+
+    /// <summary>A certificate was issued with a key the server generated: the private key was handed out.</summary>
+    public const string CertificateIssueWithKey = "certificate_issue_with_key";
 }
 
 /// <summary>A query of the audit trail, newest first. Null filters match everything.</summary>

@@ -19,6 +19,7 @@ public static class ApiEndpoints
         v1.MapBlindCredentialEndpoints();
         v1.MapServiceMappingEndpoints();
         v1.MapGrantEndpoints();
+        v1.MapCertificateEndpoints();
         return endpoints;
     }
 
