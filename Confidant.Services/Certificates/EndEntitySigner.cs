@@ -23,11 +23,7 @@ internal static class EndEntitySigner
             throw new CertificateAuthorityException(transient: false, "The CA certificate is not valid now.");
         }
 
-        var template = new CertificateRequest(
-            request.Parsed.SubjectName,
-            request.Parsed.PublicKey,
-            HashAlgorithmName.SHA256,
-            issuer.GetRSAPublicKey() is null ? null : RSASignaturePadding.Pkcs1);
+        var template = new CertificateRequest(request.Parsed.SubjectName, request.Parsed.PublicKey, HashAlgorithmName.SHA256);
         template.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, critical: true));
         template.CertificateExtensions.Add(new X509KeyUsageExtension(
             X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyEncipherment, critical: true));
@@ -39,7 +35,13 @@ internal static class EndEntitySigner
             template.CertificateExtensions.Add(new X509Extension(san.Oid!, san.RawData, critical: false));
         }
 
-        using var certificate = template.Create(issuer, notBefore, notAfter, SerialNumber());
+        // The issuer's own key signs, whatever the subject's key type is (an RSA key under an ECDSA CA, say).
+        using var ecdsa = issuer.GetECDsaPrivateKey();
+        using var rsa = issuer.GetRSAPrivateKey();
+        var generator = ecdsa is not null ? X509SignatureGenerator.CreateForECDsa(ecdsa)
+            : rsa is not null ? X509SignatureGenerator.CreateForRSA(rsa, RSASignaturePadding.Pkcs1)
+            : throw new CertificateAuthorityException(transient: false, "The CA key is neither RSA nor ECDSA.");
+        using var certificate = template.Create(issuer.SubjectName, generator, notBefore, notAfter, SerialNumber());
         return Pem(certificate);
     }
 
