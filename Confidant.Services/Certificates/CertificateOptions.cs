@@ -9,8 +9,9 @@ public sealed class CertificateOptions
     public const string SectionName = "Certificates";
 
     /// <summary>
-    /// <c>Local</c> (one CA named <c>local</c>, created on first start; the default), <c>AcmPca</c> (AWS Private
-    /// CA, the original's <c>aws_acm_pca</c>) or <c>Custom</c> (CAs given in configuration, <c>custom_ca</c>).
+    /// <c>Local</c> (one CA named <c>local</c>, created on first start), <c>AcmPca</c> (AWS Private CA, the
+    /// original's <c>aws_acm_pca</c>) or <c>Custom</c> (CAs given in configuration, <c>custom_ca</c>). Unset:
+    /// <c>AcmPca</c> with <c>Kms:Provider=Aws</c>, <c>Local</c> otherwise.
     /// </summary>
     public string Provider { get; set; } = nameof(CertificateProvider.Local);
 

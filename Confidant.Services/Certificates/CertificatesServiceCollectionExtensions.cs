@@ -17,15 +17,22 @@ public static class CertificatesServiceCollectionExtensions
     public static IHostApplicationBuilder AddConfidantCertificates(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddOptions<CertificateOptions>().BindConfiguration(CertificateOptions.SectionName).ValidateOnStart();
+
+        // Unset, the provider follows the key service, as Iam:Provider does: the local CA on the embedded defaults;
+        // with AWS KMS, AWS Private CA (the original's CA_TYPE default), which offers no CA until some are named.
+        var provider = builder.Configuration.GetSection(CertificateOptions.SectionName)[nameof(CertificateOptions.Provider)]
+            ?? (builder.Configuration.GetSection(KmsOptions.SectionName).Get<KmsOptions>()?.ProviderKind == KmsProvider.Aws
+                ? nameof(CertificateProvider.AcmPca)
+                : nameof(CertificateProvider.Local));
+        services.AddOptions<CertificateOptions>().BindConfiguration(CertificateOptions.SectionName)
+            .Configure(options => options.Provider = provider)
+            .ValidateOnStart();
         services.AddSingleton<IValidateOptions<CertificateOptions>, CertificateOptionsValidator>();
         services.AddSingleton<CertificateNameRules>();
         services.AddSingleton<CertificateService>();
 
         // An unknown provider registers no CA; ValidateOnStart then stops the host with the options message.
-        var provider = builder.Configuration.GetSection(CertificateOptions.SectionName).Get<CertificateOptions>()?.ProviderKind
-            ?? new CertificateOptions().ProviderKind;
-        switch (provider)
+        switch (new CertificateOptions { Provider = provider }.ProviderKind)
         {
             case CertificateProvider.Local:
                 services.AddSingleton(sp => new CertificateAuthorities([Local(sp)], sp.GetRequiredService<TimeProvider>()));

@@ -37,6 +37,7 @@ public sealed class PythonClientCompatibilityTests(MotoServerFixture moto) : IAs
                 ["Kms:MasterKeyId"] = atRest,
                 ["KmsAuth:AuthContext"] = To,
                 ["KmsAuth:AuthKey"] = _authKey,
+                ["Certificates:Provider"] = "Local",
                 ["Certificates:Local:DomainRegex"] = @"(?P<service_name>[\w-]+)\.(?:svc|api)\.example\.com$",
             },
             services => services.AddSingleton<IAmazonKeyManagementService>(moto.CreateKmsClient()));
