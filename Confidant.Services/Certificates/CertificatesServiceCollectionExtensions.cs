@@ -74,7 +74,7 @@ public static class CertificatesServiceCollectionExtensions
         // No explicit credentials: the SDK's default chain (environment, profile, container or instance role).
         var client = new AcmPcaClient(
             new HttpClient { Timeout = TimeSpan.FromSeconds(10) },
-            DefaultAWSCredentialsIdentityResolver.GetCredentials(),
+            () => DefaultAWSCredentialsIdentityResolver.GetCredentials(),
             string.IsNullOrEmpty(options.ServiceUrl) ? null : options.ServiceUrl,
             services.GetRequiredService<TimeProvider>());
         return options.Authorities.Select(a => (ICertificateAuthority)new AcmPcaCertificateAuthority(a, client)).ToList();

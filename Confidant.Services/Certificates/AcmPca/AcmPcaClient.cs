@@ -12,10 +12,12 @@ namespace Confidant.Services.Certificates.AcmPca;
 /// The calls Confidant makes to AWS Private CA, over its JSON API (<c>X-Amz-Target: ACMPrivateCA.&lt;Operation&gt;</c>)
 /// signed with SigV4: there is no ACM PCA package in our registry. Each call goes to the region of the CA's ARN.
 /// Failures become <see cref="CertificateAuthorityException"/>: throttling, 5xx and network errors are transient.
+/// Credentials are resolved at the first call, as the AWS SDKs do: a CA in self-sign test mode never calls AWS and
+/// needs none, and a start without credentials fails the calls, not the host.
 /// </summary>
 internal sealed class AcmPcaClient(
     HttpClient http,
-    AWSCredentials credentials,
+    Func<AWSCredentials> resolveCredentials,
     string? serviceUrl,
     TimeProvider time,
     int pollAttempts = 50,
@@ -26,6 +28,9 @@ internal sealed class AcmPcaClient(
         "ThrottlingException", "TooManyRequestsException", "RequestFailedException", "ServiceUnavailableException",
         "InternalFailure", "InternalServerError",
     };
+
+    // PublicationOnly: a failed resolution is not kept, so the next call tries again.
+    private readonly Lazy<AWSCredentials> _credentials = new(resolveCredentials, LazyThreadSafetyMode.PublicationOnly);
 
     /// <summary>IssueCertificate (spec §4.7): returns the new certificate's ARN.</summary>
     public async Task<string> IssueCertificateAsync(
@@ -106,6 +111,16 @@ internal sealed class AcmPcaClient(
     {
         var region = RegionOf(caArn) ?? throw new CertificateAuthorityException(false, $"'{caArn}' is not an AWS Private CA ARN.");
         var url = new Uri(serviceUrl ?? $"https://acm-pca.{region}.amazonaws.com{(region.StartsWith("cn-", StringComparison.Ordinal) ? ".cn" : string.Empty)}/");
+        AWSCredentials credentials;
+        try
+        {
+            credentials = _credentials.Value;
+        }
+        catch (AmazonClientException error)
+        {
+            throw new CertificateAuthorityException(transient: true, $"No AWS credentials were found for {operation}.", error);
+        }
+
         HttpResponseMessage response;
         try
         {

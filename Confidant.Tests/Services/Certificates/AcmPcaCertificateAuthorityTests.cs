@@ -87,9 +87,24 @@ public sealed class AcmPcaCertificateAuthorityTests(MotoServerFixture moto) : ID
     }
 
     [Fact]
+    public async Task Calls_NoCredentials_FailTheCallNotTheClient_TheNextCallLooksAgain()
+    {
+        var lookups = 0;
+        var client = new AcmPcaClient(
+            _http, () => throw new AmazonClientException($"no credentials ({++lookups})"), "http://127.0.0.1:1/", TimeProvider.System);
+        const string Ca = "arn:aws:acm-pca:us-east-1:123456789012:certificate-authority/x";
+
+        var first = await Assert.ThrowsAsync<CertificateAuthorityException>(() => client.ListTagsAsync(Ca, CancellationToken.None));
+        await Assert.ThrowsAsync<CertificateAuthorityException>(() => client.ListTagsAsync(Ca, CancellationToken.None));
+
+        Assert.Equal((true, "No AWS credentials were found for ListTags."), (first.Transient, first.Message));
+        Assert.Equal(2, lookups);
+    }
+
+    [Fact]
     public async Task Calls_UnreachableEndpoint_AreTransient()
     {
-        var client = new AcmPcaClient(_http, new BasicAWSCredentials("x", "x"), "http://127.0.0.1:1/", TimeProvider.System);
+        var client = new AcmPcaClient(_http, () => new BasicAWSCredentials("x", "x"), "http://127.0.0.1:1/", TimeProvider.System);
 
         var error = await Assert.ThrowsAsync<CertificateAuthorityException>(() => client.ListTagsAsync(
             "arn:aws:acm-pca:us-east-1:123456789012:certificate-authority/x", CancellationToken.None));
@@ -110,7 +125,7 @@ public sealed class AcmPcaCertificateAuthorityTests(MotoServerFixture moto) : ID
         string.Join(':', Convert.ToHexString(certificate.GetSerialNumber().Reverse().ToArray()).TrimStart('0').Chunk(2).Select(c => new string(c)));
 
     private AcmPcaClient Client(int pollAttempts = 50) =>
-        new(_http, new BasicAWSCredentials("x", "x"), moto.ServiceUrl, TimeProvider.System, pollAttempts, TimeSpan.FromMilliseconds(20));
+        new(_http, () => new BasicAWSCredentials("x", "x"), moto.ServiceUrl, TimeProvider.System, pollAttempts, TimeSpan.FromMilliseconds(20));
 
     private AcmPcaCertificateAuthority Authority(string arn) =>
         new(new AcmPcaAuthorityOptions { Name = "acm-test", Arn = arn }, Client());
