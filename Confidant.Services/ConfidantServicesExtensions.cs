@@ -1,6 +1,7 @@
 using Confidant.Services.Audit;
 using Confidant.Services.Authorization;
 using Confidant.Services.BlindCredentials;
+using Confidant.Services.Certificates;
 using Confidant.Services.Credentials;
 using Confidant.Services.Faults;
 using Confidant.Services.Iam;
@@ -34,7 +35,7 @@ public static class ConfidantServicesExtensions
         return builder;
     }
 
-    /// <summary>Credentials, blind credentials, service mappings and the ACL policy.</summary>
+    /// <summary>Credentials, blind credentials, service mappings, certificates and the ACL policy.</summary>
     public static IHostApplicationBuilder AddConfidantDomain(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<CredentialOptions>().BindConfiguration(CredentialOptions.SectionName).ValidateOnStart();
@@ -53,6 +54,7 @@ public static class ConfidantServicesExtensions
         builder.Services.AddSingleton<KmsGrantService>();
         builder.Services.AddSingleton<RoleNames>();
         builder.AddConfidantIam();
+        builder.AddConfidantCertificates();
         return builder;
     }
 
@@ -62,7 +64,9 @@ public static class ConfidantServicesExtensions
         builder.Services.AddOptions<AclOptions>().BindConfiguration(AclOptions.SectionName).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<AclOptions>>(new AclOptionsValidator(builder.Environment));
         var policy = builder.Configuration.GetSection(AclOptions.SectionName).Get<AclOptions>()?.Policy ?? AclPolicyKind.Default;
-        builder.Services.TryAddSingleton<IAclPolicy>(policy == AclPolicyKind.AllowAll ? new AllowAllAclPolicy() : new DefaultAclPolicy());
+        builder.Services.TryAddSingleton<IAclPolicy>(sp => policy == AclPolicyKind.AllowAll
+            ? new AllowAllAclPolicy()
+            : new DefaultAclPolicy(sp.GetService<CertificateNameRules>()));
         return builder;
     }
 }

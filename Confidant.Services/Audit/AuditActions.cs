@@ -25,6 +25,12 @@ public static class AuditActions
     public const string Grants = "grants";
     public const string Admin = "admin";
 
+    /// <summary>A certificate was issued for a caller's own key (a CSR).</summary>
+    public const string CertificateIssue = "certificate_issue";
+
+    /// <summary>A certificate was issued with a key the server generated: the private key was handed out.</summary>
+    public const string CertificateIssueWithKey = "certificate_issue_with_key";
+
     /// <summary>The first record of a chain: the heads of the other open chains it saw (its witnesses).</summary>
     public const string ChainOpen = "chain_open";
 

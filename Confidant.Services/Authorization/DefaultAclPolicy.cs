@@ -1,11 +1,13 @@
+using Confidant.Services.Certificates;
+
 namespace Confidant.Services.Authorization;
 
 /// <summary>
-/// Spec §3.3: a service may read only its own service mapping (and, through it, its credentials); people may do
-/// everything except certificates and CAs — limited further by their role when they have roles
-/// (<see cref="ConfidantRoles"/>).
+/// Spec §3.3: a service may read only its own service mapping (and, through it, its credentials), list and read CAs,
+/// and get certificates for the names <paramref name="certificateNames"/> gives it; people may do everything except
+/// certificates and CAs — limited further by their role when they have roles (<see cref="ConfidantRoles"/>).
 /// </summary>
-public sealed class DefaultAclPolicy : IAclPolicy
+public sealed class DefaultAclPolicy(CertificateNameRules? certificateNames = null) : IAclPolicy
 {
     public bool IsAllowed(
         ConfidantPrincipal principal,
@@ -21,6 +23,9 @@ public sealed class DefaultAclPolicy : IAclPolicy
                 AclResources.Service => action is AclActions.Metadata or AclActions.Get
                     && string.Equals(resourceId, principal.Name, StringComparison.Ordinal),
                 AclResources.Ca => action is AclActions.List or AclActions.Get,
+                AclResources.Certificate => action is AclActions.Get
+                    && certificateNames is not null
+                    && certificateNames.Allows(principal.Name, arguments?.Ca ?? string.Empty, resourceId, arguments?.San ?? []),
                 _ => false,
             };
         }

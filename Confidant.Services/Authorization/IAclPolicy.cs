@@ -15,7 +15,12 @@ public interface IAclPolicy
         AclArguments? arguments = null);
 }
 
-/// <summary>The optional keyword arguments of a check (spec §3.2 "kwargs").</summary>
+/// <summary>
+/// The optional keyword arguments of a check (spec §3.2 "kwargs"); <paramref name="Ca"/> and <paramref name="San"/>
+/// go with <c>certificate</c> checks, whose resource id is the common name.
+/// </summary>
 public sealed record AclArguments(
     IReadOnlyList<string>? CredentialIds = null,
-    IReadOnlySet<string>? NewCredentialIds = null);
+    IReadOnlySet<string>? NewCredentialIds = null,
+    string? Ca = null,
+    IReadOnlyList<string>? San = null);

@@ -6,8 +6,9 @@ namespace Confidant.Services.Configuration;
 /// <summary>
 /// The environment names every AWS SDK and the AWS CLI read: the region (<c>AWS_REGION</c>, else
 /// <c>AWS_DEFAULT_REGION</c>) and endpoint overrides (<c>AWS_ENDPOINT_URL</c> and the service-specific
-/// <c>AWS_ENDPOINT_URL_DYNAMODB</c>, <c>AWS_ENDPOINT_URL_KMS</c>, <c>AWS_ENDPOINT_URL_IAM</c>), mapped onto our keys
-/// so that they hold for every AWS client here, the hand-signed IAM one included, and show in the start-up line.
+/// <c>AWS_ENDPOINT_URL_DYNAMODB</c>, <c>AWS_ENDPOINT_URL_KMS</c>, <c>AWS_ENDPOINT_URL_IAM</c>,
+/// <c>AWS_ENDPOINT_URL_ACM_PCA</c>), mapped onto our keys so that they hold for every AWS client here, the
+/// hand-signed IAM and ACM PCA ones included, and show in the start-up line.
 /// They sit just below Confidant's own names (<c>DYNAMODB_URL</c>, <c>KMS_URL</c> are meant for Confidant alone).
 /// </summary>
 public sealed class AwsEnvironmentVariables(IDictionary variables) : ConfigurationProvider, IConfigurationSource
@@ -33,6 +34,7 @@ public sealed class AwsEnvironmentVariables(IDictionary variables) : Configurati
         Endpoint("Storage:DynamoDb:ServiceUrl", Value("AWS_ENDPOINT_URL_DYNAMODB") ?? everyService);
         Endpoint("Kms:ServiceUrl", Value("AWS_ENDPOINT_URL_KMS") ?? everyService);
         Endpoint("Iam:ServiceUrl", Value("AWS_ENDPOINT_URL_IAM") ?? everyService);
+        Endpoint("Certificates:AcmPca:ServiceUrl", Value("AWS_ENDPOINT_URL_ACM_PCA") ?? everyService);
     }
 
     // An empty variable counts as unset, as in the SDKs.

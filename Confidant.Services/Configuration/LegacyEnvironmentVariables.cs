@@ -21,6 +21,19 @@ public sealed class LegacyEnvironmentVariables(IDictionary variables) : Configur
         ["confidant.authnz.rbac:no_acl"] = "AllowAll",
     };
 
+    /// <summary>Per-CA text settings of spec §10.8 (<c>&lt;name&gt;_&lt;CA&gt;</c>) and the option each sets.</summary>
+    private static readonly (string Setting, string Option)[] AcmPcaTextSettings =
+    [
+        ("ACM_PRIVATE_CA_ARN", "Arn"),
+        ("ACM_PRIVATE_CA_SIGNING_ALGORITHM", "SigningAlgorithm"),
+        ("ACM_PRIVATE_CA_TEMPLATE_ARN", "TemplateArn"),
+        ("ACM_PRIVATE_CA_CSR_COUNTRY_NAME", "CsrCountryName"),
+        ("ACM_PRIVATE_CA_CSR_STATE_OR_PROVINCE_NAME", "CsrStateOrProvinceName"),
+        ("ACM_PRIVATE_CA_CSR_LOCALITY_NAME", "CsrLocalityName"),
+        ("ACM_PRIVATE_CA_CSR_ORGANIZATION_NAME", "CsrOrganizationName"),
+        ("ACM_PRIVATE_CA_DOMAIN_REGEX", "DomainRegex"),
+    ];
+
     public IConfigurationProvider Build(IConfigurationBuilder builder) => this;
 
     public override void Load()
@@ -65,6 +78,53 @@ public sealed class LegacyEnvironmentVariables(IDictionary variables) : Configur
             ? policy
             : throw new InvalidOperationException(
                 "ACL_MODULE must be confidant.authnz.rbac:default_acl or confidant.authnz.rbac:no_acl; other ACL modules have no counterpart (see Acl:Policy).")));
+        MapCertificateAuthorities();
+    }
+
+    /// <summary>
+    /// spec §10.8: <c>CA_TYPE</c>, the ACM CAs listed in <c>ACM_PRIVATE_CAS</c> with their per-CA
+    /// <c>ACM_PRIVATE_CA_*_&lt;NAME&gt;</c> settings (the name upper-cased), and the <c>CUSTOM_CA_*</c> settings.
+    /// </summary>
+    private void MapCertificateAuthorities()
+    {
+        Map("CA_TYPE", v => Put("Certificates:Provider", v switch
+        {
+            "aws_acm_pca" => "AcmPca",
+            "custom_ca" => "Custom",
+            _ => throw new InvalidOperationException("CA_TYPE must be aws_acm_pca or custom_ca."),
+        }));
+        Map("ACM_PRIVATE_CAS", names =>
+        {
+            // Trimmed, empty entries skipped, as the original read it.
+            var cas = names.Split(',').Select(n => n.Trim()).Where(n => n.Length > 0).ToList();
+            if (cas.Count > 0 && variables["CA_TYPE"] is null)
+            {
+                Put("Certificates:Provider", "AcmPca");
+            }
+
+            for (var i = 0; i < cas.Count; i++)
+            {
+                var key = string.Create(CultureInfo.InvariantCulture, $"Certificates:AcmPca:Authorities:{i}");
+                var suffix = "_" + cas[i].ToUpperInvariant();
+                Put($"{key}:Name", cas[i]);
+                foreach (var (setting, option) in AcmPcaTextSettings)
+                {
+                    Map(setting + suffix, v => Put($"{key}:{option}", v));
+                }
+
+                Map("ACM_PRIVATE_CA_MAX_VALIDITY_DAYS" + suffix, v => SetInt("ACM_PRIVATE_CA_MAX_VALIDITY_DAYS" + suffix, $"{key}:MaxValidityDays", v));
+                Map("ACM_PRIVATE_CA_KEY_SIZE" + suffix, v => SetInt("ACM_PRIVATE_CA_KEY_SIZE" + suffix, $"{key}:KeySize", v));
+                Map("ACM_PRIVATE_CA_KEY_PUBLIC_EXPONENT_SIZE" + suffix, v => SetInt("ACM_PRIVATE_CA_KEY_PUBLIC_EXPONENT_SIZE" + suffix, $"{key}:KeyPublicExponent", v));
+                Map("ACM_PRIVATE_CA_CERTIFICATE_CACHE_SIZE" + suffix, v => SetInt("ACM_PRIVATE_CA_CERTIFICATE_CACHE_SIZE" + suffix, $"{key}:CacheSize", v));
+                Map("ACM_PRIVATE_CA_SELF_SIGN" + suffix, v => SetBool($"{key}:SelfSign", v));
+                Map("ACM_PRIVATE_CA_CERTIFICATE_USE_CACHE" + suffix, v => SetBool($"{key}:UseCache", v));
+            }
+        });
+        Map("CUSTOM_CERTIFICATE_AUTHORITIES", v => Put("Certificates:Custom:Authorities", v));
+        Map("CUSTOM_CA_ACTIVE_KEYS", v => Put(
+            "Certificates:Custom:ActiveKeys", SettingValueParser.Json("CUSTOM_CA_ACTIVE_KEYS", v, JsonValueKind.Object).GetRawText()));
+        Map("CUSTOM_CA_MAX_VALIDITY_DAYS", v => SetInt("CUSTOM_CA_MAX_VALIDITY_DAYS", "Certificates:Custom:MaxValidityDays", v));
+        Map("CUSTOM_CA_DOMAIN_REGEX", v => Put("Certificates:Custom:DomainRegex", v));
     }
 
     private void Map(string name, Action<string> apply)

@@ -32,6 +32,9 @@ public static class ErrorMessages
     public const string ArchiveFailed = "Archive failed";
     public const string DeleteFailed = "Delete failed";
     public const string MaintenanceMode = "Server in maintenance mode.";
+    public const string CaNotFound = "Provided CA not found.";
+    public const string CsrRequired = "csr must be provided in the POST body.";
+    public const string CsrNotDecoded = "csr could not be decoded";
 
     public static string NameAlreadyExists(string id) => $"Name already exists. See id: {id}";
 }

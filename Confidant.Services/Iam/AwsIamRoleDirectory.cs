@@ -1,9 +1,8 @@
 using System.Net;
 using System.Text;
 using System.Xml.Linq;
-using Amazon;
 using Amazon.Runtime;
-using Amazon.Runtime.Signing;
+using Confidant.Services.Aws;
 using Microsoft.Extensions.Options;
 
 namespace Confidant.Services.Iam;
@@ -11,7 +10,7 @@ namespace Confidant.Services.Iam;
 /// <summary>
 /// IAM roles from AWS (spec §4.5 ListRoles, §8.4 GetRole) over the IAM query API. The role list is cached for
 /// <see cref="IamOptions.RoleCacheSeconds"/>; a role ARN is looked up on demand. There is no IAM package in our
-/// registry, so the two calls are plain HTTP, signed by AWSSDK.Core's own SigV4 signer.
+/// registry, so the two calls are plain HTTP (<see cref="SignedAwsRequest"/>).
 /// </summary>
 internal sealed class AwsIamRoleDirectory(
     HttpClient http,
@@ -70,26 +69,17 @@ internal sealed class AwsIamRoleDirectory(
     private async Task<XDocument?> CallAsync(string form, CancellationToken cancellationToken, bool notFoundIsNull = false)
     {
         var settings = options.Value;
-        var body = Encoding.UTF8.GetBytes(form);
-        var url = new Uri(settings.ServiceUrl ?? "https://iam.amazonaws.com/");
-        var signature = await AWSSigV4Signer.SignAsync(
-            new AWSSigningRequest { HttpMethod = HttpMethod.Post, RequestUri = url, Content = body },
-            new AWSSigV4Parameters
-            {
-                Credentials = credentials,
-                Region = RegionEndpoint.GetBySystemName(settings.Region),
-                Service = "iam",
-                SignedAt = time.GetUtcNow().UtcDateTime,
-            },
+        using var response = await SignedAwsRequest.PostAsync(
+            http,
+            credentials,
+            "iam",
+            settings.Region,
+            new Uri(settings.ServiceUrl ?? "https://iam.amazonaws.com/"),
+            Encoding.UTF8.GetBytes(form),
+            "application/x-www-form-urlencoded; charset=utf-8",
+            time.GetUtcNow(),
+            headers: null,
             cancellationToken);
-        using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new ByteArrayContent(body) };
-        request.Content.Headers.TryAddWithoutValidation("Content-Type", "application/x-www-form-urlencoded; charset=utf-8");
-        foreach (var (name, value) in signature.Headers)
-        {
-            request.Headers.TryAddWithoutValidation(name, value);
-        }
-
-        using var response = await http.SendAsync(request, cancellationToken);
         var text = await response.Content.ReadAsStringAsync(cancellationToken);
         if (response.StatusCode == HttpStatusCode.NotFound && notFoundIsNull)
         {

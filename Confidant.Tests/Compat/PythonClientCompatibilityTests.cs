@@ -37,6 +37,8 @@ public sealed class PythonClientCompatibilityTests(MotoServerFixture moto) : IAs
                 ["Kms:MasterKeyId"] = atRest,
                 ["KmsAuth:AuthContext"] = To,
                 ["KmsAuth:AuthKey"] = _authKey,
+                ["Certificates:Provider"] = "Local",
+                ["Certificates:Local:DomainRegex"] = @"(?P<service_name>[\w-]+)\.(?:svc|api)\.example\.com$",
             },
             services => services.AddSingleton<IAmazonKeyManagementService>(moto.CreateKmsClient()));
         // The Python side mints tokens from the real clock.
@@ -80,6 +82,42 @@ public sealed class PythonClientCompatibilityTests(MotoServerFixture moto) : IAs
         Assert.Equal("hunter2", pairs.RootElement.GetProperty("password").GetString());
         Assert.Equal("ops", pairs.RootElement.GetProperty("user").GetString());
     }
+
+    [Fact]
+    public async Task CertificateCalls_OfTheClient_WorkAndWhatIsIssuedVerifiesInPython()
+    {
+        using var found = await RunPythonAsync(
+            "certificates", _url, moto.ServiceUrl, _authKey, "billing", To, "local", "billing.svc.example.com", "billing.api.example.com");
+        var results = found.RootElement;
+
+        Assert.Equal(200, results.GetProperty("list_cas").GetProperty("status").GetInt32());
+        Assert.Equal(["local"], results.GetProperty("list_cas").GetProperty("names").EnumerateArray().Select(n => n.GetString()));
+        Assert.Equal(["ca", "certificate", "certificate_chain", "tags"], Strings(results.GetProperty("get_ca").GetProperty("fields")));
+        foreach (var label in new[] { "get_certificate", "get_certificate_with_san" })
+        {
+            var issued = results.GetProperty(label);
+            Assert.True(issued.GetProperty("status").GetInt32() == 200, issued.GetRawText());
+            Assert.Equal(["certificate", "certificate_chain", "key"], Strings(issued.GetProperty("fields")));
+            Assert.True(issued.GetProperty("issued_by_ca").GetBoolean(), label);
+            Assert.True(issued.GetProperty("key_is_pkcs1_rsa").GetBoolean(), label);
+            Assert.True(issued.GetProperty("key_matches").GetBoolean(), label);
+            Assert.Equal("billing.svc.example.com", issued.GetProperty("cn").GetString());
+        }
+
+        Assert.Equal(["billing.svc.example.com", "billing.api.example.com"], Strings(results.GetProperty("get_certificate_with_san").GetProperty("san")));
+
+        // The shipped client sends no body here (spec §5): the documented 400, as from the original.
+        var bodiless = results.GetProperty("get_certificate_from_csr");
+        Assert.Equal(400, bodiless.GetProperty("status").GetInt32());
+        Assert.Equal("csr must be provided in the POST body.", bodiless.GetProperty("body").GetProperty("error").GetString());
+        var fromCsr = results.GetProperty("csr_with_body");
+        Assert.True(fromCsr.GetProperty("status").GetInt32() == 200, fromCsr.GetRawText());
+        Assert.Equal(["certificate", "certificate_chain"], Strings(fromCsr.GetProperty("fields")));
+        Assert.True(fromCsr.GetProperty("issued_by_ca").GetBoolean());
+        Assert.True(fromCsr.GetProperty("key_matches").GetBoolean());
+    }
+
+    private static List<string?> Strings(JsonElement array) => array.EnumerateArray().Select(e => e.GetString()).ToList();
 
     private async Task<Credential> Seed()
     {

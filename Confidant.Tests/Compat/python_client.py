@@ -7,6 +7,13 @@ token   <confidant_url> <kms_url> <auth_key> <from> <to> <service>
         no redirects). Prints {"status": <code>, "body": <json>}.
 decrypt <kms_url> <credential_id> <data_key_b64> <credential_pairs>
         Decrypts an at-rest credential as the Confidant server does (spec section 7.1). Prints the pairs JSON.
+certificates <confidant_url> <kms_url> <auth_key> <from> <to> <ca> <cn> <san>
+        As a service, makes the certificate calls of confidant-client 2.7.1 (spec section 5): list_cas
+        (GET /v1/cas), get_ca (GET /v1/cas/<ca>), get_certificate (GET /v1/certificates/<ca>/<cn>?validity=120, and
+        with &san=... as the client builds it when given SANs), get_certificate_from_csr (POST /v1/certificates/<ca>,
+        which sends no body), and then the request that last method meant to send: a CSR made with cryptography in
+        a JSON body. Checks with cryptography that what is issued is signed by the CA's certificate and that the
+        returned key belongs to its certificate. Prints one JSON object with the findings.
 """
 import base64
 import datetime
@@ -15,7 +22,11 @@ import sys
 
 import boto3
 import requests
+from cryptography import x509
 from cryptography.fernet import Fernet
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.x509.oid import NameOID
 
 
 def kms(url):
@@ -28,18 +39,21 @@ def kms(url):
     )
 
 
-def token(confidant_url, kms_url, auth_key, from_, to, service):
+def kmsauth(kms_url, auth_key, from_, to):
     now = datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
     not_before = (now - datetime.timedelta(minutes=3)).strftime("%Y%m%dT%H%M%SZ")
     not_after = (now + datetime.timedelta(minutes=7)).strftime("%Y%m%dT%H%M%SZ")
     payload = json.dumps({"not_before": not_before, "not_after": not_after})
     context = {"from": from_, "to": to, "user_type": "service"}
     blob = kms(kms_url).encrypt(KeyId=auth_key, Plaintext=payload, EncryptionContext=context)["CiphertextBlob"]
-    username = "2/service/{0}".format(from_)
+    return ("2/service/{0}".format(from_), base64.b64encode(blob).decode("utf-8"))
+
+
+def token(confidant_url, kms_url, auth_key, from_, to, service):
     response = requests.get(
         "{0}/v1/services/{1}".format(confidant_url, service),
         params={"metadata_only": False},
-        auth=(username, base64.b64encode(blob).decode("utf-8")),
+        auth=kmsauth(kms_url, auth_key, from_, to),
         allow_redirects=False,
         timeout=5,
     )
@@ -58,6 +72,78 @@ def decrypt(kms_url, credential_id, data_key_b64, credential_pairs):
     print(Fernet(plaintext).decrypt(credential_pairs.encode("utf-8")).decode("utf-8"))
 
 
+def issued_by(certificate_pem, ca_pem):
+    try:
+        x509.load_pem_x509_certificate(certificate_pem.encode("utf-8")).verify_directly_issued_by(
+            x509.load_pem_x509_certificate(ca_pem.encode("utf-8")))
+        return True
+    except Exception:  # noqa: BLE001 - any failure means "not issued by that CA"
+        return False
+
+
+def certificates(confidant_url, kms_url, auth_key, from_, to, ca, cn, san):
+    auth = kmsauth(kms_url, auth_key, from_, to)
+
+    def call(method, path, **kwargs):
+        # confidant-client's _execute_request: Basic auth, no redirects, its timeout.
+        return getattr(requests, method)(confidant_url + path, auth=auth, allow_redirects=False, timeout=5, **kwargs)
+
+    found = {}
+    listed = call("get", "/v1/cas")
+    found["list_cas"] = {"status": listed.status_code, "names": [c["ca"] for c in listed.json()["cas"]]}
+    got = call("get", "/v1/cas/{0}".format(ca))
+    ca_pem = got.json()["certificate"]
+    found["get_ca"] = {"status": got.status_code, "fields": sorted(got.json())}
+
+    for label, sans in (("get_certificate", []), ("get_certificate_with_san", [cn, san])):
+        _san = "&{0}".format("&".join(["san={}".format(i) for i in sans])) if sans else ""
+        issued = call("get", "/v1/certificates/{0}/{1}?validity={2}{3}".format(ca, cn, 120, _san))
+        body = issued.json()
+        if issued.status_code != 200:
+            found[label] = {"status": issued.status_code, "body": body}
+            continue
+        certificate = x509.load_pem_x509_certificate(body["certificate"].encode("utf-8"))
+        key = serialization.load_pem_private_key(body["key"].encode("utf-8"), password=None)
+        try:
+            names = certificate.extensions.get_extension_for_class(x509.SubjectAlternativeName).value.get_values_for_type(x509.DNSName)
+        except x509.ExtensionNotFound:
+            names = []
+        found[label] = {
+            "status": issued.status_code,
+            "fields": sorted(body),
+            "issued_by_ca": issued_by(body["certificate"], ca_pem),
+            "key_is_pkcs1_rsa": body["key"].startswith("-----BEGIN RSA PRIVATE KEY-----"),
+            "key_matches": key.public_key().public_numbers() == certificate.public_key().public_numbers(),
+            "cn": certificate.subject.get_attributes_for_oid(NameOID.COMMON_NAME)[0].value,
+            "san": names,
+        }
+
+    # get_certificate_from_csr as shipped: its data= argument is swallowed by str.format, so no body is sent.
+    bodiless = call("post", "/v1/certificates/{0}".format(ca))
+    found["get_certificate_from_csr"] = {"status": bodiless.status_code, "body": bodiless.json()}
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    csr = (x509.CertificateSigningRequestBuilder()
+           .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, cn)]))
+           .add_extension(x509.SubjectAlternativeName([x509.DNSName(cn), x509.DNSName(san)]), critical=False)
+           .sign(key, hashes.SHA256()))
+    posted = call("post", "/v1/certificates/{0}".format(ca),
+                  json={"csr": csr.public_bytes(serialization.Encoding.PEM).decode("utf-8"), "validity": 30})
+    body = posted.json()
+    if posted.status_code != 200:
+        found["csr_with_body"] = {"status": posted.status_code, "body": body}
+        print(json.dumps(found))
+        return
+    found["csr_with_body"] = {
+        "status": posted.status_code,
+        "fields": sorted(body),
+        "issued_by_ca": issued_by(body["certificate"], ca_pem),
+        "key_matches": x509.load_pem_x509_certificate(body["certificate"].encode("utf-8")).public_key().public_numbers()
+        == key.public_key().public_numbers(),
+    }
+    print(json.dumps(found))
+
+
 if __name__ == "__main__":
     command, arguments = sys.argv[1], sys.argv[2:]
-    {"token": token, "decrypt": decrypt}[command](*arguments)
+    {"token": token, "decrypt": decrypt, "certificates": certificates}[command](*arguments)

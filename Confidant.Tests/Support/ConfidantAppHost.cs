@@ -59,6 +59,7 @@ public sealed class ConfidantAppHost : WebApplicationFactory<Program>
     {
         builder.UseSetting("Storage:Sqlite:Path", _data.File("confidant.db"));
         builder.UseSetting("Kms:LocalKeyRingPath", _data.File("keyring.json"));
+        builder.UseSetting("Certificates:Local:Path", _data.File("local-ca.json"));
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
         foreach (var arg in _args)
         {

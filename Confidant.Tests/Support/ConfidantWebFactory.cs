@@ -10,7 +10,7 @@ using Microsoft.Extensions.Time.Testing;
 namespace Confidant.Tests.Support;
 
 /// <summary>
-/// The real app in-process, pointed at a fresh temp directory (SQLite file and local key ring) and a fake clock.
+/// The real app in-process, pointed at a fresh temp directory (SQLite file, local key ring, local CA) and a fake clock.
 /// Extra settings are applied as host settings, so they win over the root appsettings.json. In-memory requests come
 /// from 127.0.0.1, like a browser on the developer's machine (the test server sets no client address).
 /// </summary>
@@ -28,6 +28,7 @@ public sealed class ConfidantWebFactory : WebApplicationFactory<Program>
         {
             ["Storage:Sqlite:Path"] = Path.Combine(DataDirectory, "confidant.db"),
             ["Kms:LocalKeyRingPath"] = Path.Combine(DataDirectory, "keyring.json"),
+            ["Certificates:Local:Path"] = Path.Combine(DataDirectory, "local-ca.json"),
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {

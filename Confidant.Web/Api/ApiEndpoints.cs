@@ -22,6 +22,7 @@ public static class ApiEndpoints
         v1.MapServiceMappingEndpoints();
         v1.MapGrantEndpoints();
         v1.MapRoleEndpoints();
+        v1.MapCertificateEndpoints();
         return endpoints;
     }
 

@@ -27,3 +27,10 @@ public sealed class LocalIdentityEndpointsTests() : IdentityEndpointsTests(ApiBa
 [Collection(AwsBackendCollection.Name)]
 public sealed class AwsIdentityEndpointsTests(DynaliteFixture dynalite, MotoServerFixture moto)
     : IdentityEndpointsTests(ApiBackend.Aws(dynalite, moto));
+
+// Certificates: the local CA on the embedded defaults; an AWS Private CA (moto's acm-pca) with DynamoDB and AWS KMS.
+public sealed class LocalCertificateEndpointsTests() : CertificateEndpointsTests(ApiBackend.Local, CertificateBackend.Local);
+
+[Collection(AwsBackendCollection.Name)]
+public sealed class AwsCertificateEndpointsTests(DynaliteFixture dynalite, MotoServerFixture moto)
+    : CertificateEndpointsTests(ApiBackend.Aws(dynalite, moto), CertificateBackend.AcmPca(moto));

@@ -13,7 +13,9 @@ public sealed class MaintenanceModeFilter(MaintenanceMode maintenance) : IEndpoi
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var method = context.HttpContext.Request.Method;
-        if (!HttpMethods.IsGet(method) && !HttpMethods.IsHead(method) && maintenance.IsActive)
+        if (!HttpMethods.IsGet(method) && !HttpMethods.IsHead(method)
+            && context.HttpContext.GetEndpoint()?.Metadata.GetMetadata<NotAWrite>() is null
+            && maintenance.IsActive)
         {
             // The exact bytes of the original (spec §1.4): a space after the colon and no trailing newline.
             return Results.Text($"{{\"error\": \"{ErrorMessages.MaintenanceMode}\"}}", "application/json", statusCode: StatusCodes.Status403Forbidden);
@@ -21,4 +23,7 @@ public sealed class MaintenanceModeFilter(MaintenanceMode maintenance) : IEndpoi
 
         return await next(context);
     }
+
+    /// <summary>Endpoint metadata for a POST that stores nothing (certificate issuance, spec §4.12): not blocked.</summary>
+    public sealed class NotAWrite;
 }
