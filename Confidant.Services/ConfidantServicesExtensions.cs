@@ -3,6 +3,7 @@ using Confidant.Services.Authorization;
 using Confidant.Services.BlindCredentials;
 using Confidant.Services.Credentials;
 using Confidant.Services.Iam;
+using Confidant.Services.Jwt;
 using Confidant.Services.Kms;
 using Confidant.Services.KmsAuth;
 using Confidant.Services.ServiceMappings;
@@ -27,6 +28,7 @@ public static class ConfidantServicesExtensions
         builder.AddConfidantKms();
         builder.AddConfidantKmsAuth();
         builder.AddConfidantDomain();
+        builder.AddConfidantJwt();
         return builder;
     }
 

@@ -14,6 +14,11 @@ if (args is [TokenCommand.Name, ..])
     return await TokenCommand.RunAsync(app.Services, args, Console.Out, Console.Error);
 }
 
+if (args is [JwtRotateCommand.Name, ..])
+{
+    return await JwtRotateCommand.RunAsync(app.Services, args, Console.Out, Console.Error);
+}
+
 app.UseConfidantPipeline();
 app.MapConfidantEndpoints();
 await app.RunAsync();

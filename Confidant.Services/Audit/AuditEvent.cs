@@ -36,6 +36,9 @@ public static class AuditActions
     public const string Update = "update";
     public const string Revert = "revert";
     public const string Archive = "archive";
+
+    /// <summary>A JWT was handed out (resource type <c>jwt</c>, resource <c>&lt;environment&gt;/&lt;subject&gt;</c>).</summary>
+    public const string JwtIssue = "jwt_issue";
 }
 
 /// <summary>A query of the audit trail, newest first. Null filters match everything.</summary>

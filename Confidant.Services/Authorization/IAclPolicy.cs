@@ -18,4 +18,11 @@ public interface IAclPolicy
 /// <summary>The optional keyword arguments of a check (spec §3.2 "kwargs").</summary>
 public sealed record AclArguments(
     IReadOnlyList<string>? CredentialIds = null,
-    IReadOnlySet<string>? NewCredentialIds = null);
+    IReadOnlySet<string>? NewCredentialIds = null)
+{
+    /// <summary>jwt:get — the subject the token is asked for (kwargs <c>id</c>).</summary>
+    public string? Id { get; init; }
+
+    /// <summary>jwt:get — the environment whose key signs it (kwargs <c>environment</c>).</summary>
+    public string? Environment { get; init; }
+}

@@ -12,6 +12,7 @@ public static class ApiEndpoints
 
         var anonymous = endpoints.MapGroup("/v1").WithApiDefaults(authenticated: false);
         anonymous.MapAnonymousEndpoints();
+        anonymous.MapJwksEndpoints();
 
         var v1 = endpoints.MapGroup("/v1").WithApiDefaults(authenticated: true);
         v1.MapIdentityEndpoints();
@@ -19,6 +20,7 @@ public static class ApiEndpoints
         v1.MapBlindCredentialEndpoints();
         v1.MapServiceMappingEndpoints();
         v1.MapGrantEndpoints();
+        v1.MapJwtEndpoints();
         return endpoints;
     }
 

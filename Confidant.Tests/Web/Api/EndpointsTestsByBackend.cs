@@ -27,3 +27,9 @@ public sealed class LocalIdentityEndpointsTests() : IdentityEndpointsTests(ApiBa
 [Collection(AwsBackendCollection.Name)]
 public sealed class AwsIdentityEndpointsTests(DynaliteFixture dynalite, MotoServerFixture moto)
     : IdentityEndpointsTests(ApiBackend.Aws(dynalite, moto));
+
+public sealed class LocalJwtEndpointsTests() : JwtEndpointsTests(ApiBackend.Local);
+
+[Collection(AwsBackendCollection.Name)]
+public sealed class AwsJwtEndpointsTests(DynaliteFixture dynalite, MotoServerFixture moto)
+    : JwtEndpointsTests(ApiBackend.Aws(dynalite, moto));
