@@ -18,7 +18,7 @@ internal sealed partial class GeneratedSigningKeys(
     TimeProvider time,
     ILogger logger)
 {
-    private readonly Dictionary<(string Kid, string Ciphertext), RSA> _decrypted = [];
+    private readonly Dictionary<(string Environment, string Kid, string Ciphertext), RSA> _decrypted = [];
     private readonly Lock _decryptedLock = new();
 
     /// <summary>Creates a key for every generated environment that has none; returns the file as it stands.</summary>
@@ -67,14 +67,14 @@ internal sealed partial class GeneratedSigningKeys(
     {
         var now = time.GetUtcNow();
         var loaded = new Dictionary<string, JwtEnvironmentKeys>(StringComparer.Ordinal);
-        var live = new HashSet<(string, string)>();
+        var live = new HashSet<(string, string, string)>();
         foreach (var environment in options.GeneratedEnvironments)
         {
             var keys = new List<JwtSigningKey>();
             JwtSigningKey? active = null;
             foreach (var entry in document.KeysOf(environment).Where(k => k.RetireAt is null || k.RetireAt > now))
             {
-                live.Add((entry.Kid, entry.PrivateKey));
+                live.Add((environment, entry.Kid, entry.PrivateKey));
                 var rsa = await DecryptAsync(environment, entry, cancellationToken);
                 var key = JwtSigningKey.FromPrivate(entry.Kid, rsa, entry.RetireAt, signs: entry.RetireAt is null);
                 keys.Add(key);
@@ -108,7 +108,7 @@ internal sealed partial class GeneratedSigningKeys(
     {
         lock (_decryptedLock)
         {
-            if (_decrypted.TryGetValue((entry.Kid, entry.PrivateKey), out var known))
+            if (_decrypted.TryGetValue((environment, entry.Kid, entry.PrivateKey), out var known))
             {
                 return known;
             }
@@ -157,7 +157,7 @@ internal sealed partial class GeneratedSigningKeys(
 
         lock (_decryptedLock)
         {
-            return _decrypted.TryAdd((entry.Kid, entry.PrivateKey), rsa) ? rsa : _decrypted[(entry.Kid, entry.PrivateKey)];
+            return _decrypted.TryAdd((environment, entry.Kid, entry.PrivateKey), rsa) ? rsa : _decrypted[(environment, entry.Kid, entry.PrivateKey)];
         }
     }
 
@@ -165,7 +165,7 @@ internal sealed partial class GeneratedSigningKeys(
     /// Drops the decrypted keys that are no longer published. They are left to the collector rather than disposed: a
     /// request that took the previous snapshot may still be signing with one.
     /// </summary>
-    private void Forget(HashSet<(string, string)> live)
+    private void Forget(HashSet<(string, string, string)> live)
     {
         lock (_decryptedLock)
         {
