@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -16,7 +17,8 @@ internal sealed class GeneratedKeyFile(string path)
     public const int CurrentVersion = 1;
 
     private static readonly TimeSpan LockTimeout = TimeSpan.FromSeconds(30);
-    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
+    // Relaxed escaping keeps base64 readable ('+' as itself); the file is read back as JSON, never embedded in HTML.
+    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public string Path { get; } = path;
 

@@ -42,7 +42,11 @@ public sealed class JwtKeyRingTests : IDisposable
         var ciphertext = Convert.FromBase64String(stored["private_key"]!.GetValue<string>());
         using var probe = RSA.Create();
         Assert.ThrowsAny<CryptographicException>(() => probe.ImportPkcs8PrivateKey(ciphertext, out _));
-        Assert.DoesNotContain("PRIVATE KEY", await File.ReadAllTextAsync(KeyFile), StringComparison.Ordinal);
+        var text = await File.ReadAllTextAsync(KeyFile);
+        Assert.DoesNotContain("PRIVATE KEY", text, StringComparison.Ordinal);
+
+        // The ciphertext is written as plain base64 ('+' not as \u002B), so it can be handed to `aws kms decrypt`.
+        Assert.Contains($"\"{stored["private_key"]!.GetValue<string>()}\"", text, StringComparison.Ordinal);
 
         // It is the key service's ciphertext of exactly that key, bound to its environment and kid.
         var plaintext = await _keys.DecryptAsync(ciphertext, Context("development", active.Kid));
