@@ -14,9 +14,7 @@ public static class JwtRotateCommand
 {
     public const string Name = "jwt";
     public const string Usage = "usage: jwt rotate --environment NAME";
-    public const string Summary = "Rotates the generated JWT signing key of an environment; the previous key stays published until its tokens expire.";
-
-    public static IReadOnlyList<string> Words { get; } = [Name, "rotate"];
+    private const string Summary = "Rotates the generated JWT signing key of an environment; the previous key stays published until its tokens expire.";
 
     public static async Task<int> RunAsync(IServiceProvider services, IReadOnlyList<string> args, TextWriter output, TextWriter error)
     {
