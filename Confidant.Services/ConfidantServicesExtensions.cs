@@ -5,6 +5,7 @@ using Confidant.Services.Certificates;
 using Confidant.Services.Credentials;
 using Confidant.Services.Faults;
 using Confidant.Services.Iam;
+using Confidant.Services.Jwt;
 using Confidant.Services.Kms;
 using Confidant.Services.KmsAuth;
 using Confidant.Services.Maintenance;
@@ -32,6 +33,7 @@ public static class ConfidantServicesExtensions
         builder.AddConfidantKmsAuth();
         builder.AddConfidantFaultHandling();
         builder.AddConfidantDomain();
+        builder.AddConfidantJwt();
         return builder;
     }
 

@@ -31,6 +31,9 @@ public static class AuditActions
     /// <summary>A certificate was issued with a key the server generated: the private key was handed out.</summary>
     public const string CertificateIssueWithKey = "certificate_issue_with_key";
 
+    /// <summary>A JWT was handed out (resource type <c>jwt</c>, resource <c>&lt;environment&gt;/&lt;subject&gt;</c>).</summary>
+    public const string JwtIssue = "jwt_issue";
+
     /// <summary>The first record of a chain: the heads of the other open chains it saw (its witnesses).</summary>
     public const string ChainOpen = "chain_open";
 

@@ -23,4 +23,11 @@ public sealed record AclArguments(
     IReadOnlyList<string>? CredentialIds = null,
     IReadOnlySet<string>? NewCredentialIds = null,
     string? Ca = null,
-    IReadOnlyList<string>? San = null);
+    IReadOnlyList<string>? San = null)
+{
+    /// <summary>jwt:get — the subject the token is asked for (kwargs <c>id</c>).</summary>
+    public string? Id { get; init; }
+
+    /// <summary>jwt:get — the environment whose key signs it (kwargs <c>environment</c>).</summary>
+    public string? Environment { get; init; }
+}

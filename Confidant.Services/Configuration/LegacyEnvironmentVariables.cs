@@ -79,6 +79,7 @@ public sealed class LegacyEnvironmentVariables(IDictionary variables) : Configur
             : throw new InvalidOperationException(
                 "ACL_MODULE must be confidant.authnz.rbac:default_acl or confidant.authnz.rbac:no_acl; other ACL modules have no counterpart (see Acl:Policy).")));
         MapCertificateAuthorities();
+        MapJwt();
     }
 
     /// <summary>
@@ -125,6 +126,28 @@ public sealed class LegacyEnvironmentVariables(IDictionary variables) : Configur
             "Certificates:Custom:ActiveKeys", SettingValueParser.Json("CUSTOM_CA_ACTIVE_KEYS", v, JsonValueKind.Object).GetRawText()));
         Map("CUSTOM_CA_MAX_VALIDITY_DAYS", v => SetInt("CUSTOM_CA_MAX_VALIDITY_DAYS", "Certificates:Custom:MaxValidityDays", v));
         Map("CUSTOM_CA_DOMAIN_REGEX", v => Put("Certificates:Custom:DomainRegex", v));
+    }
+
+    /// <summary>
+    /// spec §10.9. Keys configured the original's way replace the generated ones, so a moved deployment serves exactly
+    /// its own environments. The original read JWT_CERTIFICATE_AUTHORITIES from the secrets bootstrap unless
+    /// JWT_IS_CA_ENCRYPTED was false; here it is taken from the environment either way (docs/decisions/0005).
+    /// </summary>
+    private void MapJwt()
+    {
+        Map("JWT_CERTIFICATE_AUTHORITIES", v =>
+        {
+            if (v.Length > 0)
+            {
+                Put("Jwt:CertificateAuthorities", v);
+                Put("Jwt:GenerateKeys", "false");
+            }
+        });
+        Map("JWT_ACTIVE_SIGNING_KEYS", v => SetObject("JWT_ACTIVE_SIGNING_KEYS", "Jwt:ActiveSigningKeys", v));
+        Map("JWT_DEFAULT_JWT_EXPIRATION_SECONDS", v => SetInt("JWT_DEFAULT_JWT_EXPIRATION_SECONDS", "Jwt:TokenLifetimeSeconds", v));
+        Map("JWT_CACHING_ENABLED", v => SetBool("Jwt:Cache:Enabled", v));
+        Map("JWT_CACHING_MAX_SIZE", v => SetInt("JWT_CACHING_MAX_SIZE", "Jwt:Cache:MaxSize", v));
+        Map("JWT_CACHING_TTL_SECONDS", v => SetInt("JWT_CACHING_TTL_SECONDS", "Jwt:Cache:TtlSeconds", v));
     }
 
     private void Map(string name, Action<string> apply)

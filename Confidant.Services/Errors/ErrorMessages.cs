@@ -31,10 +31,15 @@ public static class ErrorMessages
     public const string CredentialHasMappedServices = "Credential has mapped services";
     public const string ArchiveFailed = "Archive failed";
     public const string DeleteFailed = "Delete failed";
+    public const string SpecifyEnvironment = "Please specify an environment";
+    public const string JwtKeyNotAvailable = "Key not available for this environment";
+    public const string JwtPublicKeyNotFound = "Public key not found for this environment";
     public const string MaintenanceMode = "Server in maintenance mode.";
     public const string CaNotFound = "Provided CA not found.";
     public const string CsrRequired = "csr must be provided in the POST body.";
     public const string CsrNotDecoded = "csr could not be decoded";
 
     public static string NameAlreadyExists(string id) => $"Name already exists. See id: {id}";
+
+    public static string NoAccessToJwt(string user, string id) => $"{user} does not have access to get JWT {id}";
 }

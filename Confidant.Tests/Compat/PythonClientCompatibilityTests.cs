@@ -14,7 +14,8 @@ namespace Confidant.Tests.Compat;
 /// <summary>
 /// The Python side of a Confidant deployment, rebuilt from its own libraries (boto3, requests, cryptography) in
 /// <c>python_client.py</c>, against our server on a real socket with moto's KMS: a kmsauth token minted the Python way
-/// is accepted and the service's secrets come back; what we store at rest decrypts the way the Python server decrypts.
+/// is accepted and the service's secrets come back; what we store at rest decrypts the way the Python server decrypts;
+/// <c>get_jwt</c> and <c>get_jwks</c> work and the token verifies with the published key.
 /// </summary>
 [Collection(MotoServerFixture.CollectionName)]
 public sealed class PythonClientCompatibilityTests(MotoServerFixture moto) : IAsyncLifetime, IDisposable
@@ -24,10 +25,12 @@ public sealed class PythonClientCompatibilityTests(MotoServerFixture moto) : IAs
     private ConfidantWebFactory _factory = null!;
     private string _url = string.Empty;
     private string _authKey = string.Empty;
+    private string _userAuthKey = string.Empty;
 
     public async Task InitializeAsync()
     {
         (_authKey, _) = await moto.CreateKeyAsync("confidant-auth");
+        (_userAuthKey, _) = await moto.CreateKeyAsync("confidant-user-auth");
         var (atRest, _) = await moto.CreateKeyAsync("confidant-at-rest");
         _factory = new ConfidantWebFactory(
             new Dictionary<string, string?>
@@ -39,6 +42,9 @@ public sealed class PythonClientCompatibilityTests(MotoServerFixture moto) : IAs
                 ["KmsAuth:AuthKey"] = _authKey,
                 ["Certificates:Provider"] = "Local",
                 ["Certificates:Local:DomainRegex"] = @"(?P<service_name>[\w-]+)\.(?:svc|api)\.example\.com$",
+                ["KmsAuth:UserAuthKey"] = _userAuthKey,
+                ["KmsAuth:UserTypes:0"] = "service",
+                ["KmsAuth:UserTypes:1"] = "user",
             },
             services => services.AddSingleton<IAmazonKeyManagementService>(moto.CreateKmsClient()));
         // The Python side mints tokens from the real clock.
@@ -118,6 +124,22 @@ public sealed class PythonClientCompatibilityTests(MotoServerFixture moto) : IAs
     }
 
     private static List<string?> Strings(JsonElement array) => array.EnumerateArray().Select(e => e.GetString()).ToList();
+
+    [Fact]
+    public async Task GetJwtAndGetJwks_UnchangedClientCalls_TokenVerifiesWithThePublishedKey()
+    {
+        using var result = await RunPythonAsync("jwt", _url, moto.ServiceUrl, _userAuthKey, "alice", To, "development", "bob", "600");
+
+        var root = result.RootElement;
+        Assert.True(root.GetProperty("get_jwt").GetProperty("result").GetBoolean());
+        Assert.True(root.GetProperty("get_jwks").GetProperty("result").GetBoolean());
+        Assert.True(root.GetProperty("verified").GetBoolean());
+        var key = Assert.Single(root.GetProperty("get_jwks").GetProperty("keys").GetProperty("keys").EnumerateArray());
+        Assert.Equal(("RS256", key.GetProperty("kid").GetString(), "JWT"), (root.GetProperty("header").GetProperty("alg").GetString(), root.GetProperty("header").GetProperty("kid").GetString(), root.GetProperty("header").GetProperty("typ").GetString()));
+        var claims = root.GetProperty("claims");
+        Assert.Equal((true, "alice", "bob"), (claims.GetProperty("is_service").GetBoolean(), claims.GetProperty("requester").GetString(), claims.GetProperty("user").GetString()));
+        Assert.Equal(600, claims.GetProperty("exp").GetInt64() - claims.GetProperty("iat").GetInt64());
+    }
 
     private async Task<Credential> Seed()
     {

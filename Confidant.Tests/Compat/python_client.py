@@ -14,6 +14,11 @@ certificates <confidant_url> <kms_url> <auth_key> <from> <to> <ca> <cn> <san>
         which sends no body), and then the request that last method meant to send: a CSR made with cryptography in
         a JSON body. Checks with cryptography that what is issued is signed by the CA's certificate and that the
         returned key belongs to its certificate. Prints one JSON object with the findings.
+jwt     <confidant_url> <kms_url> <user_auth_key> <from> <to> <environment> <resource_id> <expiry>
+        As a person with a kmsauth user token, runs confidant-client 2.7.1's get_jwt (GET /v1/jwks/token[/<id>][/<expiry>]
+        ?environment=..., "-" leaves a segment out) and get_jwks (GET /v1/jwks/public/<environment>), then checks the
+        token's RS256 signature with the JWKS key its kid names, using cryptography alone. Prints both results, the
+        decoded header and claims, and whether the signature verified.
 """
 import base64
 import datetime
@@ -23,9 +28,10 @@ import sys
 import boto3
 import requests
 from cryptography import x509
+from cryptography.exceptions import InvalidSignature
 from cryptography.fernet import Fernet
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.x509.oid import NameOID
 
 
@@ -39,21 +45,22 @@ def kms(url):
     )
 
 
-def kmsauth(kms_url, auth_key, from_, to):
+def kmsauth(kms_url, auth_key, from_, to, user_type):
+    """(username, token) of a kmsauth v2 token, as python-kmsauth 0.6.3 mints it."""
     now = datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
     not_before = (now - datetime.timedelta(minutes=3)).strftime("%Y%m%dT%H%M%SZ")
     not_after = (now + datetime.timedelta(minutes=7)).strftime("%Y%m%dT%H%M%SZ")
     payload = json.dumps({"not_before": not_before, "not_after": not_after})
-    context = {"from": from_, "to": to, "user_type": "service"}
+    context = {"from": from_, "to": to, "user_type": user_type}
     blob = kms(kms_url).encrypt(KeyId=auth_key, Plaintext=payload, EncryptionContext=context)["CiphertextBlob"]
-    return ("2/service/{0}".format(from_), base64.b64encode(blob).decode("utf-8"))
+    return "2/{0}/{1}".format(user_type, from_), base64.b64encode(blob).decode("utf-8")
 
 
 def token(confidant_url, kms_url, auth_key, from_, to, service):
     response = requests.get(
         "{0}/v1/services/{1}".format(confidant_url, service),
         params={"metadata_only": False},
-        auth=kmsauth(kms_url, auth_key, from_, to),
+        auth=kmsauth(kms_url, auth_key, from_, to, "service"),
         allow_redirects=False,
         timeout=5,
     )
@@ -82,7 +89,7 @@ def issued_by(certificate_pem, ca_pem):
 
 
 def certificates(confidant_url, kms_url, auth_key, from_, to, ca, cn, san):
-    auth = kmsauth(kms_url, auth_key, from_, to)
+    auth = kmsauth(kms_url, auth_key, from_, to, "service")
 
     def call(method, path, **kwargs):
         # confidant-client's _execute_request: Basic auth, no redirects, its timeout.
@@ -144,6 +151,51 @@ def certificates(confidant_url, kms_url, auth_key, from_, to, ca, cn, san):
     print(json.dumps(found))
 
 
+def b64url(text):
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def jwt(confidant_url, kms_url, user_auth_key, from_, to, environment, resource_id, expiry):
+    auth = kmsauth(kms_url, user_auth_key, from_, to, "user")
+
+    # confidant-client 2.7.1 get_jwt: the JSON merged into the result.
+    url = "{0}/v1/jwks/token".format(confidant_url)
+    if resource_id != "-":
+        url += "/{0}".format(resource_id)
+    if expiry != "-":
+        url += "/{0}".format(expiry)
+    response = requests.get(url, params={"environment": environment}, auth=auth, allow_redirects=False, timeout=5)
+    got_jwt = {"result": response.status_code == 200}
+    got_jwt.update(response.json())
+
+    # get_jwks: the whole body under "keys".
+    response = requests.get(
+        "{0}/v1/jwks/public/{1}".format(confidant_url, environment), auth=auth, allow_redirects=False, timeout=5
+    )
+    got_jwks = {"result": response.status_code == 200, "keys": response.json()}
+
+    header_b64, payload_b64, signature_b64 = got_jwt["token"].split(".")
+    header = json.loads(b64url(header_b64))
+    key = next(k for k in got_jwks["keys"]["keys"] if k["kid"] == header["kid"])
+    public_key = rsa.RSAPublicNumbers(
+        int.from_bytes(b64url(key["e"]), "big"), int.from_bytes(b64url(key["n"]), "big")
+    ).public_key()
+    try:
+        public_key.verify(
+            b64url(signature_b64), (header_b64 + "." + payload_b64).encode("ascii"), padding.PKCS1v15(), hashes.SHA256()
+        )
+        verified = True
+    except InvalidSignature:
+        verified = False
+    print(json.dumps({
+        "get_jwt": got_jwt,
+        "get_jwks": got_jwks,
+        "header": header,
+        "claims": json.loads(b64url(payload_b64)),
+        "verified": verified,
+    }))
+
+
 if __name__ == "__main__":
     command, arguments = sys.argv[1], sys.argv[2:]
-    {"token": token, "decrypt": decrypt, "certificates": certificates}[command](*arguments)
+    {"token": token, "decrypt": decrypt, "certificates": certificates, "jwt": jwt}[command](*arguments)

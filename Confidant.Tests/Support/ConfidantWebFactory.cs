@@ -29,6 +29,7 @@ public sealed class ConfidantWebFactory : WebApplicationFactory<Program>
             ["Storage:Sqlite:Path"] = Path.Combine(DataDirectory, "confidant.db"),
             ["Kms:LocalKeyRingPath"] = Path.Combine(DataDirectory, "keyring.json"),
             ["Certificates:Local:Path"] = Path.Combine(DataDirectory, "local-ca.json"),
+            ["Jwt:KeyFile"] = Path.Combine(DataDirectory, "jwt-keys.json"),
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {

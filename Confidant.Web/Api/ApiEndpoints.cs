@@ -14,6 +14,7 @@ public static class ApiEndpoints
         var anonymous = endpoints.MapGroup("/v1").WithApiDefaults(authenticated: false)
             .RequireRateLimiting(RateLimitingExtensions.AnonymousPolicy);
         anonymous.MapAnonymousEndpoints();
+        anonymous.MapJwksEndpoints();
 
         var v1 = endpoints.MapGroup("/v1").WithApiDefaults(authenticated: true);
         v1.MapIdentityEndpoints();
@@ -23,6 +24,7 @@ public static class ApiEndpoints
         v1.MapGrantEndpoints();
         v1.MapRoleEndpoints();
         v1.MapCertificateEndpoints();
+        v1.MapJwtEndpoints();
         return endpoints;
     }
 

@@ -1,5 +1,6 @@
 using System.Collections;
 using Confidant.Services.Configuration;
+using Confidant.Services.Jwt;
 using Confidant.Services.KmsAuth;
 using Microsoft.Extensions.Configuration;
 
@@ -89,12 +90,44 @@ public sealed class LegacyEnvironmentVariablesTests
         Assert.Empty(configuration.AsEnumerable());
     }
 
+    [Fact]
+    public void Load_JwtSettings_MapOntoJwtAndTurnOffGeneratedKeys()
+    {
+        var configuration = Load(new Hashtable
+        {
+            ["JWT_CERTIFICATE_AUTHORITIES"] = "eyJzdGFnaW5nIjogW119",
+            ["JWT_ACTIVE_SIGNING_KEYS"] = "{\"staging\": \"kid-2\", \"production\": \"kid-9\"}",
+            ["JWT_DEFAULT_JWT_EXPIRATION_SECONDS"] = "1800",
+            ["JWT_CACHING_ENABLED"] = "True",
+            ["JWT_CACHING_MAX_SIZE"] = "50",
+            ["JWT_CACHING_TTL_SECONDS"] = "300",
+        });
+
+        var options = configuration.GetSection(JwtOptions.SectionName).Get<JwtOptions>()!;
+
+        Assert.Equal("eyJzdGFnaW5nIjogW119", options.CertificateAuthorities);
+        Assert.False(options.GenerateKeys);
+        Assert.Equal([("production", "kid-9"), ("staging", "kid-2")], options.ActiveSigningKeys.Select(p => (p.Key, p.Value)).Order());
+        Assert.Equal((1800, true, 50, 300), (options.TokenLifetimeSeconds, options.Cache.Enabled, options.Cache.MaxSize, options.Cache.TtlSeconds));
+    }
+
+    [Fact]
+    public void Load_EmptyJwtCertificateAuthorities_GeneratedKeysStay()
+    {
+        var configuration = Load(new Hashtable { ["JWT_CERTIFICATE_AUTHORITIES"] = string.Empty });
+
+        Assert.Null(configuration["Jwt:GenerateKeys"]);
+        Assert.Null(configuration["Jwt:CertificateAuthorities"]);
+    }
+
     [Theory]
     [InlineData("AUTH_TOKEN_MAX_LIFETIME", "sixty", "AUTH_TOKEN_MAX_LIFETIME must be an integer.")]
     [InlineData("SCOPED_AUTH_KEYS", "{not json", "SCOPED_AUTH_KEYS is not valid JSON.")]
     [InlineData("SCOPED_AUTH_KEYS", "[1]", "SCOPED_AUTH_KEYS must be a JSON object.")]
     [InlineData("SCOPED_AUTH_KEYS", "{\"alias/a\": 1}", "SCOPED_AUTH_KEYS must map each key to an account name (a JSON string).")]
     [InlineData("CLIENT_CONFIG", "[1]", "CLIENT_CONFIG must be a JSON object.")]
+    [InlineData("JWT_ACTIVE_SIGNING_KEYS", "[\"kid\"]", "JWT_ACTIVE_SIGNING_KEYS must be a JSON object.")]
+    [InlineData("JWT_DEFAULT_JWT_EXPIRATION_SECONDS", "1h", "JWT_DEFAULT_JWT_EXPIRATION_SECONDS must be an integer.")]
     [InlineData("ACL_MODULE", "mycompany.acl:custom", "ACL_MODULE must be confidant.authnz.rbac:default_acl or confidant.authnz.rbac:no_acl; other ACL modules have no counterpart (see Acl:Policy).")]
     public void Load_BadValue_FailsNamingTheVariable(string name, string value, string message)
     {

@@ -240,7 +240,7 @@ public sealed class ApiFuzzTests : IAsyncLifetime
         [
             "/v1/credentials/{id}", "/v1/credentials/{id}/services", "/v1/archive/credentials/{id}", "/v1/blind_credentials/{id}",
             "/v1/blind_credentials/{id}/services", "/v1/archive/blind_credentials/{id}", "/v1/services/{id}",
-            "/v1/archive/services/{id}", "/v1/grants/{id}",
+            "/v1/archive/services/{id}", "/v1/grants/{id}", "/v1/jwks/token/{id}?environment=development", "/v1/jwks/public/{id}",
         ];
         foreach (var id in ids)
         {
@@ -260,6 +260,7 @@ public sealed class ApiFuzzTests : IAsyncLifetime
                 yield return new("GET", $"/v1/credentials/{id}/1/{revision}", "diff");
                 yield return new("GET", $"/v1/services/{id}/{revision}/1", "diff");
                 yield return new("GET", $"/v1/blind_credentials/{id}/{revision}", "no route");
+                yield return new("GET", $"/v1/jwks/token/{id}/{revision}?environment=development", "expiry");
             }
         }
 
@@ -300,6 +301,12 @@ public sealed class ApiFuzzTests : IAsyncLifetime
         for (var i = 0; i < 6; i++)
         {
             pages.Add(Convert.ToBase64String(random.Bytes(1 + random.Next(64))));
+        }
+
+        foreach (var environment in limits)
+        {
+            yield return new("GET", $"/v1/jwks/token?environment={environment}", "environment");
+            yield return new("GET", $"/v1/jwks/token/bob?environment={environment}&environment=development", "environment");
         }
 
         string[] lists = ["/v1/credentials", "/v1/services", "/v1/archive/credentials", "/v1/archive/services", "/v1/archive/blind_credentials", "/v1/blind_credentials"];

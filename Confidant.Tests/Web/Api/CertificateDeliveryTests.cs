@@ -2,7 +2,6 @@ using System.Net;
 using Confidant.Services.Audit;
 using Confidant.Services.Kms;
 using Confidant.Tests.Support;
-using Confidant.Tests.Support.Audit;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Confidant.Tests.Web.Api;
@@ -17,7 +16,7 @@ public sealed class CertificateDeliveryTests : IAsyncLifetime
     private const string Path = "/v1/certificates/local/billing.svc.example.com?validity=10";
 
     private readonly GatedCaKeys _keys = new();
-    private FailingAuditStore.Handle _audit = null!;
+    private FailingAuditAppends.Switch _audit = null!;
     private ApiTestHost _host = null!;
     private HttpClient _billing = null!;
 
@@ -32,7 +31,7 @@ public sealed class CertificateDeliveryTests : IAsyncLifetime
             configureServices: services =>
             {
                 _keys.Decorate(services);
-                _audit = FailingAuditStore.Decorate(services);
+                _audit = FailingAuditAppends.DecorateSwitchable(services);
             });
         _billing = await _host.ServiceClientAsync("billing");
     }

@@ -34,3 +34,10 @@ public sealed class LocalCertificateEndpointsTests() : CertificateEndpointsTests
 [Collection(AwsBackendCollection.Name)]
 public sealed class AwsCertificateEndpointsTests(DynaliteFixture dynalite, MotoServerFixture moto)
     : CertificateEndpointsTests(ApiBackend.Aws(dynalite, moto), CertificateBackend.AcmPca(moto));
+
+// JWTs: generated keys on both backends.
+public sealed class LocalJwtEndpointsTests() : JwtEndpointsTests(ApiBackend.Local);
+
+[Collection(AwsBackendCollection.Name)]
+public sealed class AwsJwtEndpointsTests(DynaliteFixture dynalite, MotoServerFixture moto)
+    : JwtEndpointsTests(ApiBackend.Aws(dynalite, moto));
