@@ -1,3 +1,4 @@
+using Confidant.Services.Audit;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
@@ -87,21 +88,25 @@ public sealed class MotoServerFixture : IAsyncLifetime
     }
 
     /// <summary>Creates an HMAC_256 key (GenerateMac / VerifyMac) and an alias for it; returns the alias.</summary>
-    public async Task<string> CreateMacKeyAsync(string aliasPrefix = "mac")
+    public Task<string> CreateMacKeyAsync(string aliasPrefix = "mac") =>
+        CreateMacKeyWithAliasAsync($"alias/{aliasPrefix}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6))}");
+
+    /// <summary>Creates an HMAC_256 key under exactly <paramref name="alias"/>; returns the alias.</summary>
+    private async Task<string> CreateMacKeyWithAliasAsync(string alias)
     {
         var key = await Kms.CreateKeyAsync(new CreateKeyRequest
         {
-            Description = aliasPrefix,
+            Description = alias,
             KeySpec = KeySpec.HMAC_256,
             KeyUsage = KeyUsageType.GENERATE_VERIFY_MAC,
         });
-        var alias = $"alias/{aliasPrefix}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6))}";
         await Kms.CreateAliasAsync(new CreateAliasRequest { AliasName = alias, TargetKeyId = key.KeyMetadata.KeyId });
         return alias;
     }
 
     public async Task InitializeAsync()
     {
+        ProvideDefaultCredentials();
         var port = FreePort();
         var start = new ProcessStartInfo("python3")
         {
@@ -152,6 +157,9 @@ public sealed class MotoServerFixture : IAsyncLifetime
 
         ServiceUrl = $"http://127.0.0.1:{port}";
         _kms = CreateKmsClient();
+
+        // The audit trail's checkpoint key under its default alias, as the operator docs have it created.
+        await CreateMacKeyWithAliasAsync(new AuditOptions().MacKeyId);
     }
 
     public Task DisposeAsync()

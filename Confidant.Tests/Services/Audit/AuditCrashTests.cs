@@ -38,6 +38,9 @@ public sealed class AuditCrashTests : IDisposable
             ["Kms__LocalKeyRingPath"] = _directory.File("keyring.json"),
             ["Api__ServiceResponseCacheSeconds"] = "0",
             ["Logging__LogLevel__Default"] = "Warning",
+
+            // Workloads only: the people's sign-in is never used, so the development one on loopback will do.
+            ["DOTNET_ENVIRONMENT"] = "Development",
         };
         var token = await SeedAsync(environment);
 

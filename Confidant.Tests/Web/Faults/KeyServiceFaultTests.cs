@@ -35,6 +35,7 @@ public sealed class KeyServiceFaultTests(ITestOutputHelper output) : IAsyncLifet
             {
                 ["Kms:Provider"] = "Aws",
                 ["Kms:MasterKeyId"] = ApiTestHost.AtRestKey,
+                ["Iam:Provider"] = "Configured",
             }),
             configureServices: services => services.AddSingleton<IAmazonKeyManagementService>(_ => _moto.CreateKmsClient()));
         _scenario = await StoreFaultScenario.SeedAsync(_host);
