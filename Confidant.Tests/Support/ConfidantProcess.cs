@@ -97,7 +97,8 @@ public sealed class ConfidantProcess : IAsyncDisposable
 
         var exited = _process.WaitForExitAsync();
         var first = await Task.WhenAny(seen.Task, exited, Task.Delay(StartTimeout));
-        return first == seen.Task
+        // WaitForExitAsync also waits for the redirected output to end, so by then the line was seen if it was written.
+        return seen.Task.IsCompleted
             ? await seen.Task
             : throw new InvalidOperationException($"Confidant never wrote '{text}' ({(first == exited ? "it exited" : "timed out")}). Output:\n{Output}");
     }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
@@ -22,6 +23,7 @@ public sealed class AuditCrashTests : IDisposable
     private const string Service = "crash-test";
     private const int Workers = 8;
     private readonly TempDirectory _directory = new();
+    private int _answered;
 
     public void Dispose()
     {
@@ -49,7 +51,13 @@ public sealed class AuditCrashTests : IDisposable
         {
             using var stop = new CancellationTokenSource();
             var load = Enumerable.Range(0, Workers).Select(_ => Task.Run(() => ReadUntilFailureAsync(server.BaseUrl, token, stop.Token))).ToList();
-            await Task.Delay(TimeSpan.FromSeconds(2));
+            // Killed mid-load once enough reads were answered, however slow the machine is.
+            var waited = Stopwatch.StartNew();
+            while (Volatile.Read(ref _answered) < 200 && waited.Elapsed < TimeSpan.FromSeconds(30))
+            {
+                await Task.Delay(50);
+            }
+
             server.Kill();
             delivered = (await Task.WhenAll(load)).Sum();
             Assert.True(delivered > 50, $"Only {delivered} reads before the kill: {server.Output}");
@@ -89,7 +97,7 @@ public sealed class AuditCrashTests : IDisposable
         return await new KmsTokenGenerator(host.Get<IKeyService>(), TimeProvider.System).GenerateAsync("alias/confidant-auth", Service, "confidant", lifetimeMinutes: 30);
     }
 
-    private static async Task<int> ReadUntilFailureAsync(string baseUrl, KmsAuthToken token, CancellationToken cancellationToken)
+    private async Task<int> ReadUntilFailureAsync(string baseUrl, KmsAuthToken token, CancellationToken cancellationToken)
     {
         using var client = Client(baseUrl, token);
         var delivered = 0;
@@ -101,6 +109,7 @@ public sealed class AuditCrashTests : IDisposable
                 await response.Content.ReadAsByteArrayAsync(cancellationToken);
                 Assert.Equal(HttpStatusCode.OK, response.StatusCode);
                 delivered++;
+                Interlocked.Increment(ref _answered);
             }
             catch (HttpRequestException)
             {
