@@ -1,8 +1,10 @@
 using Confidant.Web.Api;
 using Confidant.Web.Auth;
+using Confidant.Web.Auth.Origins;
 using Confidant.Web.Components.Shared;
 using Confidant.Web.Errors;
 using Confidant.Web.Network;
+using Microsoft.AspNetCore.Components.Server.Circuits;
 using MudBlazor.Services;
 
 namespace Confidant.Web;
@@ -15,6 +17,10 @@ public static class WebServiceCollectionExtensions
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
         builder.Services.AddScoped<BrowserTimeZone>();
+        builder.Services.AddHttpContextAccessor();
+        builder.Services.AddScoped<CircuitClient>();
+        builder.Services.AddScoped<CircuitHandler, CircuitClient.Capturing>();
+        builder.Services.AddScoped<UiCaller>();
         builder.AddConfidantNetwork();
         builder.AddConfidantAuthentication();
         builder.AddConfidantApi();
