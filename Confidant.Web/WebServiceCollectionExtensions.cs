@@ -4,7 +4,6 @@ using Confidant.Web.Auth.Origins;
 using Confidant.Web.Components.Shared;
 using Confidant.Web.Errors;
 using Confidant.Web.Network;
-using Microsoft.AspNetCore.Components.Server.Circuits;
 using MudBlazor.Services;
 
 namespace Confidant.Web;
@@ -17,10 +16,7 @@ public static class WebServiceCollectionExtensions
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
         builder.Services.AddScoped<BrowserTimeZone>();
-        builder.Services.AddHttpContextAccessor();
-        builder.Services.AddScoped<CircuitClient>();
-        builder.Services.AddScoped<CircuitHandler, CircuitClient.Capturing>();
-        builder.Services.AddScoped<UiCaller>();
+        builder.Services.AddUiCallers();
         builder.AddConfidantNetwork();
         builder.AddConfidantAuthentication();
         builder.AddConfidantApi();

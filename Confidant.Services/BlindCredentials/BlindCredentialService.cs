@@ -55,6 +55,18 @@ public sealed class BlindCredentialService(
     }
 
     /// <summary>
+    /// One blind credential for a page that shows what it is but never its pairs: the ACL of a read, no delivery
+    /// (nothing to record), and the ciphertext of the pairs left out.
+    /// </summary>
+    public async Task<BlindCredentialItem> GetMetadataAsync(ConfidantPrincipal caller, string id, CancellationToken cancellationToken = default)
+    {
+        Require(caller, AclActions.Get, id);
+        var item = await store.GetAsync(id, cancellationToken) as BlindCredentialItem
+            ?? throw ConfidantException.NotFound(ErrorMessages.BlindCredentialNotFound, id);
+        return item with { CredentialPairs = "{}" };
+    }
+
+    /// <summary>
     /// A workload reads the blind credentials its service maps, as confidant-client's get_blind_credential does
     /// after get_service (spec §5; the original had no ACL on blind credentials at all, spec §3.2). The decision is
     /// the one that serves the service itself, acl(service, get, own name), plus the mapping and account scope, and

@@ -2,6 +2,7 @@ using Confidant.Services.Audit;
 using Confidant.Services.Authorization;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.Components.Server.Circuits;
 using Microsoft.Extensions.Options;
 
 namespace Confidant.Web.Auth.Origins;
@@ -42,5 +43,18 @@ internal sealed class UiCaller
         var relative = _navigation.ToBaseRelativePath(_navigation.Uri);
         var end = relative.AsSpan().IndexOfAny('?', '#');
         return "/" + (end < 0 ? relative : relative[..end]);
+    }
+}
+
+internal static class UiCallerExtensions
+{
+    /// <summary>The UI's callers: <see cref="UiCaller"/> and the circuit's browser it reads.</summary>
+    public static IServiceCollection AddUiCallers(this IServiceCollection services)
+    {
+        services.AddHttpContextAccessor();
+        services.AddScoped<CircuitClient>();
+        services.AddScoped<CircuitHandler, CircuitClient.Capturing>();
+        services.AddScoped<UiCaller>();
+        return services;
     }
 }
