@@ -62,11 +62,13 @@ internal sealed class ApiHotPathScenario(BenchOptions options)
         var targets = new List<Target>();
         try
         {
-            foreach (var (backend, settings) in new[] { ("SQLite", new Dictionary<string, string?>()), ("dynalite", await DynaliteSettingsAsync(dynalite)) })
+            // Each app gets a store of its own: fresh tables on dynalite, its own temp directory for SQLite.
+            foreach (var backend in new[] { "SQLite", "dynalite" })
             {
                 foreach (var cacheSeconds in new[] { 5, 0 })
                 {
                     progress($"starting the app: {backend}, response cache {(cacheSeconds > 0 ? "on" : "off")}");
+                    var settings = backend == "SQLite" ? [] : await DynaliteSettingsAsync(dynalite);
                     targets.Add(await StartTargetAsync(backend, settings, cacheSeconds));
                 }
             }
