@@ -37,7 +37,7 @@ public static class AuditServiceCollectionExtensions
 
         builder.Services.AddSingleton<AuditLog>();
         builder.Services.AddSingleton<AuditVerifier>();
-        builder.Services.AddSingleton<WriteAudit>();
+        builder.Services.AddSingleton<AuditRecorder>();
         builder.Services.AddHostedService<AuditLifetime>();
         return builder;
     }

@@ -10,6 +10,7 @@ using Confidant.Services.KmsAuth;
 using Confidant.Services.Maintenance;
 using Confidant.Services.ServiceMappings;
 using Confidant.Web.Auth;
+using Confidant.Web.Auth.Origins;
 using Confidant.Web.Components.Shared;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -24,6 +25,8 @@ public class ComponentTestContext : BunitContext, IAsyncLifetime
     {
         Services.AddMudServices(options => options.PopoverOptions.CheckForPopoverProvider = false);
         Services.AddScoped<BrowserTimeZone>();
+        Services.AddUiCallers();
+        Services.AddSingleton(Options.Create(new AuthOptions { Mode = AuthOptions.DevelopmentMode }));
         JSInterop.Mode = JSRuntimeMode.Loose;
         Authorization = AddAuthorization();
     }

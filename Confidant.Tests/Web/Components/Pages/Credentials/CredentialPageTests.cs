@@ -147,10 +147,10 @@ public sealed class CredentialPageTests : ComponentTestContext, IAsyncLifetime
         Assert.NotNull(page.Find("#credential-name").GetAttribute("readonly"));
         Assert.NotNull(page.Find("#credential-read-only"));
 
-        // Spec §3: the reveal path itself gives a reader no values and records nothing.
+        // Spec §3: the reveal path itself gives a reader no values, and records the refusal.
         var reader = ConfidantPrincipal.ForUser("reader@example.com", roles: new HashSet<string> { ConfidantRoles.Reader });
         Assert.Null((await Reader.GetAsync(reader, created.Item.Id, metadataOnly: false)).Pairs);
-        Assert.DoesNotContain(await AuditAsync(created.Item.Id), e => e.Action == AuditActions.Reveal);
+        Assert.Equal(AuditOutcomes.Denied, Assert.Single(await AuditAsync(created.Item.Id), e => e.Action == AuditActions.Reveal).Outcome);
     }
 
     [Fact]
