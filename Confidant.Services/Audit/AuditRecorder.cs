@@ -15,6 +15,25 @@ public sealed partial class AuditRecorder(AuditLog log, ILogger<AuditRecorder> l
     public Task DeliveredAsync(AuditEntry entry, CancellationToken cancellationToken = default) =>
         log.RecordAsync(entry with { Outcome = AuditOutcomes.Delivered }, cancellationToken);
 
+    /// <summary>
+    /// Records the echo of values a write stored and the caller itself just sent: true when it may go back. When the
+    /// record cannot be stored the write stands (it is recorded, or logged, on its own) and the answer goes without
+    /// the values, so a client is never told a stored write failed.
+    /// </summary>
+    public async Task<bool> EchoAsync(AuditEntry entry, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await DeliveredAsync(entry, cancellationToken);
+            return true;
+        }
+        catch (AuditUnavailableException error)
+        {
+            LogNotRecorded(logger, entry.Action, AuditOutcomes.Delivered, entry.ResourceType, entry.ResourceId, error.GetType().Name);
+            return false;
+        }
+    }
+
     /// <summary>Records a change that is already stored.</summary>
     public Task SucceededAsync(AuditEntry entry) => TryRecordAsync(entry with { Outcome = AuditOutcomes.Succeeded });
 

@@ -78,9 +78,9 @@ public sealed class CredentialService(
         await store.WriteRevisionAsync(item, cancellationToken);
         await audit.SucceededAsync(AuditEntry.For(caller, AuditActions.Create, AclResources.Credential, id, 1));
 
-        // The answer carries the values written (spec §4.2): a delivery like any other.
-        await audit.DeliveredAsync(AuditEntry.For(caller, AuditActions.UpdateEcho, AclResources.Credential, id, 1), cancellationToken);
-        return reader.View(item, pairs);
+        // The answer carries the values written (spec §4.2): a delivery like any other, withheld when unrecorded.
+        var echoed = await audit.EchoAsync(AuditEntry.For(caller, AuditActions.UpdateEcho, AclResources.Credential, id, 1), cancellationToken);
+        return reader.View(item, pairs, reveal: echoed);
     }
 
     public async Task<Credential> UpdateAsync(
@@ -161,12 +161,9 @@ public sealed class CredentialService(
 
         // Values go back only when the caller sent them (a read for an ACL that allows update but not get otherwise),
         // and then as a recorded delivery. The revision is written either way; only the echo waits for the record.
-        if (input.Pairs is not null)
-        {
-            await audit.DeliveredAsync(AuditEntry.For(caller, AuditActions.UpdateEcho, AclResources.Credential, id, written.Revision), cancellationToken);
-        }
-
-        return reader.View(written, finalPairs, reveal: input.Pairs is not null);
+        var echoed = input.Pairs is not null
+            && await audit.EchoAsync(AuditEntry.For(caller, AuditActions.UpdateEcho, AclResources.Credential, id, written.Revision), cancellationToken);
+        return reader.View(written, finalPairs, reveal: echoed);
     }
 
     /// <summary>A revert writes a new revision that copies an old one, ciphertext included (spec §9.2).</summary>
