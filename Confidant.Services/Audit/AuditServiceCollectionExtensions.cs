@@ -37,6 +37,7 @@ public static class AuditServiceCollectionExtensions
 
         builder.Services.AddSingleton<AuditLog>();
         builder.Services.AddSingleton<AuditVerifier>();
+        builder.Services.AddSingleton<AuditReader>();
         builder.Services.AddSingleton<WriteAudit>();
         builder.Services.AddHostedService<AuditLifetime>();
         return builder;

@@ -26,6 +26,7 @@ public abstract class ApiBackend
     private sealed class AwsBackend(DynaliteFixture dynalite, MotoServerFixture moto) : ApiBackend
     {
         private static readonly ConcurrentDictionary<(string Moto, string Alias), bool> KnownAliases = new();
+        private static readonly ConcurrentDictionary<string, Task<string>> MacKeys = new();
 
         public override async Task<Dictionary<string, string?>> SettingsAsync()
         {
@@ -35,6 +36,8 @@ public abstract class ApiBackend
                 await EnsureKeyAsync(alias);
             }
 
+            // The audit ledger's checkpoints (and the final one a host writes when it stops) need an HMAC key.
+            var macKey = await MacKeys.GetOrAdd(moto.ServiceUrl, _ => moto.CreateMacKeyAsync("confidant-audit"));
             var (table, archive) = await dynalite.CreateTablesAsync();
             return new Dictionary<string, string?>
             {
@@ -45,6 +48,7 @@ public abstract class ApiBackend
                 ["Kms:Provider"] = "Aws",
                 ["Kms:MasterKeyId"] = ApiTestHost.AtRestKey,
                 ["Kms:ServiceUrl"] = moto.ServiceUrl,
+                ["Audit:MacKeyId"] = macKey,
 
                 // The route tests name their roles in Iam:Roles; where roles come from is tested apart.
                 ["Iam:Provider"] = "Configured",
