@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Bunit;
 using Bunit.TestDoubles;
+using Confidant.Services.Audit;
 using Confidant.Services.Authorization;
 using Confidant.Services.BlindCredentials;
 using Confidant.Services.Credentials;
@@ -39,6 +40,7 @@ public class ComponentTestContext : BunitContext, IAsyncLifetime
     protected void AddDomainServices(DomainHost host)
     {
         Services.AddSingleton(host.Get<CredentialReader>());
+        Services.AddSingleton(host.Get<AuditReader>());
         Services.AddSingleton(host.Get<CredentialService>());
         Services.AddSingleton(host.Get<BlindCredentialService>());
         Services.AddSingleton(host.Get<ServiceMappingService>());
