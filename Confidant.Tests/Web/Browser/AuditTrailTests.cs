@@ -61,9 +61,9 @@ public sealed class AuditTrailTests : IAsyncLifetime
         // The credential's access panel lists the admin as a recipient since the last rotation.
         await _browser.GotoAsync("/credentials/" + id);
         await page.ClickAsync("#show-access");
-        var principal = page.Locator(".access-row .access-principal");
-        await Assertions.Expect(principal).ToHaveTextAsync($"{Admin} (user)");
-        await Assertions.Expect(page.Locator(".access-row .access-count")).ToHaveTextAsync("1");
+        var row = page.Locator(".access-row", new() { HasText = Admin });
+        await Assertions.Expect(row.Locator(".access-principal")).ToHaveTextAsync($"{Admin} (user)");
+        await Assertions.Expect(row.Locator(".access-count")).ToHaveTextAsync("1");
         await _browser.ScreenshotAsync("2-access-panel");
         _browser.AssertNoProblems();
     }
