@@ -195,7 +195,12 @@ public sealed partial class AuditLog : IAsyncDisposable
         }
         catch (Exception error) when (error is not OutOfMemoryException)
         {
-            LogAppendFailed(_logger, batch.Count, error.GetType().Name);
+            // An unreachable or stalled store was reported by its call guard, once per interval: no line per append.
+            if (error is not Errors.DependencyUnavailableException)
+            {
+                LogAppendFailed(_logger, batch.Count, error.GetType().Name);
+            }
+
             var unavailable = new AuditUnavailableException(AuditUnavailableException.DefaultMessage, error);
             batch.ForEach(p => p.Done.TrySetException(unavailable));
         }

@@ -27,9 +27,9 @@ public sealed partial class AuditRecorder(AuditLog log, ILogger<AuditRecorder> l
             await DeliveredAsync(entry, cancellationToken);
             return true;
         }
-        catch (AuditUnavailableException error)
+        catch (AuditUnavailableException)
         {
-            LogNotRecorded(logger, entry.Action, AuditOutcomes.Delivered, entry.ResourceType, entry.ResourceId, error.GetType().Name);
+            // The ledger reported why (or the store's call guard did, once per interval).
             return false;
         }
     }
@@ -79,6 +79,10 @@ public sealed partial class AuditRecorder(AuditLog log, ILogger<AuditRecorder> l
         try
         {
             await log.RecordAsync(entry);
+        }
+        catch (AuditUnavailableException)
+        {
+            // The ledger reported why (or the store's call guard did, once per interval): no line per record.
         }
         catch (Exception error) when (error is not OperationCanceledException and not OutOfMemoryException)
         {
