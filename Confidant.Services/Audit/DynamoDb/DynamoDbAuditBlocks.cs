@@ -18,9 +18,6 @@ internal sealed class DynamoDbAuditBlocks(IAmazonDynamoDB client, string table, 
     // Records listing several items (a service read) name their list by digest; a single item costs less inline.
     private const int ItemsStoredApart = 2;
 
-    private readonly AuditCanonical _canonical = new();
-    private readonly Lock _canonicalGate = new();
-
     private readonly ConcurrentDictionary<string, BlockHead> _heads = new(StringComparer.Ordinal);
 
     public async Task AppendAsync(IReadOnlyList<AuditRecord> block, CancellationToken cancellationToken)
@@ -68,12 +65,9 @@ internal sealed class DynamoDbAuditBlocks(IAmazonDynamoDB client, string table, 
     public async Task<Dictionary<string, AttributeValue>> EncodeAsync(long number, IReadOnlyList<AuditRecord> block, CancellationToken cancellationToken)
     {
         var setIds = new Dictionary<AuditRecord, string>(ReferenceEqualityComparer.Instance);
-        lock (_canonicalGate)
+        foreach (var record in block.Where(r => r.Entry.Items.Count >= ItemsStoredApart))
         {
-            foreach (var record in block.Where(r => r.Entry.Items.Count >= ItemsStoredApart))
-            {
-                setIds[record] = DynamoDbItemSets.IdOf(_canonical, record.Entry.Items);
-            }
+            setIds[record] = AuditItemSets.IdOf(record.Entry.Items);
         }
 
         await sets.EnsureAsync(setIds.Select(p => (p.Value, p.Key.Entry.Items)), cancellationToken);

@@ -4,32 +4,79 @@ using Microsoft.Data.Sqlite;
 namespace Confidant.Services.Audit.Sqlite;
 
 /// <summary>
-/// Audit queries in SQLite, newest first by (time, chain, sequence). A resource filter is driven from the resource
-/// index (which holds each record's resource and items), an actor filter from the actor index, anything else from the
-/// time index; the remaining filters narrow the rows those indexes yield.
+/// Audit queries in SQLite, newest first by (time, chain, sequence). A resource filter reads the records of that
+/// resource and those of every delivered list holding it (<c>audit_item_sets</c>), each from its index in order, and
+/// merges them; an actor filter is driven from the actor index, anything else from the time index; the remaining
+/// filters narrow the rows those indexes yield.
 /// </summary>
 internal static class SqliteAuditQuery
 {
     public static async Task<AuditPage> RunAsync(SqliteConnection connection, AuditQuery query, AuditPosition? after, CancellationToken cancellationToken)
     {
         var limit = query.PageSize;
-        await using var command = connection.CreateCommand();
-        var columns = string.Join(", ", SqliteAuditSchema.RecordColumns.Split(", ").Select(c => "r." + c));
-        var sql = new StringBuilder();
-        string order;
-        var conditions = new List<string>();
+        List<AuditRecord> records;
         if (query.ResourceId is { } resource)
         {
-            sql.Append($"SELECT {columns} FROM audit_record_resources f JOIN audit_records r ON r.chain_id = f.chain_id AND r.seq = f.seq");
-            conditions.Add("f.resource_id = $resource");
-            command.Parameters.AddWithValue("$resource", resource);
-            order = "f";
+            // Each list's records come in order from its own index; a page is the newest of them all (a record of the
+            // resource whose list holds it too is read twice, and kept once).
+            records = [];
+            records.AddRange(await RunAsync(connection, query, after, "ix_audit_records_resource", "r.resource_id", resource, cancellationToken));
+            foreach (var setId in await SetsHoldingAsync(connection, resource, cancellationToken))
+            {
+                records.AddRange(await RunAsync(connection, query, after, "ix_audit_records_items", $"r.{SqliteAuditSchema.ItemsSetColumn}", setId, cancellationToken));
+            }
+
+            records = [.. records.DistinctBy(r => (r.ChainId, r.Sequence)).OrderByDescending(r => r.Position).Take(limit + 1)];
         }
         else
         {
             var index = query.Actor is null ? "ix_audit_records_time" : "ix_audit_records_actor";
-            sql.Append($"SELECT {columns} FROM audit_records r INDEXED BY {index}");
-            order = "r";
+            records = await RunAsync(connection, query, after, index, null, null, cancellationToken);
+        }
+
+        var more = records.Count > limit;
+        if (more)
+        {
+            records.RemoveAt(records.Count - 1);
+        }
+
+        return new AuditPage(records, more ? AuditPageToken.Encode(records[^1].Position) : null);
+    }
+
+    private static async Task<List<string>> SetsHoldingAsync(SqliteConnection connection, string resourceId, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT DISTINCT set_id FROM audit_item_sets WHERE resource_id = $resource";
+        command.Parameters.AddWithValue("$resource", resourceId);
+        var sets = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            sets.Add(reader.GetString(0));
+        }
+
+        return sets;
+    }
+
+    // One page (and one record more) of the records an index yields, newest first; keyColumn = key narrows it to one key.
+    private static async Task<List<AuditRecord>> RunAsync(
+        SqliteConnection connection,
+        AuditQuery query,
+        AuditPosition? after,
+        string index,
+        string? keyColumn,
+        string? key,
+        CancellationToken cancellationToken)
+    {
+        var limit = query.PageSize;
+        await using var command = connection.CreateCommand();
+        var columns = string.Join(", ", SqliteAuditSchema.RecordColumns.Split(", ").Select(c => "r." + c));
+        var sql = new StringBuilder($"SELECT {columns} FROM audit_records r INDEXED BY {index}");
+        var conditions = new List<string>();
+        if (keyColumn is not null)
+        {
+            conditions.Add($"{keyColumn} = $key");
+            command.Parameters.AddWithValue("$key", key);
         }
 
         if (query.Actor is { } actor)
@@ -59,19 +106,19 @@ internal static class SqliteAuditQuery
 
         if (query.From is { } from)
         {
-            conditions.Add($"{order}.time >= $from");
+            conditions.Add("r.time >= $from");
             command.Parameters.AddWithValue("$from", AuditCanonical.Microseconds(from));
         }
 
         if (query.To is { } to)
         {
-            conditions.Add($"{order}.time < $to");
+            conditions.Add("r.time < $to");
             command.Parameters.AddWithValue("$to", AuditCanonical.Microseconds(to));
         }
 
         if (after is { } position)
         {
-            conditions.Add($"({order}.time, {order}.chain_id, {order}.seq) < ($afterTime, $afterChain, $afterSeq)");
+            conditions.Add("(r.time, r.chain_id, r.seq) < ($afterTime, $afterChain, $afterSeq)");
             command.Parameters.AddWithValue("$afterTime", AuditCanonical.Microseconds(position.Time));
             command.Parameters.AddWithValue("$afterChain", position.ChainId);
             command.Parameters.AddWithValue("$afterSeq", position.Sequence);
@@ -82,7 +129,7 @@ internal static class SqliteAuditQuery
             sql.Append(" WHERE ").Append(string.Join(" AND ", conditions));
         }
 
-        sql.Append($" ORDER BY {order}.time DESC, {order}.chain_id DESC, {order}.seq DESC LIMIT $limit");
+        sql.Append(" ORDER BY r.time DESC, r.chain_id DESC, r.seq DESC LIMIT $limit");
         command.Parameters.AddWithValue("$limit", limit + 1);
         command.CommandText = sql.ToString();
 
@@ -93,12 +140,6 @@ internal static class SqliteAuditQuery
             records.Add(SqliteAuditRows.Read(reader));
         }
 
-        var more = records.Count > limit;
-        if (more)
-        {
-            records.RemoveAt(records.Count - 1);
-        }
-
-        return new AuditPage(records, more ? AuditPageToken.Encode(records[^1].Position) : null);
+        return records;
     }
 }

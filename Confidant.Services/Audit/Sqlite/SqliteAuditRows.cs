@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
 
@@ -10,24 +11,29 @@ namespace Confidant.Services.Audit.Sqlite;
 /// </summary>
 internal static class SqliteAuditRows
 {
-    private static readonly string[] ParameterNames = SqliteAuditSchema.RecordColumns.Split(", ").Select(c => "$" + c).ToArray();
+    private static readonly string[] Columns = [.. SqliteAuditSchema.RecordColumns.Split(", "), SqliteAuditSchema.ItemsSetColumn];
+
+    // A service read's list is the same instance poll after poll (the response cache): its JSON is written once.
+    private static readonly ConditionalWeakTable<IReadOnlyList<AuditItem>, string> ItemsJson = new();
 
     public static string InsertSql { get; } =
-        $"INSERT INTO audit_records ({SqliteAuditSchema.RecordColumns}) VALUES ({string.Join(", ", ParameterNames)})";
+        $"INSERT INTO audit_records ({string.Join(", ", Columns)}) VALUES ({string.Join(", ", Columns.Select(c => "$" + c))})";
 
     public static SqliteParameter[] AddParameters(SqliteCommand command) =>
-        ParameterNames.Select(name => command.Parameters.Add(new SqliteParameter { ParameterName = name })).ToArray();
+        Columns.Select(name => command.Parameters.Add(new SqliteParameter { ParameterName = "$" + name })).ToArray();
 
     public static void Bind(SqliteParameter[] parameters, AuditRecord record)
     {
         var entry = record.Entry;
+        var items = entry.Items.Count == 0 ? null : ItemsJson.GetValue(entry.Items, static list => Items(list));
         object?[] values =
         [
             record.ChainId, record.Sequence, AuditCanonical.Microseconds(record.Time), entry.Action, entry.Outcome, entry.ResourceType,
-            entry.ResourceId, entry.Revision, Items(entry.Items), entry.Via, entry.Detail, entry.Actor.Name, entry.Actor.Type,
+            entry.ResourceId, entry.Revision, items, entry.Via, entry.Detail, entry.Actor.Name, entry.Actor.Type,
             entry.Actor.Subject, entry.Actor.Email, entry.Actor.Account, entry.Actor.AuthMethod, entry.Origin.Channel, entry.Origin.Route,
             entry.Origin.Address, entry.Origin.UserAgent, entry.Origin.RequestId, Flags(record.Flags), Witnesses(record.Witnesses),
             Convert.FromHexString(record.PreviousHash), Convert.FromHexString(record.Hash),
+            entry.Items.Count == 0 ? null : AuditItemSets.IdOf(entry.Items),
         ];
         for (var i = 0; i < values.Length; i++)
         {
@@ -84,7 +90,7 @@ internal static class SqliteAuditRows
             .ToArray();
     }
 
-    private static string? Items(IReadOnlyList<AuditItem> items) => items.Count == 0 ? null : Json(writer =>
+    private static string Items(IReadOnlyList<AuditItem> items) => Json(writer =>
     {
         foreach (var item in items)
         {

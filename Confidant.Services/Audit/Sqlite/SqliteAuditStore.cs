@@ -7,21 +7,32 @@ namespace Confidant.Services.Audit.Sqlite;
 
 /// <summary>
 /// The audit trail in the SQLite file of the embedded defaults. A block is one <c>BEGIN IMMEDIATE</c> transaction on
-/// the appender's own connection (records, resource index and access summary together, committed to the WAL with
-/// <c>synchronous = FULL</c>), so a block is stored whole or not at all, and survives a process kill once committed.
+/// the appender's own connection (<see cref="SqliteAuditAppender"/>: records with their indexes and the access
+/// summary together, committed to the write-ahead log), so a block is stored whole or not at all, and survives a
+/// process kill once committed.
 /// </summary>
-internal sealed class SqliteAuditStore(string databasePath, TimeSpan busyTimeout) : IAuditStore, IAsyncDisposable
+internal sealed class SqliteAuditStore : IAuditStore, IAsyncDisposable
 {
     private const int PrimaryKeyViolation = 1555;
 
-    private readonly string _connectionString = SqliteConnections.ConnectionString(databasePath, busyTimeout);
-
+    private readonly string _databasePath;
+    private readonly TimeSpan _busyTimeout;
+    private readonly string _connectionString;
+    private readonly SqliteWalCheckpointer _checkpointer;
     private readonly SemaphoreSlim _appendGate = new(1, 1);
-    private SqliteConnection? _appender;
+    private SqliteAuditAppender? _appender;
+
+    public SqliteAuditStore(string databasePath, TimeSpan busyTimeout)
+    {
+        _databasePath = databasePath;
+        _busyTimeout = busyTimeout;
+        _connectionString = SqliteConnections.ConnectionString(databasePath, busyTimeout);
+        _checkpointer = new SqliteWalCheckpointer(_connectionString, _appendGate);
+    }
 
     public async Task InitializeAsync(CancellationToken cancellationToken = default)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(databasePath))!);
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(_databasePath))!);
         await using var connection = await OpenAsync(cancellationToken);
         await SqliteAuditSchema.EnsureCreatedAsync(connection, cancellationToken);
     }
@@ -76,20 +87,8 @@ internal sealed class SqliteAuditStore(string databasePath, TimeSpan busyTimeout
         await _appendGate.WaitAsync(cancellationToken);
         try
         {
-            _appender ??= await OpenAppenderAsync(cancellationToken);
-            // BEGIN IMMEDIATE: the link check below cannot go stale before the commit.
-            await using var transaction = _appender.BeginTransaction(deferred: false);
-            try
-            {
-                await RequireLinkAsync(transaction, block[0], cancellationToken);
-                await InsertRecordsAsync(transaction, block, cancellationToken);
-                await SqliteAccessSummary.AddAsync(transaction, block, cancellationToken);
-                await transaction.CommitAsync(cancellationToken);
-            }
-            catch (SqliteException error) when (error.SqliteExtendedErrorCode == PrimaryKeyViolation)
-            {
-                throw new AuditConflictException($"Chain {block[0].ChainId} already holds sequence {block[0].Sequence} or a later one of this block.");
-            }
+            _appender ??= await SqliteAuditAppender.OpenAsync(_databasePath, _busyTimeout, cancellationToken);
+            await _appender.AppendAsync(block, cancellationToken);
         }
         catch (Exception) when (_appender is not null)
         {
@@ -102,6 +101,8 @@ internal sealed class SqliteAuditStore(string databasePath, TimeSpan busyTimeout
         {
             _appendGate.Release();
         }
+
+        _checkpointer.Appended();
     }
 
     public async Task<AuditRecord?> HeadAsync(string chainId, CancellationToken cancellationToken = default)
@@ -208,6 +209,7 @@ internal sealed class SqliteAuditStore(string databasePath, TimeSpan busyTimeout
 
     public async ValueTask DisposeAsync()
     {
+        await _checkpointer.DisposeAsync();
         if (_appender is not null)
         {
             await _appender.DisposeAsync();
@@ -216,55 +218,7 @@ internal sealed class SqliteAuditStore(string databasePath, TimeSpan busyTimeout
         _appendGate.Dispose();
     }
 
-    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"SQLite audit store at {databasePath}");
-
-    // A block must continue its chain: its first record's previous hash is the stored hash of the record before it.
-    private static async Task RequireLinkAsync(SqliteTransaction transaction, AuditRecord first, CancellationToken cancellationToken)
-    {
-        if (first.Sequence == 1)
-        {
-            return;
-        }
-
-        await using var command = transaction.Connection!.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = "SELECT hash FROM audit_records WHERE chain_id = $chain AND seq = $seq";
-        command.Parameters.AddWithValue("$chain", first.ChainId);
-        command.Parameters.AddWithValue("$seq", first.Sequence - 1);
-        if (await command.ExecuteScalarAsync(cancellationToken) is not byte[] previous
-            || !string.Equals(Convert.ToHexStringLower(previous), first.PreviousHash, StringComparison.Ordinal))
-        {
-            throw new AuditConflictException($"Sequence {first.Sequence} of chain {first.ChainId} does not follow the stored head.");
-        }
-    }
-
-    private static async Task InsertRecordsAsync(SqliteTransaction transaction, IReadOnlyList<AuditRecord> block, CancellationToken cancellationToken)
-    {
-        await using var insert = transaction.Connection!.CreateCommand();
-        insert.Transaction = transaction;
-        insert.CommandText = SqliteAuditRows.InsertSql;
-        var parameters = SqliteAuditRows.AddParameters(insert);
-        await using var index = transaction.Connection.CreateCommand();
-        index.Transaction = transaction;
-        index.CommandText = "INSERT OR IGNORE INTO audit_record_resources (resource_id, time, chain_id, seq) VALUES ($resource, $time, $chain, $seq)";
-        var resource = index.Parameters.Add(new SqliteParameter { ParameterName = "$resource" });
-        var time = index.Parameters.Add(new SqliteParameter { ParameterName = "$time" });
-        var chain = index.Parameters.Add(new SqliteParameter { ParameterName = "$chain" });
-        var sequence = index.Parameters.Add(new SqliteParameter { ParameterName = "$seq" });
-        foreach (var record in block)
-        {
-            SqliteAuditRows.Bind(parameters, record);
-            await insert.ExecuteNonQueryAsync(cancellationToken);
-            time.Value = AuditCanonical.Microseconds(record.Time);
-            chain.Value = record.ChainId;
-            sequence.Value = record.Sequence;
-            foreach (var id in record.Entry.Items.Select(i => i.Id).Prepend(record.Entry.ResourceId).Distinct(StringComparer.Ordinal))
-            {
-                resource.Value = id;
-                await index.ExecuteNonQueryAsync(cancellationToken);
-            }
-        }
-    }
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"SQLite audit store at {_databasePath}");
 
     private static AuditRecord ReadRow(SqliteDataReader reader, string chainId)
     {
@@ -291,16 +245,6 @@ internal sealed class SqliteAuditStore(string databasePath, TimeSpan busyTimeout
         }
     }
 
-    private async Task<SqliteConnection> OpenAppenderAsync(CancellationToken cancellationToken)
-    {
-        var connection = await OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        // FULL: each commit is synced to the WAL file before the block counts as stored (durable across power loss too).
-        command.CommandText = "PRAGMA synchronous = FULL;";
-        await command.ExecuteNonQueryAsync(cancellationToken);
-        return connection;
-    }
-
     private Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken) =>
-        SqliteConnections.OpenAsync(_connectionString, busyTimeout, cancellationToken);
+        SqliteConnections.OpenAsync(_connectionString, _busyTimeout, cancellationToken);
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Confidant.Services.Audit;
+using Confidant.Services.Audit.Sqlite;
 using Confidant.Tests.Support.Audit;
 using Microsoft.Data.Sqlite;
 using static Confidant.Tests.Support.Audit.AuditSamples;
@@ -48,6 +49,89 @@ public sealed class SqliteAuditStoreTests() : AuditStoreContract(new SqliteAudit
         Assert.InRange(watch.Elapsed, TimeSpan.FromSeconds(0.9), TimeSpan.FromSeconds(3));
     }
 
+    [Fact]
+    public async Task Initialize_FileOfTheEarlierLayout_DerivedDataRebuiltFromTheRecords()
+    {
+        var log = NewLog();
+        await log.RecordAsync(ServiceRead(Workload("billing"), "billing", ("c1", 1), ("c2", 1)));
+        await log.RecordAsync(ServiceRead(Workload("billing"), "billing", ("c1", 1), ("c2", 1)));
+        await log.RecordAsync(Reveal(Person("alice@example.com"), "c1", 1));
+        await log.CloseAsync();
+        // The layout before the derived data was kept per delivered list: a row per resource of each record.
+        await ExecuteAsync("""
+            DROP INDEX ix_audit_records_resource; DROP INDEX ix_audit_records_items;
+            ALTER TABLE audit_records DROP COLUMN items_set;
+            DROP TABLE audit_item_sets; DROP TABLE audit_set_access;
+            CREATE TABLE audit_record_resources (
+                resource_id TEXT NOT NULL, time INTEGER NOT NULL, chain_id TEXT NOT NULL, seq INTEGER NOT NULL,
+                PRIMARY KEY (resource_id, time, chain_id, seq)
+            ) WITHOUT ROWID;
+            CREATE TABLE audit_access (
+                resource_type TEXT NOT NULL, resource_id TEXT NOT NULL, actor_type TEXT NOT NULL, actor_name TEXT NOT NULL,
+                account TEXT NOT NULL, revision INTEGER NOT NULL, count INTEGER NOT NULL, first INTEGER NOT NULL, last INTEGER NOT NULL,
+                PRIMARY KEY (resource_type, resource_id, actor_type, actor_name, account, revision)
+            ) WITHOUT ROWID;
+            """);
+
+        var store = Backing.Open();
+        await store.InitializeAsync();
+        Time.Advance(TimeSpan.FromSeconds(1));
+        var later = NewLog(store);
+        await later.RecordAsync(ServiceRead(Workload("billing"), "billing", ("c1", 1), ("c2", 1)));
+
+        var found = await AllAsync(new AuditQuery(ResourceId: "c1"));
+        Assert.Equal(["service_read", "reveal", "service_read", "service_read"], found.Select(r => r.Entry.Action));
+        Assert.Empty(found[0].Flags);
+        var access = await store.AccessAsync("credential", "c1");
+        Assert.Equal([("billing", 3L), ("alice@example.com", 1L)], access.Select(a => (a.ActorName, a.Count)));
+        Assert.Equal(0L, await ScalarAsync("SELECT count(*) FROM sqlite_master WHERE name IN ('audit_record_resources', 'audit_access')"));
+        Assert.True((await VerifyAsync()).Passed);
+    }
+
+    [Fact]
+    public async Task Append_Continuously_WriteAheadLogIsRestartedBeside()
+    {
+        var store = (SqliteAuditStore)Backing.Open();
+        var head = await OpenChainAsync(store);
+        var wal = new FileInfo(File.DatabasePath + "-wal");
+        for (var i = 1; i < SqliteWalCheckpointer.AppendsPerCheckpoint; i++)
+        {
+            head = await AppendOneAsync(store, head, i);
+        }
+
+        wal.Refresh();
+        var beforeFirstCheckpoint = wal.Length;
+        for (var i = 0; i < 3 * SqliteWalCheckpointer.AppendsPerCheckpoint; i++)
+        {
+            head = await AppendOneAsync(store, head, i);
+        }
+
+        await store.DisposeAsync();
+
+        wal.Refresh();
+        Assert.InRange(wal.Length, 1, 2 * beforeFirstCheckpoint);
+        Assert.Equal(head.Sequence, (await ChainAsync(head.ChainId)).Count);
+        Assert.True((await VerifyAsync()).Passed);
+    }
+
+    private static async Task<AuditRecord> OpenChainAsync(SqliteAuditStore store)
+    {
+        var opened = AuditCanonical.Truncate(TimeProvider.System.GetUtcNow());
+        var chainId = AuditChainId.New(opened);
+        await store.CreateChainAsync(new AuditChain(chainId, opened, "test"));
+        var open = new AuditRecord(chainId, 1, opened, AuditChainWriter.System(AuditActions.ChainOpen, chainId, "test"), [], AuditCanonical.GenesisHash, string.Empty);
+        open = open with { Hash = new AuditCanonical().HashOf(open) };
+        await store.AppendAsync([open]);
+        return open;
+    }
+
+    private static async Task<AuditRecord> AppendOneAsync(SqliteAuditStore store, AuditRecord head, int revision)
+    {
+        var next = AuditChainWriter.Follow(new AuditCanonical(), head, Reveal(Person("alice@example.com"), "c1", revision), [], TimeProvider.System);
+        await store.AppendAsync([next]);
+        return next;
+    }
+
     private static List<AuditRecord> Block(AuditRecord head, params string[] credentials)
     {
         var canonical = new AuditCanonical();
@@ -61,6 +145,15 @@ public sealed class SqliteAuditStoreTests() : AuditStoreContract(new SqliteAudit
         }
 
         return records;
+    }
+
+    private async Task<long> ScalarAsync(string sql)
+    {
+        await using var connection = new SqliteConnection($"Data Source={File.DatabasePath};Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return (long)(await command.ExecuteScalarAsync())!;
     }
 
     private async Task ExecuteAsync(string sql)

@@ -160,7 +160,7 @@ internal sealed class AuditLedgerScenario(BenchOptions options)
                         block.Add(head);
                     }
 
-                    blockBytes += DynamoDbAuditBlock.Encode(block, r => r.Entry.Items.Count >= 2 ? DynamoDbItemSets.IdOf(canonical, r.Entry.Items) : null).Compressed.Length;
+                    blockBytes += DynamoDbAuditBlock.Encode(block, r => r.Entry.Items.Count >= 2 ? AuditItemSets.IdOf(r.Entry.Items) : null).Compressed.Length;
                     await store.AppendAsync(block);
                 }
 
