@@ -5,7 +5,7 @@ namespace Confidant.Services.Audit.Sqlite;
 /// <summary>
 /// The access summary in SQLite, counted per delivered list (<see cref="AuditItemSets"/>) and principal, as on
 /// DynamoDB: a workload's poll of its service adds to one counter, not one per credential, and the resources of each
-/// list are written once (<c>audit_item_sets</c>, with the revision of each). Kept in the same transaction as the
+/// list are written once (<c>audit_set_resources</c>, with the revision of each). Kept in the same transaction as the
 /// records it counts, so it is always exact. An instance holds the appender's prepared statements; it is used by one
 /// appender at a time.
 /// </summary>
@@ -27,7 +27,7 @@ internal sealed class SqliteAccessSummary : IAsyncDisposable
     {
         (_member, _memberParameters) = Prepare(
             connection,
-            "INSERT OR IGNORE INTO audit_item_sets (resource_id, resource_type, set_id, revision) VALUES ($id, $type, $set, $revision)",
+            "INSERT OR IGNORE INTO audit_set_resources (resource_id, resource_type, set_id, revision) VALUES ($id, $type, $set, $revision)",
             "$id", "$type", "$set", "$revision");
         (_count, _countParameters) = Prepare(
             connection,
@@ -104,7 +104,7 @@ internal sealed class SqliteAccessSummary : IAsyncDisposable
         var (command, parameters) = Prepare(
             connection,
             """
-            SELECT 1 FROM audit_item_sets s JOIN audit_set_access a ON a.set_id = s.set_id
+            SELECT 1 FROM audit_set_resources s JOIN audit_set_access a ON a.set_id = s.set_id
             WHERE s.resource_id = $id AND s.resource_type = $type AND a.actor_type = $actorType AND a.actor_name = $actor AND a.account = $account
             LIMIT 1
             """,
@@ -135,7 +135,7 @@ internal sealed class SqliteAccessSummary : IAsyncDisposable
         await using var command = connection.CreateCommand();
         command.CommandText = """
             SELECT a.actor_type, a.actor_name, a.account, s.revision, a.count, a.first, a.last
-            FROM audit_item_sets s JOIN audit_set_access a ON a.set_id = s.set_id
+            FROM audit_set_resources s JOIN audit_set_access a ON a.set_id = s.set_id
             WHERE s.resource_id = $id AND s.resource_type = $type AND ($since IS NULL OR a.last >= $since)
             """;
         command.Parameters.AddWithValue("$type", resourceType);

@@ -6,10 +6,11 @@ using Microsoft.Data.Sqlite;
 namespace Confidant.Services.Audit.Sqlite;
 
 /// <summary>
-/// The audit trail in the SQLite file of the embedded defaults. A block is one <c>BEGIN IMMEDIATE</c> transaction on
-/// the appender's own connection (<see cref="SqliteAuditAppender"/>: records with their indexes and the access
-/// summary together, committed to the write-ahead log), so a block is stored whole or not at all, and survives a
-/// process kill once committed.
+/// The audit trail in the SQLite file of the embedded defaults, kept as DynamoDB keeps it: one row per block of
+/// records (<see cref="SqliteAuditBlocks"/>). A block is one <c>BEGIN IMMEDIATE</c> transaction on the appender's own
+/// connection (<see cref="SqliteAuditAppender"/>: the block and the access summary together, committed to the
+/// write-ahead log), so a block is stored whole or not at all, and survives a process kill once committed. Queries
+/// merge the chains newest first over their blocks (<see cref="AuditBlockQuery"/>).
 /// </summary>
 internal sealed class SqliteAuditStore : IAuditStore, IAsyncDisposable
 {
@@ -19,22 +20,26 @@ internal sealed class SqliteAuditStore : IAuditStore, IAsyncDisposable
     private readonly TimeSpan _busyTimeout;
     private readonly string _connectionString;
     private readonly SqliteWalCheckpointer _checkpointer;
+    private readonly SqliteAuditBlocks _blocks;
+    private readonly AuditBlockQuery _query;
     private readonly SemaphoreSlim _appendGate = new(1, 1);
     private SqliteAuditAppender? _appender;
 
-    public SqliteAuditStore(string databasePath, TimeSpan busyTimeout)
+    public SqliteAuditStore(string databasePath, TimeSpan busyTimeout, TimeProvider time)
     {
         _databasePath = databasePath;
         _busyTimeout = busyTimeout;
         _connectionString = SqliteConnections.ConnectionString(databasePath, busyTimeout);
         _checkpointer = new SqliteWalCheckpointer(_connectionString, _appendGate);
+        _blocks = new SqliteAuditBlocks(time);
+        _query = new AuditBlockQuery(NewestFirstAsync, ListChainsAsync);
     }
 
     public async Task InitializeAsync(CancellationToken cancellationToken = default)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(_databasePath))!);
         await using var connection = await OpenAsync(cancellationToken);
-        await SqliteAuditSchema.EnsureCreatedAsync(connection, cancellationToken);
+        await SqliteAuditSchema.EnsureCreatedAsync(connection, _blocks, cancellationToken);
     }
 
     public async Task CreateChainAsync(AuditChain chain, CancellationToken cancellationToken = default)
@@ -87,7 +92,7 @@ internal sealed class SqliteAuditStore : IAuditStore, IAsyncDisposable
         await _appendGate.WaitAsync(cancellationToken);
         try
         {
-            _appender ??= await SqliteAuditAppender.OpenAsync(_databasePath, _busyTimeout, cancellationToken);
+            _appender ??= await SqliteAuditAppender.OpenAsync(_databasePath, _busyTimeout, _blocks, cancellationToken);
             await _appender.AppendAsync(block, cancellationToken);
         }
         catch (Exception) when (_appender is not null)
@@ -108,11 +113,7 @@ internal sealed class SqliteAuditStore : IAuditStore, IAsyncDisposable
     public async Task<AuditRecord?> HeadAsync(string chainId, CancellationToken cancellationToken = default)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT {SqliteAuditSchema.RecordColumns} FROM audit_records WHERE chain_id = $chain ORDER BY seq DESC LIMIT 1";
-        command.Parameters.AddWithValue("$chain", chainId);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken) ? ReadRow(reader, chainId) : null;
+        return await _blocks.HeadAsync(connection, chainId, cancellationToken);
     }
 
     public async IAsyncEnumerable<AuditRecord> ReadChainAsync(
@@ -121,14 +122,9 @@ internal sealed class SqliteAuditStore : IAuditStore, IAsyncDisposable
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT {SqliteAuditSchema.RecordColumns} FROM audit_records WHERE chain_id = $chain AND seq > $after ORDER BY seq";
-        command.Parameters.AddWithValue("$chain", chainId);
-        command.Parameters.AddWithValue("$after", afterSequence);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
+        await foreach (var record in _blocks.ReadForwardAsync(connection, chainId, afterSequence, cancellationToken))
         {
-            yield return ReadRow(reader, chainId);
+            yield return record;
         }
     }
 
@@ -146,7 +142,7 @@ internal sealed class SqliteAuditStore : IAuditStore, IAsyncDisposable
         command.Parameters.AddWithValue("$head", Convert.FromHexString(checkpoint.HeadHash));
         command.Parameters.AddWithValue("$time", AuditCanonical.Microseconds(checkpoint.Time));
         command.Parameters.AddWithValue("$final", checkpoint.Final ? 1 : 0);
-        command.Parameters.AddWithValue("$witnesses", (object?)SqliteAuditRows.Witnesses(checkpoint.Witnesses) ?? DBNull.Value);
+        command.Parameters.AddWithValue("$witnesses", (object?)SqliteAuditJson.Witnesses(checkpoint.Witnesses) ?? DBNull.Value);
         command.Parameters.AddWithValue("$previous", Convert.FromHexString(checkpoint.PreviousMac));
         command.Parameters.AddWithValue("$key", checkpoint.KeyId);
         command.Parameters.AddWithValue("$mac", Convert.FromHexString(checkpoint.Mac));
@@ -173,7 +169,7 @@ internal sealed class SqliteAuditStore : IAuditStore, IAsyncDisposable
                 Convert.ToHexStringLower((byte[])reader.GetValue(2)),
                 AuditCanonical.FromMicroseconds(reader.GetInt64(3)),
                 reader.GetInt64(4) != 0,
-                await reader.IsDBNullAsync(5, cancellationToken) ? [] : SqliteAuditRows.ParseWitnesses(reader.GetString(5)),
+                await reader.IsDBNullAsync(5, cancellationToken) ? [] : SqliteAuditJson.ParseWitnesses(reader.GetString(5)),
                 Convert.ToHexStringLower((byte[])reader.GetValue(6)),
                 reader.GetString(7),
                 Convert.ToHexStringLower((byte[])reader.GetValue(8))));
@@ -182,12 +178,8 @@ internal sealed class SqliteAuditStore : IAuditStore, IAsyncDisposable
         return checkpoints;
     }
 
-    public async Task<AuditPage> QueryAsync(AuditQuery query, CancellationToken cancellationToken = default)
-    {
-        var after = AuditPageToken.Decode(query.Page);
-        await using var connection = await OpenAsync(cancellationToken);
-        return await SqliteAuditQuery.RunAsync(connection, query, after, cancellationToken);
-    }
+    public Task<AuditPage> QueryAsync(AuditQuery query, CancellationToken cancellationToken = default) =>
+        _query.RunAsync(query, AuditPageToken.Decode(query.Page), cancellationToken);
 
     public async Task<IReadOnlySet<AuditAccessKey>> FindDeliveredAsync(IReadOnlyCollection<AuditAccessKey> keys, CancellationToken cancellationToken = default)
     {
@@ -220,16 +212,15 @@ internal sealed class SqliteAuditStore : IAuditStore, IAsyncDisposable
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"SQLite audit store at {_databasePath}");
 
-    private static AuditRecord ReadRow(SqliteDataReader reader, string chainId)
+    private async IAsyncEnumerable<AuditRecord> NewestFirstAsync(
+        string chainId,
+        DateTimeOffset? before,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        try
+        await using var connection = await OpenAsync(cancellationToken);
+        await foreach (var record in _blocks.NewestFirstAsync(connection, chainId, before, cancellationToken))
         {
-            return SqliteAuditRows.Read(reader);
-        }
-        catch (Exception error) when (error is FormatException or InvalidCastException or System.Text.Json.JsonException or OverflowException or InvalidOperationException)
-        {
-            // A row that no longer reads (its columns were edited) is named, so that a verifier can report it.
-            throw new InvalidDataException($"Record {reader.GetValue(1)} of chain {chainId} cannot be read: {error.GetType().Name}.", error);
+            yield return record;
         }
     }
 
