@@ -60,8 +60,15 @@ public sealed partial class AuditLog : IAsyncDisposable
     public Task RecordAsync(AuditEntry entry, CancellationToken cancellationToken = default)
     {
         var pending = new Pending(AuditEntrySanitizer.Clean(entry), _time.GetTimestamp() + _timeoutTicks);
+        if (cancellationToken.CanBeCanceled)
+        {
+            // A caller that gives up before its entry is taken delivered nothing: the writer skips it.
+            pending.Cancellation = cancellationToken.UnsafeRegister(static (state, token) => ((Pending)state!).Done.TrySetCanceled(token), pending);
+        }
+
         if (!_queue.Writer.TryWrite(pending))
         {
+            pending.Cancellation.Unregister();
             return Task.FromException(new AuditUnavailableException());
         }
 
@@ -72,7 +79,9 @@ public sealed partial class AuditLog : IAsyncDisposable
             ArmSweep(_options.AppendTimeout);
         }
 
-        return cancellationToken.CanBeCanceled ? WaitAsync(pending, cancellationToken) : pending.Done.Task;
+#pragma warning disable VSTHRD003 // Completed by this instance's writer, sweep or the caller's own cancellation.
+        return pending.Done.Task;
+#pragma warning restore VSTHRD003
     }
 
     public Task<AuditPage> QueryAsync(AuditQuery query, CancellationToken cancellationToken = default) =>
@@ -193,10 +202,7 @@ public sealed partial class AuditLog : IAsyncDisposable
 
             var (flags, firsts) = await _detector.FlagAsync(entries, timeout.Token);
             var records = await _chain.AppendAsync(entries, flags, timeout.Token);
-            foreach (var pending in batch)
-            {
-                pending.Done.TrySetResult();
-            }
+            Release(batch, null);
 
             // Only what the next block depends on, after the callers are released; checkpoints run on their own loop.
             _detector.Accept(firsts);
@@ -210,8 +216,7 @@ public sealed partial class AuditLog : IAsyncDisposable
                 LogAppendFailed(_logger, batch.Count, error.GetType().Name);
             }
 
-            var unavailable = new AuditUnavailableException(AuditUnavailableException.DefaultMessage, error);
-            batch.ForEach(p => p.Done.TrySetException(unavailable));
+            Release(batch, new AuditUnavailableException(AuditUnavailableException.DefaultMessage, error));
         }
 
         lock (_waitingGate)
@@ -220,17 +225,31 @@ public sealed partial class AuditLog : IAsyncDisposable
         }
     }
 
-    private static async Task WaitAsync(Pending pending, CancellationToken cancellationToken)
+    // The callers of a block go on where their tasks complete (no continuation is forced onto a thread of its own): a
+    // few thread-pool work items release them all, rather than one thread-pool hop, and wake-up, per caller, and the
+    // writer is free for the next block at once.
+    private static void Release(List<Pending> batch, Exception? error)
     {
-        try
+        var parts = Math.Min(batch.Count, Environment.ProcessorCount);
+        for (var part = 0; part < parts; part++)
         {
-            await pending.Done.Task.WaitAsync(cancellationToken);
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            // Not written yet: the writer skips it.
-            pending.Done.TrySetCanceled(cancellationToken);
-            throw;
+            var callers = new Pending[((batch.Count - part - 1) / parts) + 1];
+            for (var i = 0; i < callers.Length; i++)
+            {
+                callers[i] = batch[part + (i * parts)];
+            }
+
+            ThreadPool.UnsafeQueueUserWorkItem(
+                static state =>
+                {
+                    foreach (var pending in state.Callers)
+                    {
+                        pending.Cancellation.Unregister();
+                        _ = state.Error is null ? pending.Done.TrySetResult() : pending.Done.TrySetException(state.Error);
+                    }
+                },
+                (Callers: callers, Error: error),
+                preferLocal: false);
         }
     }
 
@@ -281,10 +300,8 @@ public sealed partial class AuditLog : IAsyncDisposable
                 // Not written yet: the writer skips it. Already in a block being written: the record may still appear,
                 // for a delivery that did not happen (never the other way round).
                 var timedOut = new TimeoutException($"The audit record was not stored within {_options.AppendTimeoutSeconds} s.");
-                if (oldest.Done.TrySetException(new AuditUnavailableException(AuditUnavailableException.DefaultMessage, timedOut)))
-                {
-                    LogTimedOut(_logger, oldest.Entry.Action, _options.AppendTimeoutSeconds);
-                }
+                LogTimedOut(_logger, oldest.Entry.Action, _options.AppendTimeoutSeconds);
+                Release([oldest], new AuditUnavailableException(AuditUnavailableException.DefaultMessage, timedOut));
             }
 
             _waiting.TryDequeue(out _);
@@ -315,6 +332,9 @@ public sealed partial class AuditLog : IAsyncDisposable
         /// <summary>When the caller stops waiting, as a timestamp of the ledger's time provider.</summary>
         public long Deadline { get; } = deadline;
 
-        public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        /// <summary>Completed by <see cref="Release"/> (or by the caller's cancellation), which runs the caller on.</summary>
+        public TaskCompletionSource Done { get; } = new();
+
+        public CancellationTokenRegistration Cancellation { get; set; }
     }
 }
