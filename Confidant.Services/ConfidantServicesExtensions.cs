@@ -12,6 +12,7 @@ using Confidant.Services.Maintenance;
 using Confidant.Services.Revisions;
 using Confidant.Services.ServiceMappings;
 using Confidant.Services.Storage;
+using Confidant.Services.Telemetry;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -31,6 +32,7 @@ public static class ConfidantServicesExtensions
         builder.AddConfidantAudit();
         builder.AddConfidantKms();
         builder.AddConfidantKmsAuth();
+        builder.AddConfidantTelemetry();
         builder.AddConfidantFaultHandling();
         builder.AddConfidantDomain();
         builder.AddConfidantJwt();

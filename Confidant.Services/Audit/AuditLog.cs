@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Threading.Channels;
 using Confidant.Services.Authorization;
 using Confidant.Services.Kms;
+using Confidant.Services.Telemetry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -34,8 +35,17 @@ public sealed partial class AuditLog : IAsyncDisposable
     private readonly Lock _closeGate = new();
     private Task? _closing;
 
-    public AuditLog(IAuditStore store, IKeyService keys, IOptions<AuditOptions> options, TimeProvider time, ILogger<AuditLog> logger)
+    private readonly ConfidantMetrics? _metrics;
+
+    public AuditLog(
+        IAuditStore store,
+        IKeyService keys,
+        IOptions<AuditOptions> options,
+        TimeProvider time,
+        ILogger<AuditLog> logger,
+        ConfidantMetrics? metrics = null)
     {
+        _metrics = metrics;
         _store = store;
         _options = options.Value;
         _time = time;
@@ -233,6 +243,8 @@ public sealed partial class AuditLog : IAsyncDisposable
 
     private async Task WriteBatchAsync(List<Pending> batch)
     {
+        var started = _time.GetTimestamp();
+        var outcome = "failed";
         try
         {
             // Callers stop waiting after the timeout on their own; the store is asked to stop too. The loop waits for
@@ -243,6 +255,7 @@ public sealed partial class AuditLog : IAsyncDisposable
             var flagged = entries.Select((e, i) => (e, flags[i])).ToList();
             await _chain.AppendAsync(flagged, timeout.Token);
             _detector.Accept(firsts);
+            outcome = "ok";
             batch.ForEach(p => p.Done.TrySetResult());
             _maintenance.Appended(_chain.Current);
         }
@@ -251,6 +264,10 @@ public sealed partial class AuditLog : IAsyncDisposable
             LogAppendFailed(_logger, batch.Count, error.GetType().Name);
             var unavailable = new AuditUnavailableException(AuditUnavailableException.DefaultMessage, error);
             batch.ForEach(p => p.Done.TrySetException(unavailable));
+        }
+        finally
+        {
+            _metrics?.AuditAppended(outcome, _time.GetElapsedTime(started));
         }
     }
 
