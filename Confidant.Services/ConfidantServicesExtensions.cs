@@ -3,6 +3,7 @@ using Confidant.Services.Authorization;
 using Confidant.Services.BlindCredentials;
 using Confidant.Services.Certificates;
 using Confidant.Services.Credentials;
+using Confidant.Services.Events;
 using Confidant.Services.Faults;
 using Confidant.Services.Iam;
 using Confidant.Services.Jwt;
@@ -34,6 +35,7 @@ public static class ConfidantServicesExtensions
         builder.AddConfidantKmsAuth();
         builder.AddConfidantTelemetry();
         builder.AddConfidantFaultHandling();
+        builder.AddConfidantEvents();
         builder.AddConfidantDomain();
         builder.AddConfidantJwt();
         return builder;

@@ -5,6 +5,7 @@ using Confidant.Services.Authorization;
 using Confidant.Services.Credentials;
 using Confidant.Services.Crypto;
 using Confidant.Services.Errors;
+using Confidant.Services.Events;
 using Confidant.Services.Maintenance;
 using Confidant.Services.Revisions;
 using Confidant.Services.ServiceMappings;
@@ -27,6 +28,7 @@ public sealed class BlindCredentialService(
     IOptions<CredentialOptions> options,
     AuditLog audit,
     WriteAudit writeAudit,
+    ChangeEvents events,
     TimeProvider time)
 {
     /// <summary>
@@ -180,6 +182,7 @@ public sealed class BlindCredentialService(
             return next;
         }, cancellationToken);
         await writeAudit.RecordAsync(caller, AuditActions.Update, AclResources.BlindCredential, id, written.Revision);
+        await events.BlindCredentialUpdatedAsync(caller, id);
         return written;
     }
 
@@ -192,7 +195,7 @@ public sealed class BlindCredentialService(
     {
         maintenance.EnsureWritable();
         Require(caller, AclActions.Revert, id);
-        return await reverter.RevertAsync(caller, id, toRevision, expectedRevision, new RevertSteps<BlindCredentialItem>(
+        var written = await reverter.RevertAsync(caller, id, toRevision, expectedRevision, new RevertSteps<BlindCredentialItem>(
             AclResources.BlindCredential,
             ErrorMessages.BlindCredentialNotFound,
             ErrorMessages.NotAnArchiveBlindCredential,
@@ -211,6 +214,8 @@ public sealed class BlindCredentialService(
 
                 return target;
             }), cancellationToken);
+        await events.BlindCredentialUpdatedAsync(caller, id);
+        return written;
     }
 
     private static bool SameContent(BlindCredentialItem a, BlindCredentialItem b) =>

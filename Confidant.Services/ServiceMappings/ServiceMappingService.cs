@@ -3,6 +3,7 @@ using Confidant.Services.Authorization;
 using Confidant.Services.Credentials;
 using Confidant.Services.Crypto;
 using Confidant.Services.Errors;
+using Confidant.Services.Events;
 using Confidant.Services.KmsAuth;
 using Confidant.Services.Maintenance;
 using Confidant.Services.Revisions;
@@ -27,6 +28,7 @@ public sealed partial class ServiceMappingService(
     KmsGrantService grants,
     AuditLog audit,
     WriteAudit writeAudit,
+    ChangeEvents events,
     ILogger<ServiceMappingService> logger,
     ConfidantMetrics metrics,
     TimeProvider time)
@@ -170,6 +172,7 @@ public sealed partial class ServiceMappingService(
             };
         }, cancellationToken);
         await writeAudit.RecordAsync(caller, written.Revision == 1 ? AuditActions.Create : AuditActions.Update, AclResources.Service, id, written.Revision);
+        events.ServiceUpdated(caller, written);
         if (written.Revision == 1)
         {
             await EnsureGrantsAsync(id, cancellationToken);
@@ -228,6 +231,7 @@ public sealed partial class ServiceMappingService(
 
                 return target with { Credentials = mapped };
             }), cancellationToken);
+        events.ServiceUpdated(caller, written);
         written = await EnsureMappedCredentialsStillExistAsync(caller, written, cancellationToken);
         return await ExpandAsync(written, includePairs: false, servedToWorkload: false, cancellationToken);
     }
@@ -268,6 +272,7 @@ public sealed partial class ServiceMappingService(
                 };
             }, cancellationToken);
             await writeAudit.RecordAsync(caller, AuditActions.Update, AclResources.Service, written.Id, repaired.Revision);
+            events.ServiceUpdated(caller, repaired);
         }
         catch (NothingMissingException)
         {
