@@ -3,6 +3,7 @@ using Confidant.Web.Auth;
 using Confidant.Web.Components.Shared;
 using Confidant.Web.Errors;
 using Confidant.Web.Network;
+using Confidant.Web.Telemetry;
 using MudBlazor.Services;
 
 namespace Confidant.Web;
@@ -18,6 +19,7 @@ public static class WebServiceCollectionExtensions
         builder.AddConfidantNetwork();
         builder.AddConfidantAuthentication();
         builder.AddConfidantApi();
+        builder.AddConfidantTelemetryExport();
         builder.Services.AddAntiforgery();
         builder.Services.AddHealthChecks();
         builder.Services.AddConfidantErrorHandling();
