@@ -20,6 +20,12 @@ public sealed class ConfidantMetrics
     private readonly Histogram<double> _serviceFetchDuration;
     private readonly Counter<long> _webhookDeliveries;
 
+    // Seconds, from a cached key-service answer (well under a millisecond) to a call that hits its timeout.
+    private static readonly InstrumentAdvice<double> Seconds = new()
+    {
+        HistogramBucketBoundaries = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    };
+
     public ConfidantMetrics(IMeterFactory meters)
     {
         var meter = meters.Create(MeterName);
@@ -30,13 +36,13 @@ public sealed class ConfidantMetrics
         _keyServiceCalls = meter.CreateCounter<long>(
             "confidant.at_rest_action", "{call}", "Calls to the key service, by operation and outcome (statsd at_rest_action).");
         _keyServiceDuration = meter.CreateHistogram<double>(
-            "confidant.at_rest_action.duration", "s", "Duration of key-service calls, by operation.");
+            "confidant.at_rest_action.duration", "s", "Duration of key-service calls, by operation.", advice: Seconds);
         _dataKeyCacheLookups = meter.CreateCounter<long>(
             "confidant.data_key.cache", "{lookup}", "Decrypted data-key cache lookups, by result (hit or miss).");
         _auditAppendDuration = meter.CreateHistogram<double>(
-            "confidant.audit.append.duration", "s", "Duration of one audit append (a batch of records), by outcome.");
+            "confidant.audit.append.duration", "s", "Duration of one audit append (a batch of records), by outcome.", advice: Seconds);
         _serviceFetchDuration = meter.CreateHistogram<double>(
-            "confidant.get_service_by_id.duration", "s", "Duration of a service fetch in the domain, by outcome (statsd get_service_by_id).");
+            "confidant.get_service_by_id.duration", "s", "Duration of a service fetch in the domain, by outcome (statsd get_service_by_id).", advice: Seconds);
         _webhookDeliveries = meter.CreateCounter<long>(
             "confidant.webhook.deliveries", "{attempt}", "Webhook delivery attempts, by endpoint name and outcome.");
     }

@@ -29,7 +29,8 @@ internal static class TelemetryExtensions
             metrics.AddMeter(ConfidantMetrics.MeterName).AddAspNetCoreInstrumentation();
             if (settings.Prometheus.Enabled)
             {
-                metrics.AddPrometheusExporter();
+                // Scrapes are few (one scraper, restricted access): each gets current values, not a cached page.
+                metrics.AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0);
             }
 
             if (otlp is not null)
