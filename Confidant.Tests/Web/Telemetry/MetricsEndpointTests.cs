@@ -6,6 +6,7 @@ using Confidant.Tests.Support;
 namespace Confidant.Tests.Web.Telemetry;
 
 /// <summary>The Prometheus scrape endpoint: off by default, served to this machine only, and its counters move with a service fetch.</summary>
+[Collection(MetricsCollection.CollectionName)]
 public sealed class MetricsEndpointTests : IAsyncLifetime
 {
     private ApiTestHost _host = null!;
