@@ -120,6 +120,7 @@ public sealed class WebhookDeliveryTests : IAsyncLifetime
 
         // The dead endpoint is still stuck on its first request.
         Assert.False(_receiver.HasPending("dead"));
+
         // Blocked on the dead endpoint, a write would never end (its deadline is on the injected clock); the bound only
         // leaves room for a busy machine.
         Assert.True(slowest < TimeSpan.FromSeconds(5), $"a write took {slowest}");
