@@ -1,4 +1,5 @@
 using Confidant.Web.Api;
+using Confidant.Web.Audit;
 using Confidant.Web.Auth;
 using Confidant.Web.Components;
 using Confidant.Web.Errors;
@@ -40,6 +41,7 @@ public static class WebApplicationExtensions
         app.MapMetrics();
         app.MapSignIn();
         app.MapConfidantApi();
+        app.MapAuditExport();
         if (app.Environment.IsDevelopment())
         {
             app.MapOpenApi();

@@ -45,14 +45,18 @@ public sealed class WebhookDispatcher : IEventPublisher, IHostedService, IDispos
         return Task.CompletedTask;
     }
 
-    /// <summary>Events still queued at stop are not sent: stopping must not wait on a dead endpoint.</summary>
+    /// <summary>
+    /// Events still queued at stop are not sent: stopping must not wait on a dead endpoint. The web host is stopped
+    /// both by its owner and by its own run loop, which may dispose it in between, so a stop may come after
+    /// <see cref="Dispose"/>: the token source is cancelled there, never disposed (as BackgroundService does).
+    /// </summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         await _stopping.CancelAsync();
         await Task.WhenAll(_senders);
     }
 
-    public void Dispose() => _stopping.Dispose();
+    public void Dispose() => _stopping.Cancel();
 
     private async Task SendUntilStoppedAsync(WebhookEndpoint endpoint)
     {
