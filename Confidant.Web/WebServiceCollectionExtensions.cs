@@ -4,6 +4,7 @@ using Confidant.Web.Auth.Origins;
 using Confidant.Web.Components.Shared;
 using Confidant.Web.Errors;
 using Confidant.Web.Network;
+using Confidant.Web.Telemetry;
 using MudBlazor.Services;
 
 namespace Confidant.Web;
@@ -20,6 +21,7 @@ public static class WebServiceCollectionExtensions
         builder.AddConfidantNetwork();
         builder.AddConfidantAuthentication();
         builder.AddConfidantApi();
+        builder.AddConfidantTelemetryExport();
         builder.Services.AddAntiforgery();
         builder.Services.AddHealthChecks();
         builder.Services.AddConfidantErrorHandling();

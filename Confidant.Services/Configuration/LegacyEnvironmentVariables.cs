@@ -80,6 +80,28 @@ public sealed class LegacyEnvironmentVariables(IDictionary variables) : Configur
                 "ACL_MODULE must be confidant.authnz.rbac:default_acl or confidant.authnz.rbac:no_acl; other ACL modules have no counterpart (see Acl:Policy).")));
         MapCertificateAuthorities();
         MapJwt();
+        MapWebhook();
+    }
+
+    /// <summary>
+    /// spec §9.8, §10.5: WEBHOOK_URL becomes the webhook endpoint named <c>original</c>, sending the original's
+    /// payload unsigned, with WEBHOOK_USERNAME / WEBHOOK_PASSWORD as its Basic auth.
+    /// </summary>
+    private void MapWebhook()
+    {
+        Map("WEBHOOK_URL", url =>
+        {
+            if (url.Length == 0)
+            {
+                return;
+            }
+
+            const string key = "Events:Webhooks:" + Events.EventsOptions.OriginalWebhookName;
+            Put($"{key}:Url", url);
+            Put($"{key}:Format", nameof(Events.WebhookFormat.Original));
+            Map("WEBHOOK_USERNAME", v => Put($"{key}:Username", v));
+            Map("WEBHOOK_PASSWORD", v => Put($"{key}:Password", v));
+        });
     }
 
     /// <summary>

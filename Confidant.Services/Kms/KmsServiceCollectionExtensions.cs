@@ -50,7 +50,7 @@ public static class KmsServiceCollectionExtensions
                 break;
         }
 
-        services.AddSingleton(sp => new DataKeyCache(sp.GetRequiredService<IOptions<KmsOptions>>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new DataKeyCache(sp.GetRequiredService<IOptions<KmsOptions>>(), sp.GetRequiredService<TimeProvider>(), sp.GetService<Telemetry.ConfidantMetrics>()));
         services.AddSingleton(sp => new CredentialCipher(
             sp.GetRequiredService<IKeyService>(),
             sp.GetRequiredService<DataKeyCache>(),
