@@ -1,4 +1,3 @@
-using Confidant.Services.Audit;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
@@ -9,6 +8,7 @@ using Amazon.KeyManagementService;
 using Amazon.KeyManagementService.Model;
 using Amazon.Runtime;
 using Amazon.Runtime.Signing;
+using Confidant.Services.Audit;
 
 namespace Confidant.Tests.Support;
 
