@@ -9,7 +9,7 @@ namespace Confidant.Services.Audit;
 /// </summary>
 public sealed partial class WriteAudit(AuditLog audit, ILogger<WriteAudit> logger)
 {
-    public async Task RecordAsync(ConfidantPrincipal caller, string action, string resourceType, string resourceId, int revision)
+    public async Task RecordAsync(ConfidantPrincipal caller, string action, string resourceType, string resourceId, int? revision)
     {
         try
         {
@@ -22,5 +22,5 @@ public sealed partial class WriteAudit(AuditLog audit, ILogger<WriteAudit> logge
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Audit event not stored: {Action} {ResourceType} {ResourceId} revision {Revision} ({Error})")]
-    private static partial void LogNotRecorded(ILogger logger, string action, string resourceType, string resourceId, int revision, string error);
+    private static partial void LogNotRecorded(ILogger logger, string action, string resourceType, string resourceId, int? revision, string error);
 }

@@ -12,7 +12,7 @@ public static class CommandLine
     public static IReadOnlyList<CommandVerb> Verbs { get; } =
     [
         TokenCommand.Verb, AuditVerifyCommand.Verb, JwtRotateCommand.Verb,
-        ArchiveCommand.Verb, RestoreCommand.Verb,
+        ArchiveCommand.Verb, RestoreCommand.Verb, GrantsCommand.EnsureVerb, GrantsCommand.RevokeVerb,
     ];
 
     /// <summary>Whether <paramref name="args"/> ask for a command (or for the list of them) rather than the server.</summary>
