@@ -40,7 +40,8 @@ public static class StorageServiceCollectionExtensions
                 builder.Services.AddSingleton(services => new DynamoDbTables(
                     services.GetRequiredService<IAmazonDynamoDB>(),
                     services.GetRequiredService<IOptions<StorageOptions>>(),
-                    services.GetRequiredService<TimeProvider>()));
+                    services.GetRequiredService<TimeProvider>(),
+                    services.GetRequiredService<Audit.WriteAudit>));
                 builder.Services.AddSingleton(services => new StorageInitialization(options.DynamoDb.CreateTable
                     ? cancellationToken => services.GetRequiredService<DynamoDbTables>().CreateStoreTablesAsync(cancellationToken)
                     : _ => Task.CompletedTask));

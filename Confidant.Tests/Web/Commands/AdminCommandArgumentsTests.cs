@@ -31,6 +31,7 @@ public sealed class AdminCommandArgumentsTests
         { GrantsCommand.EnsureUsage, ["grants", "ensure", "--all", "--all"] },
         { GrantsCommand.RevokeUsage, ["grants", "revoke"] },
         { GrantsCommand.RevokeUsage, ["grants", "revoke", "--all", "now"] },
+        { TablesCreateCommand.Usage, ["tables", "create", "--all"] },
     };
 
     [Theory]
@@ -49,6 +50,7 @@ public sealed class AdminCommandArgumentsTests
     [InlineData("restore")]
     [InlineData("grants", "ensure")]
     [InlineData("grants", "revoke")]
+    [InlineData("tables", "create")]
     public async Task Run_Help_PrintsTheVerbsUsageAndSummary(params string[] words)
     {
         var verb = Assert.Single(CommandLine.Verbs, v => v.Words.SequenceEqual(words));
