@@ -32,6 +32,13 @@ public sealed class AdminCommandArgumentsTests
         { GrantsCommand.RevokeUsage, ["grants", "revoke"] },
         { GrantsCommand.RevokeUsage, ["grants", "revoke", "--all", "now"] },
         { TablesCreateCommand.Usage, ["tables", "create", "--all"] },
+        { CopyStoreCommand.Usage, ["copy-store"] },
+        { CopyStoreCommand.Usage, ["copy-store", "--from", "sqlite:a.db"] },
+        { CopyStoreCommand.Usage, ["copy-store", "--from", "sqlite:a.db", "--to", "sqlite:a.db"] },
+        { CopyStoreCommand.Usage, ["copy-store", "--from", "postgres:x", "--to", "dynamodb:t"] },
+        { CopyStoreCommand.Usage, ["copy-store", "--from", "sqlite:", "--to", "dynamodb:t"] },
+        { CopyStoreCommand.Usage, ["copy-store", "--from", "sqlite:a.db", "--to", "dynamodb:t:t"] },
+        { CopyStoreCommand.Usage, ["copy-store", "--from", "sqlite:a.db", "--to", "dynamodb:t:a:b"] },
     };
 
     [Theory]
@@ -51,6 +58,7 @@ public sealed class AdminCommandArgumentsTests
     [InlineData("grants", "ensure")]
     [InlineData("grants", "revoke")]
     [InlineData("tables", "create")]
+    [InlineData("copy-store")]
     public async Task Run_Help_PrintsTheVerbsUsageAndSummary(params string[] words)
     {
         var verb = Assert.Single(CommandLine.Verbs, v => v.Words.SequenceEqual(words));
