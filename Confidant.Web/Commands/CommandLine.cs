@@ -13,7 +13,7 @@ public static class CommandLine
     [
         TokenCommand.Verb, AuditVerifyCommand.Verb, JwtRotateCommand.Verb,
         ArchiveCommand.Verb, RestoreCommand.Verb, GrantsCommand.EnsureVerb, GrantsCommand.RevokeVerb,
-        TablesCreateCommand.Verb, CopyStoreCommand.Verb,
+        TablesCreateCommand.Verb, CopyStoreCommand.Verb, BootstrapCommand.GenerateVerb, BootstrapCommand.DecryptVerb,
     ];
 
     /// <summary>Whether <paramref name="args"/> ask for a command (or for the list of them) rather than the server.</summary>

@@ -33,6 +33,9 @@ public sealed class AdminCommandArgumentsTests
         { GrantsCommand.RevokeUsage, ["grants", "revoke", "--all", "now"] },
         { TablesCreateCommand.Usage, ["tables", "create", "--all"] },
         { CopyStoreCommand.Usage, ["copy-store"] },
+        { BootstrapCommand.GenerateUsage, ["bootstrap", "generate", "--in"] },
+        { BootstrapCommand.GenerateUsage, ["bootstrap", "generate", "--key", "x"] },
+        { BootstrapCommand.DecryptUsage, ["bootstrap", "decrypt", "--out", "x"] },
         { CopyStoreCommand.Usage, ["copy-store", "--from", "sqlite:a.db"] },
         { CopyStoreCommand.Usage, ["copy-store", "--from", "sqlite:a.db", "--to", "sqlite:a.db"] },
         { CopyStoreCommand.Usage, ["copy-store", "--from", "postgres:x", "--to", "dynamodb:t"] },
@@ -59,6 +62,8 @@ public sealed class AdminCommandArgumentsTests
     [InlineData("grants", "revoke")]
     [InlineData("tables", "create")]
     [InlineData("copy-store")]
+    [InlineData("bootstrap", "generate")]
+    [InlineData("bootstrap", "decrypt")]
     public async Task Run_Help_PrintsTheVerbsUsageAndSummary(params string[] words)
     {
         var verb = Assert.Single(CommandLine.Verbs, v => v.Words.SequenceEqual(words));
