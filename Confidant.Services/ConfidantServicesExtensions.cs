@@ -53,6 +53,11 @@ public static class ConfidantServicesExtensions
         builder.Services.AddSingleton<CredentialConflictDetector>();
         builder.Services.AddSingleton<BlindCredentialService>();
         builder.Services.AddSingleton<ServiceMappingService>();
+        builder.Services.AddOptions<ServiceResponseCacheOptions>().BindConfiguration(ServiceResponseCacheOptions.SectionName)
+            .Validate(o => o.ServiceResponseCacheSeconds is >= 0 and <= 300, "Api:ServiceResponseCacheSeconds must be between 0 and 300.")
+            .Validate(o => o.ServiceResponseCacheSize is >= 1 and <= 100_000, "Api:ServiceResponseCacheSize must be between 1 and 100000.")
+            .ValidateOnStart();
+        builder.Services.AddSingleton<ServiceResponseCache>();
         FaultClock.AddTo(builder.Services);
         builder.Services.AddSingleton<RevisionWriter>();
         builder.Services.AddSingleton<KmsGrantService>();

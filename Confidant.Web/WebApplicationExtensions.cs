@@ -1,4 +1,5 @@
 using Confidant.Web.Api;
+using Confidant.Web.Audit;
 using Confidant.Web.Auth;
 using Confidant.Web.Components;
 using Confidant.Web.Errors;
@@ -36,6 +37,7 @@ public static class WebApplicationExtensions
         app.MapHealthEndpoints();
         app.MapSignIn();
         app.MapConfidantApi();
+        app.MapAuditExport();
         if (app.Environment.IsDevelopment())
         {
             app.MapOpenApi();

@@ -1,5 +1,6 @@
 using Confidant.Web.Api;
 using Confidant.Web.Auth;
+using Confidant.Web.Auth.Origins;
 using Confidant.Web.Components.Shared;
 using Confidant.Web.Errors;
 using Confidant.Web.Network;
@@ -15,6 +16,7 @@ public static class WebServiceCollectionExtensions
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
         builder.Services.AddScoped<BrowserTimeZone>();
+        builder.Services.AddUiCallers();
         builder.AddConfidantNetwork();
         builder.AddConfidantAuthentication();
         builder.AddConfidantApi();

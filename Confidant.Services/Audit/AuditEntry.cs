@@ -1,3 +1,5 @@
+using Confidant.Services.Authorization;
+
 namespace Confidant.Services.Audit;
 
 /// <summary>
@@ -30,6 +32,21 @@ public sealed record AuditEntry
     public required AuditActor Actor { get; init; }
 
     public required AuditOrigin Origin { get; init; }
+
+    /// <summary>
+    /// An entry for what <paramref name="caller"/> does to one resource, from where the host says the caller came
+    /// from; delivered for a delivery, succeeded otherwise (the recorder sets the outcome it ends with).
+    /// </summary>
+    public static AuditEntry For(ConfidantPrincipal caller, string action, string resourceType, string resourceId, int? revision = null) => new()
+    {
+        Action = action,
+        Outcome = AuditActions.IsDelivery(action) ? AuditOutcomes.Delivered : AuditOutcomes.Succeeded,
+        ResourceType = resourceType,
+        ResourceId = resourceId,
+        Revision = revision,
+        Actor = AuditActor.From(caller),
+        Origin = caller.Origin ?? AuditOrigin.Unknown with { Address = caller.Address },
+    };
 
     /// <summary>The resources this entry gave <see cref="Actor"/>: its items, or else the resource itself.</summary>
     public IEnumerable<AuditItem> Delivered() =>

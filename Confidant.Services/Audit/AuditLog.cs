@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Threading.Channels;
-using Confidant.Services.Authorization;
 using Confidant.Services.Kms;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -77,38 +76,6 @@ public sealed partial class AuditLog : IAsyncDisposable
         }
     }
 
-    /// <summary>Records what <paramref name="caller"/> did to one resource; completes once the record is durable.</summary>
-    public Task RecordAsync(
-        ConfidantPrincipal caller,
-        string action,
-        string resourceType,
-        string resourceId,
-        int? revision,
-        string? via = null,
-        CancellationToken cancellationToken = default) =>
-        RecordAsync(Entry(caller, action, resourceType, resourceId, revision, [], via), cancellationToken);
-
-    /// <summary>
-    /// Records one act on several resources (the credentials of one service read) as one record listing them; read
-    /// through a service (<paramref name="via"/>), the record's resource is that service.
-    /// </summary>
-    public Task RecordManyAsync(
-        ConfidantPrincipal caller,
-        string action,
-        string resourceType,
-        IEnumerable<(string Id, int? Revision)> resources,
-        string? via = null,
-        CancellationToken cancellationToken = default)
-    {
-        var items = resources.Select(r => new AuditItem(resourceType, r.Id, r.Revision)).ToList();
-        var entry = via is not null
-            ? Entry(caller, action, Authorization.AclResources.Service, via, null, items, via)
-            : items.Count == 1
-                ? Entry(caller, action, resourceType, items[0].Id, items[0].Revision, [], via)
-                : Entry(caller, action, resourceType, items.Count > 0 ? items[0].Id : string.Empty, null, items, via);
-        return RecordAsync(entry, cancellationToken);
-    }
-
     public Task<AuditPage> QueryAsync(AuditQuery query, CancellationToken cancellationToken = default) =>
         _store.QueryAsync(query, cancellationToken);
 
@@ -161,26 +128,6 @@ public sealed partial class AuditLog : IAsyncDisposable
 
         _maintenance.Dispose();
     }
-
-    private static AuditEntry Entry(
-        ConfidantPrincipal caller,
-        string action,
-        string resourceType,
-        string resourceId,
-        int? revision,
-        IReadOnlyList<AuditItem> items,
-        string? via) => new()
-        {
-            Action = action,
-            Outcome = AuditActions.IsDelivery(action) ? AuditOutcomes.Delivered : AuditOutcomes.Succeeded,
-            ResourceType = resourceType,
-            ResourceId = resourceId,
-            Revision = revision,
-            Items = items,
-            Via = via,
-            Actor = AuditActor.From(caller),
-            Origin = caller.Origin ?? AuditOrigin.Unknown with { Address = caller.Address },
-        };
 
     private async Task CloseOnceAsync()
     {
@@ -248,7 +195,12 @@ public sealed partial class AuditLog : IAsyncDisposable
         }
         catch (Exception error) when (error is not OutOfMemoryException)
         {
-            LogAppendFailed(_logger, batch.Count, error.GetType().Name);
+            // An unreachable or stalled store was reported by its call guard, once per interval: no line per append.
+            if (error is not Errors.DependencyUnavailableException)
+            {
+                LogAppendFailed(_logger, batch.Count, error.GetType().Name);
+            }
+
             var unavailable = new AuditUnavailableException(AuditUnavailableException.DefaultMessage, error);
             batch.ForEach(p => p.Done.TrySetException(unavailable));
         }

@@ -37,7 +37,8 @@ public static class AuditServiceCollectionExtensions
 
         builder.Services.AddSingleton<AuditLog>();
         builder.Services.AddSingleton<AuditVerifier>();
-        builder.Services.AddSingleton<WriteAudit>();
+        builder.Services.AddSingleton<AuditRecorder>();
+        builder.Services.AddSingleton<AuditReader>();
         builder.Services.AddHostedService<AuditLifetime>();
         return builder;
     }

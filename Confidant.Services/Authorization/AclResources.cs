@@ -9,6 +9,9 @@ public static class AclResources
     public const string Certificate = "certificate";
     public const string Ca = "ca";
     public const string Jwt = "jwt";
+
+    /// <summary>The audit trail: who received which secret (admins only; services never).</summary>
+    public const string Audit = "audit";
 }
 
 /// <summary>Actions of the ACL hook (spec §3.2).</summary>
@@ -21,4 +24,10 @@ public static class AclActions
     public const string Update = "update";
     public const string Revert = "revert";
     public const string Archive = "archive";
+
+    /// <summary>
+    /// credential:access — who received a credential since its last rotation (its access panel). The default policy
+    /// asks for the editor role, as for revealing: whoever may see the values may see who else received them.
+    /// </summary>
+    public const string Access = "access";
 }

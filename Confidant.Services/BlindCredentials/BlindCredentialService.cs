@@ -25,8 +25,7 @@ public sealed class BlindCredentialService(
     MaintenanceMode maintenance,
     RevisionReverter reverter,
     IOptions<CredentialOptions> options,
-    AuditLog audit,
-    WriteAudit writeAudit,
+    AuditRecorder audit,
     TimeProvider time)
 {
     /// <summary>
@@ -35,14 +34,36 @@ public sealed class BlindCredentialService(
     /// </summary>
     public async Task<BlindCredentialItem> GetAsync(ConfidantPrincipal caller, string id, CancellationToken cancellationToken = default)
     {
+        // The pairs are ciphertext only the client can open, but they are still handed out: a recorded delivery.
+        var entry = AuditEntry.For(caller, AuditActions.BlindRead, AclResources.BlindCredential, id);
         if (caller.IsService && !acl.IsAllowed(caller, AclResources.BlindCredential, AclActions.Get, id))
         {
-            return await GetMappedAsync(caller, id, cancellationToken);
+            var (mapped, via) = await GetMappedAsync(caller, id, entry, cancellationToken);
+            await audit.DeliveredAsync(entry with { Revision = mapped.Revision, Via = via }, cancellationToken);
+            return mapped;
         }
 
-        Require(caller, AclActions.Get, id);
-        return await store.GetAsync(id, cancellationToken) as BlindCredentialItem
+        if (!acl.IsAllowed(caller, AclResources.BlindCredential, AclActions.Get, id))
+        {
+            throw await audit.DeniedAsync(entry, Refused(caller, AclActions.Get, id));
+        }
+
+        var item = await audit.GuardAsync(entry, () => store.GetAsync(id, cancellationToken)) as BlindCredentialItem
             ?? throw ConfidantException.NotFound(ErrorMessages.BlindCredentialNotFound, id);
+        await audit.DeliveredAsync(entry with { Revision = item.Revision }, cancellationToken);
+        return item;
+    }
+
+    /// <summary>
+    /// One blind credential for a page that shows what it is but never its pairs: the ACL of a read, no delivery
+    /// (nothing to record), and the ciphertext of the pairs left out.
+    /// </summary>
+    public async Task<BlindCredentialItem> GetMetadataAsync(ConfidantPrincipal caller, string id, CancellationToken cancellationToken = default)
+    {
+        Require(caller, AclActions.Get, id);
+        var item = await store.GetAsync(id, cancellationToken) as BlindCredentialItem
+            ?? throw ConfidantException.NotFound(ErrorMessages.BlindCredentialNotFound, id);
+        return item with { CredentialPairs = "{}" };
     }
 
     /// <summary>
@@ -51,25 +72,28 @@ public sealed class BlindCredentialService(
     /// the one that serves the service itself, acl(service, get, own name), plus the mapping and account scope, and
     /// only the current item is served: a revision record of a mapped credential is another id.
     /// </summary>
-    private async Task<BlindCredentialItem> GetMappedAsync(ConfidantPrincipal caller, string id, CancellationToken cancellationToken)
+    private async Task<(BlindCredentialItem Item, string Via)> GetMappedAsync(
+        ConfidantPrincipal caller, string id, AuditEntry entry, CancellationToken cancellationToken)
     {
         var service = acl.IsAllowed(caller, AclResources.Service, AclActions.Get, caller.Name)
             ? await store.GetAsync(caller.Name, cancellationToken) as ServiceItem
             : null;
         if (service is not { DataType: DataType.Service } || !service.BlindCredentials.Contains(id, StringComparer.Ordinal))
         {
-            throw Refused(caller, AclActions.Get, id);
+            throw await audit.DeniedAsync(entry, Refused(caller, AclActions.Get, id));
         }
 
-        WorkloadScope.EnsureAccount(caller, service);
-        if (await store.GetAsync(id, cancellationToken) is not BlindCredentialItem { DataType: DataType.BlindCredential } item
-            || !WorkloadScope.IsServed(caller, item))
+        return await audit.GuardAsync(entry with { Via = service.Id }, async () =>
         {
-            throw ConfidantException.NotFound(ErrorMessages.BlindCredentialNotFound, id);
-        }
+            WorkloadScope.EnsureAccount(caller, service);
+            if (await store.GetAsync(id, cancellationToken) is not BlindCredentialItem { DataType: DataType.BlindCredential } item
+                || !WorkloadScope.IsServed(caller, item))
+            {
+                throw ConfidantException.NotFound(ErrorMessages.BlindCredentialNotFound, id);
+            }
 
-        await audit.RecordAsync(caller, AuditActions.ServiceRead, AclResources.BlindCredential, id, item.Revision, via: service.Id, cancellationToken);
-        return item;
+            return (item, service.Id);
+        });
     }
 
     public async Task<IReadOnlyList<BlindCredentialItem>> ListAsync(ConfidantPrincipal caller, CancellationToken cancellationToken = default)
@@ -101,7 +125,7 @@ public sealed class BlindCredentialService(
     public async Task<BlindCredentialItem> CreateAsync(ConfidantPrincipal caller, BlindCredentialInput input, CancellationToken cancellationToken = default)
     {
         maintenance.EnsureWritable();
-        Require(caller, AclActions.Create, null);
+        await RequireWriteAsync(caller, AclActions.Create, AuditActions.Create, null);
         if (options.Value.EnforceDocumentation && string.IsNullOrEmpty(input.Documentation))
         {
             throw ConfidantException.BadRequest(ErrorMessages.DocumentationRequired);
@@ -133,7 +157,7 @@ public sealed class BlindCredentialService(
         }
 
         await store.WriteRevisionAsync(item, cancellationToken);
-        await writeAudit.RecordAsync(caller, AuditActions.Create, AclResources.BlindCredential, item.Id, 1);
+        await audit.SucceededAsync(AuditEntry.For(caller, AuditActions.Create, AclResources.BlindCredential, item.Id, 1));
         return item;
     }
 
@@ -144,7 +168,7 @@ public sealed class BlindCredentialService(
         CancellationToken cancellationToken = default)
     {
         maintenance.EnsureWritable();
-        Require(caller, AclActions.Update, id);
+        await RequireWriteAsync(caller, AclActions.Update, AuditActions.Update, id);
         var written = await writer.WriteAsync(input.ExpectedRevision, async ct =>
         {
             var current = await LoadCurrentAsync(id, ct);
@@ -179,7 +203,7 @@ public sealed class BlindCredentialService(
 
             return next;
         }, cancellationToken);
-        await writeAudit.RecordAsync(caller, AuditActions.Update, AclResources.BlindCredential, id, written.Revision);
+        await audit.SucceededAsync(AuditEntry.For(caller, AuditActions.Update, AclResources.BlindCredential, id, written.Revision));
         return written;
     }
 
@@ -191,7 +215,7 @@ public sealed class BlindCredentialService(
         CancellationToken cancellationToken = default)
     {
         maintenance.EnsureWritable();
-        Require(caller, AclActions.Revert, id);
+        await RequireWriteAsync(caller, AclActions.Revert, AuditActions.Revert, id);
         return await reverter.RevertAsync(caller, id, toRevision, expectedRevision, new RevertSteps<BlindCredentialItem>(
             AclResources.BlindCredential,
             ErrorMessages.BlindCredentialNotFound,
@@ -272,6 +296,15 @@ public sealed class BlindCredentialService(
         if (!acl.IsAllowed(caller, AclResources.BlindCredential, action, id))
         {
             throw Refused(caller, action, id);
+        }
+    }
+
+    /// <summary>As <see cref="Require"/> for a change, whose refusal is recorded.</summary>
+    private async Task RequireWriteAsync(ConfidantPrincipal caller, string action, string auditAction, string? id)
+    {
+        if (!acl.IsAllowed(caller, AclResources.BlindCredential, action, id))
+        {
+            throw await audit.DeniedAsync(AuditEntry.For(caller, auditAction, AclResources.BlindCredential, id ?? string.Empty), Refused(caller, action, id));
         }
     }
 

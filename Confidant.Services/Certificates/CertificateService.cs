@@ -9,7 +9,7 @@ namespace Confidant.Services.Certificates;
 /// name and every SAN, then the CA issues. Every issuance is on record (<see cref="AuditActions.CertificateIssue"/>,
 /// resource <c>certificate</c> <c>&lt;ca&gt;/&lt;cn&gt;</c>) before it leaves: one that cannot be recorded is not handed out.
 /// </summary>
-public sealed class CertificateService(CertificateAuthorities authorities, IAclPolicy acl, AuditLog audit, TimeProvider time)
+public sealed class CertificateService(CertificateAuthorities authorities, IAclPolicy acl, AuditRecorder audit, TimeProvider time)
 {
     /// <summary>Every configured CA (spec §4.7 GET /v1/cas).</summary>
     public async Task<IReadOnlyList<AuthorityCertificate>> ListAuthoritiesAsync(ConfidantPrincipal caller, CancellationToken cancellationToken = default)
@@ -60,7 +60,9 @@ public sealed class CertificateService(CertificateAuthorities authorities, IAclP
         var authority = RequireAuthority(ca);
         if (!acl.IsAllowed(caller, AclResources.Certificate, AclActions.Get, commonName, new AclArguments(Ca: ca, San: alternativeNames)))
         {
-            throw ConfidantException.Forbidden(CertificateMessages.CannotGetCertificate(caller.Name, commonName, ca), commonName);
+            throw await audit.DeniedAsync(
+                AuditEntry.For(caller, AuditActions.CertificateIssueWithKey, AclResources.Certificate, $"{ca}/{commonName}"),
+                ConfidantException.Forbidden(CertificateMessages.CannotGetCertificate(caller.Name, commonName, ca), commonName));
         }
 
         GeneratedKey.Validate(commonName, alternativeNames);
@@ -86,7 +88,9 @@ public sealed class CertificateService(CertificateAuthorities authorities, IAclP
         var arguments = new AclArguments(Ca: ca, San: request.SubjectAlternativeNames);
         if (!acl.IsAllowed(caller, AclResources.Certificate, AclActions.Get, request.CommonName, arguments))
         {
-            throw ConfidantException.Forbidden(CertificateMessages.CannotGetCertificateFromCsr(caller.Name), request.CommonName);
+            throw await audit.DeniedAsync(
+                AuditEntry.For(caller, AuditActions.CertificateIssue, AclResources.Certificate, $"{ca}/{request.CommonName}"),
+                ConfidantException.Forbidden(CertificateMessages.CannotGetCertificateFromCsr(caller.Name), request.CommonName));
         }
 
         var issued = await authority.IssueAsync(request, Validity(authority, validityDays), cancellationToken);
@@ -122,5 +126,5 @@ public sealed class CertificateService(CertificateAuthorities authorities, IAclP
 
     // A private key leaving the server is a delivery like a secret's: recorded before it is returned.
     private Task RecordAsync(ConfidantPrincipal caller, string action, string ca, string commonName, CancellationToken cancellationToken) =>
-        audit.RecordAsync(caller, action, AclResources.Certificate, $"{ca}/{commonName}", revision: null, cancellationToken: cancellationToken);
+        audit.DeliveredAsync(AuditEntry.For(caller, action, AclResources.Certificate, $"{ca}/{commonName}"), cancellationToken);
 }

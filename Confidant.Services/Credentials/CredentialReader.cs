@@ -15,7 +15,7 @@ public sealed partial class CredentialReader(
     CredentialCipher cipher,
     IAclPolicy acl,
     IOptions<CredentialOptions> options,
-    AuditLog audit,
+    AuditRecorder audit,
     TimeProvider time)
 {
     /// <summary>
@@ -28,18 +28,29 @@ public sealed partial class CredentialReader(
         bool metadataOnly = false,
         CancellationToken cancellationToken = default)
     {
-        RequireMetadataAccess(caller, id, $"{caller.Name} does not have access to credential {id}");
+        var entry = AuditEntry.For(caller, AuditActions.Reveal, AclResources.Credential, id);
+        await RequireMetadataAccessAsync(caller, id, $"{caller.Name} does not have access to credential {id}", metadataOnly ? null : entry);
         if (await store.GetAsync(id, cancellationToken) is not CredentialItem { DataType: DataType.Credential } item)
         {
             throw ConfidantException.NotFound(ErrorMessages.CredentialNotFound, id);
         }
 
-        var pairs = await cipher.DecryptAsync(item, cancellationToken);
+        entry = entry with { Revision = item.Revision };
         var reveal = !metadataOnly && acl.IsAllowed(caller, AclResources.Credential, AclActions.Get, id);
+        if (!metadataOnly && !reveal)
+        {
+            // The answer carries the keys only (spec §4.2), but the values were asked for and refused.
+            await audit.DeniedAsync(entry, ConfidantException.Forbidden($"{caller.Name} may not read the values of credential {id}", id));
+        }
+
+        // Decrypted even for metadata: the key names live inside the encrypted pairs.
+        var pairs = reveal
+            ? await audit.GuardAsync(entry, () => cipher.DecryptAsync(item, cancellationToken))
+            : await cipher.DecryptAsync(item, cancellationToken);
         if (reveal)
         {
             // Recorded before the values leave: a reveal that cannot be recorded is not made.
-            await audit.RecordAsync(caller, AuditActions.Reveal, AclResources.Credential, id, item.Revision, cancellationToken: cancellationToken);
+            await audit.DeliveredAsync(entry, cancellationToken);
         }
 
         return View(item, pairs, reveal);
@@ -197,6 +208,16 @@ public sealed partial class CredentialReader(
         if (!acl.IsAllowed(caller, AclResources.Credential, AclActions.Metadata, id))
         {
             throw ConfidantException.Forbidden(message, id);
+        }
+    }
+
+    /// <summary>As <see cref="RequireMetadataAccess"/>; a refused delivery (<paramref name="delivery"/>) is recorded.</summary>
+    private async Task RequireMetadataAccessAsync(ConfidantPrincipal caller, string id, string message, AuditEntry? delivery)
+    {
+        if (!acl.IsAllowed(caller, AclResources.Credential, AclActions.Metadata, id))
+        {
+            var refusal = ConfidantException.Forbidden(message, id);
+            throw delivery is null ? refusal : await audit.DeniedAsync(delivery, refusal);
         }
     }
 }

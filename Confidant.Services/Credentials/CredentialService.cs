@@ -22,7 +22,7 @@ public sealed class CredentialService(
     MaintenanceMode maintenance,
     RevisionReverter reverter,
     IOptions<CredentialOptions> options,
-    WriteAudit audit,
+    AuditRecorder audit,
     TimeProvider time)
 {
     private CredentialOptions Options => options.Value;
@@ -32,7 +32,9 @@ public sealed class CredentialService(
         maintenance.EnsureWritable();
         if (!acl.IsAllowed(caller, AclResources.Credential, AclActions.Create))
         {
-            throw ConfidantException.Forbidden($"{caller.Name}does not have access to create credentials");
+            throw await audit.DeniedAsync(
+                AuditEntry.For(caller, AuditActions.Create, AclResources.Credential, string.Empty),
+                ConfidantException.Forbidden($"{caller.Name}does not have access to create credentials"));
         }
 
         // Validation order of the original (spec §4.2): documentation, pairs, metadata, pair rules, name.
@@ -74,8 +76,11 @@ public sealed class CredentialService(
             LastRotationDate = now,
         };
         await store.WriteRevisionAsync(item, cancellationToken);
-        await audit.RecordAsync(caller, AuditActions.Create, AclResources.Credential, id, 1);
-        return reader.View(item, pairs);
+        await audit.SucceededAsync(AuditEntry.For(caller, AuditActions.Create, AclResources.Credential, id, 1));
+
+        // The answer carries the values written (spec §4.2): a delivery like any other, withheld when unrecorded.
+        var echoed = await audit.EchoAsync(AuditEntry.For(caller, AuditActions.UpdateEcho, AclResources.Credential, id, 1), cancellationToken);
+        return reader.View(item, pairs, reveal: echoed);
     }
 
     public async Task<Credential> UpdateAsync(
@@ -87,7 +92,9 @@ public sealed class CredentialService(
         maintenance.EnsureWritable();
         if (!acl.IsAllowed(caller, AclResources.Credential, AclActions.Update, id))
         {
-            throw ConfidantException.Forbidden($"{caller.Name}does not have access to update credential {id}", id);
+            throw await audit.DeniedAsync(
+                AuditEntry.For(caller, AuditActions.Update, AclResources.Credential, id),
+                ConfidantException.Forbidden($"{caller.Name}does not have access to update credential {id}", id));
         }
 
         CredentialPairs? finalPairs = null;
@@ -150,11 +157,13 @@ public sealed class CredentialService(
                 LastDecryptedDate = null,
             };
         }, cancellationToken);
-        await audit.RecordAsync(caller, AuditActions.Update, AclResources.Credential, id, written.Revision);
+        await audit.SucceededAsync(AuditEntry.For(caller, AuditActions.Update, AclResources.Credential, id, written.Revision));
 
-        // Values go back only when the caller sent them: anything else would be an unrecorded reveal, and a read
-        // for an ACL that allows update but not get.
-        return reader.View(written, finalPairs, reveal: input.Pairs is not null);
+        // Values go back only when the caller sent them (a read for an ACL that allows update but not get otherwise),
+        // and then as a recorded delivery. The revision is written either way; only the echo waits for the record.
+        var echoed = input.Pairs is not null
+            && await audit.EchoAsync(AuditEntry.For(caller, AuditActions.UpdateEcho, AclResources.Credential, id, written.Revision), cancellationToken);
+        return reader.View(written, finalPairs, reveal: echoed);
     }
 
     /// <summary>A revert writes a new revision that copies an old one, ciphertext included (spec §9.2).</summary>
@@ -168,7 +177,9 @@ public sealed class CredentialService(
         maintenance.EnsureWritable();
         if (!acl.IsAllowed(caller, AclResources.Credential, AclActions.Revert, id))
         {
-            throw ConfidantException.Forbidden($"{caller.Name} does not have access to revert credential {id}", id);
+            throw await audit.DeniedAsync(
+                AuditEntry.For(caller, AuditActions.Revert, AclResources.Credential, id),
+                ConfidantException.Forbidden($"{caller.Name} does not have access to revert credential {id}", id));
         }
 
         var written = await reverter.RevertAsync(caller, id, toRevision, expectedRevision, new RevertSteps<CredentialItem>(
@@ -200,7 +211,9 @@ public sealed class CredentialService(
         maintenance.EnsureWritable();
         if (!acl.IsAllowed(caller, AclResources.Credential, AclActions.Archive, id))
         {
-            throw ConfidantException.Forbidden($"{caller.Name} does not have access to archive credential {id}", id);
+            throw await audit.DeniedAsync(
+                AuditEntry.For(caller, AuditActions.Archive, AclResources.Credential, id),
+                ConfidantException.Forbidden($"{caller.Name} does not have access to archive credential {id}", id));
         }
 
         var current = await reader.LoadCurrentAsync(id, cancellationToken);
@@ -231,7 +244,7 @@ public sealed class CredentialService(
             throw ConfidantException.BadRequest(ErrorMessages.CredentialHasMappedServices, id);
         }
 
-        await audit.RecordAsync(caller, AuditActions.Archive, AclResources.Credential, id, current.Revision);
+        await audit.SucceededAsync(AuditEntry.For(caller, AuditActions.Archive, AclResources.Credential, id, current.Revision));
         return true;
     }
 
@@ -244,7 +257,9 @@ public sealed class CredentialService(
         maintenance.EnsureWritable();
         if (!acl.IsAllowed(caller, AclResources.Credential, AclActions.Archive, id))
         {
-            throw ConfidantException.Forbidden($"{caller.Name} does not have access to restore credential {id}", id);
+            throw await audit.DeniedAsync(
+                AuditEntry.For(caller, AuditActions.Restore, AclResources.Credential, id),
+                ConfidantException.Forbidden($"{caller.Name} does not have access to restore credential {id}", id));
         }
 
         if (!await store.RestoreAsync(id, cancellationToken))
@@ -253,7 +268,7 @@ public sealed class CredentialService(
         }
 
         var restored = await reader.LoadCurrentAsync(id, cancellationToken);
-        await audit.RecordAsync(caller, AuditActions.Restore, AclResources.Credential, id, restored.Revision);
+        await audit.SucceededAsync(AuditEntry.For(caller, AuditActions.Restore, AclResources.Credential, id, restored.Revision));
         return reader.View(restored, null);
     }
 

@@ -27,7 +27,7 @@ public sealed record JwtRequest(string? Environment, string? Subject, bool IsSer
 public sealed partial class JwtIssuer(
     JwtKeyRing keys,
     IAclPolicy acl,
-    AuditLog audit,
+    AuditRecorder audit,
     IOptions<JwtOptions> options,
     TimeProvider time,
     ILogger<JwtIssuer> logger)
@@ -60,7 +60,9 @@ public sealed partial class JwtIssuer(
         var arguments = new AclArguments { Id = subject, Environment = request.Environment };
         if (!acl.IsAllowed(caller, AclResources.Jwt, AclActions.Get, caller.Name, arguments))
         {
-            throw ConfidantException.Forbidden(ErrorMessages.NoAccessToJwt(caller.Name, subject));
+            throw await audit.DeniedAsync(
+                AuditEntry.For(caller, AuditActions.JwtIssue, AclResources.Jwt, $"{request.Environment}/{subject}"),
+                ConfidantException.Forbidden(ErrorMessages.NoAccessToJwt(caller.Name, subject)));
         }
 
         var lifetime = options.Value.TokenLifetimeSeconds;
@@ -127,7 +129,7 @@ public sealed partial class JwtIssuer(
     {
         try
         {
-            await audit.RecordAsync(caller, AuditActions.JwtIssue, AclResources.Jwt, $"{environment}/{subject}", null, cancellationToken: cancellationToken);
+            await audit.DeliveredAsync(AuditEntry.For(caller, AuditActions.JwtIssue, AclResources.Jwt, $"{environment}/{subject}"), cancellationToken);
         }
         catch (Exception error) when (error is not OperationCanceledException and not OutOfMemoryException)
         {

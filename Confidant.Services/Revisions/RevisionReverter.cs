@@ -21,7 +21,7 @@ internal sealed record RevertSteps<T>(
 /// Revert for every resource type (spec §9.2): a new revision that copies an old one, ciphertext included, written by
 /// the caller now; a lost race is handled as for any other write. The caller's access is checked before.
 /// </summary>
-public sealed class RevisionReverter(IConfidantStore store, RevisionWriter writer, WriteAudit audit, TimeProvider time)
+public sealed class RevisionReverter(IConfidantStore store, RevisionWriter writer, AuditRecorder audit, TimeProvider time)
 {
     internal async Task<T> RevertAsync<T>(
         ConfidantPrincipal caller,
@@ -51,7 +51,7 @@ public sealed class RevisionReverter(IConfidantStore store, RevisionWriter write
                 ModifiedBy = caller.Name,
             });
         }, cancellationToken);
-        await audit.RecordAsync(caller, AuditActions.Revert, steps.ResourceType, id, written.Revision);
+        await audit.SucceededAsync(AuditEntry.For(caller, AuditActions.Revert, steps.ResourceType, id, written.Revision));
         return written;
     }
 }

@@ -29,7 +29,7 @@ public sealed class KmsGrantService(
     IAclPolicy acl,
     MaintenanceMode maintenance,
     IOptions<KmsAuthOptions> options,
-    WriteAudit audit)
+    AuditRecorder audit)
 {
     /// <summary>The audit trail's resource type for one grant on the auth key (its id is the grant id).</summary>
     public const string GrantResource = "kms_grant";
@@ -55,12 +55,14 @@ public sealed class KmsGrantService(
         maintenance.EnsureWritable();
         if (!acl.IsAllowed(caller, AclResources.Service, AclActions.Update, serviceId, new AclArguments([])))
         {
-            throw ConfidantException.Forbidden($"{caller.Name} does not have access to ensure grants for service {serviceId}", serviceId);
+            throw await audit.DeniedAsync(
+                AuditEntry.For(caller, AuditActions.Grants, AclResources.Service, serviceId),
+                ConfidantException.Forbidden($"{caller.Name} does not have access to ensure grants for service {serviceId}", serviceId));
         }
 
         await RequireServiceAsync(serviceId, cancellationToken);
         var status = await EnsureAsync(serviceId, cancellationToken);
-        await audit.RecordAsync(caller, AuditActions.Grants, AclResources.Service, serviceId, null);
+        await audit.SucceededAsync(AuditEntry.For(caller, AuditActions.Grants, AclResources.Service, serviceId));
         return status;
     }
 
@@ -80,7 +82,9 @@ public sealed class KmsGrantService(
         // Taking every service's grants away is an admin's act, as creating a service is (spec §3.3 narrowed by roles).
         if (!acl.IsAllowed(caller, AclResources.Service, AclActions.Create))
         {
-            throw ConfidantException.Forbidden($"{caller.Name} does not have access to revoke grants");
+            throw await audit.DeniedAsync(
+                AuditEntry.For(caller, AuditActions.Grants, GrantResource, string.Empty),
+                ConfidantException.Forbidden($"{caller.Name} does not have access to revoke grants"));
         }
 
         if (!grants.SupportsGrants || options.Value.AuthKey is not { Length: > 0 } authKey)
@@ -95,7 +99,7 @@ public sealed class KmsGrantService(
             await grants.RevokeGrantAsync(keyId, grant.GrantId, cancellationToken);
             var gone = new RevokedGrant(grant.GrantId, grant.GranteePrincipal);
             done.Add(gone);
-            await audit.RecordAsync(caller, AuditActions.Grants, GrantResource, grant.GrantId, null);
+            await audit.SucceededAsync(AuditEntry.For(caller, AuditActions.Grants, GrantResource, grant.GrantId));
             if (revoked is not null)
             {
                 await revoked(gone);

@@ -24,8 +24,8 @@ public sealed partial class ServiceMappingService(
     RevisionReverter reverter,
     IOptions<KmsAuthOptions> kmsAuth,
     KmsGrantService grants,
-    AuditLog audit,
-    WriteAudit writeAudit,
+    AuditRecorder audit,
+    ServiceResponseCache responses,
     ILogger<ServiceMappingService> logger,
     TimeProvider time)
 {
@@ -33,7 +33,8 @@ public sealed partial class ServiceMappingService(
 
     /// <summary>
     /// A service with its credentials. Pairs are decrypted unless <paramref name="metadataOnly"/>; disabled
-    /// credentials are not served to a workload (spec §13.9 recommends it).
+    /// credentials are not served to a workload (spec §13.9 recommends it). A read with values is one recorded
+    /// delivery listing the credentials and blind credentials it hands out.
     /// </summary>
     public async Task<ServiceMapping> GetAsync(
         ConfidantPrincipal caller,
@@ -41,12 +42,67 @@ public sealed partial class ServiceMappingService(
         bool metadataOnly = false,
         CancellationToken cancellationToken = default)
     {
-        var action = metadataOnly ? AclActions.Metadata : AclActions.Get;
-        if (!acl.IsAllowed(caller, AclResources.Service, action, id))
+        var entry = AuditEntry.For(caller, AuditActions.ServiceRead, AclResources.Service, id) with { Via = id };
+        await RequireGetAsync(caller, id, metadataOnly, entry);
+        return await LoadAsync(caller, id, metadataOnly, entry, cancellationToken);
+    }
+
+    /// <summary>
+    /// The answer to a workload's poll of its service, as <paramref name="render"/> writes it: served for a few
+    /// seconds from memory (<see cref="ServiceResponseCache"/>), and recorded on every call, from memory or not,
+    /// before it is returned.
+    /// </summary>
+    public async Task<ReadOnlyMemory<byte>> ReadAsync(
+        ConfidantPrincipal caller,
+        string id,
+        bool metadataOnly,
+        Func<ServiceMapping, ReadOnlyMemory<byte>> render,
+        CancellationToken cancellationToken = default)
+    {
+        var entry = AuditEntry.For(caller, AuditActions.ServiceRead, AclResources.Service, id) with { Via = id };
+        await RequireGetAsync(caller, id, metadataOnly, entry);
+        if (responses.TryGet(caller, id, metadataOnly, out var cached, out var delivered))
         {
-            throw ConfidantException.Forbidden($"{caller.Name} does not have access to get service {id}", id);
+            if (!metadataOnly)
+            {
+                await audit.DeliveredAsync(entry with { Items = delivered }, cancellationToken);
+            }
+
+            return cached;
         }
 
+        var generation = responses.Generation;
+        var mapping = await LoadAsync(caller, id, metadataOnly, entry, cancellationToken);
+        var body = render(mapping);
+        responses.Set(caller, id, metadataOnly, generation, body, Delivered(mapping));
+        return body;
+    }
+
+    private async Task RequireGetAsync(ConfidantPrincipal caller, string id, bool metadataOnly, AuditEntry entry)
+    {
+        if (!acl.IsAllowed(caller, AclResources.Service, metadataOnly ? AclActions.Metadata : AclActions.Get, id))
+        {
+            var refusal = ConfidantException.Forbidden($"{caller.Name} does not have access to get service {id}", id);
+            throw metadataOnly ? refusal : await audit.DeniedAsync(entry, refusal);
+        }
+    }
+
+    private async Task<ServiceMapping> LoadAsync(ConfidantPrincipal caller, string id, bool metadataOnly, AuditEntry entry, CancellationToken cancellationToken)
+    {
+        if (metadataOnly)
+        {
+            return await ExpandServiceAsync(caller, id, metadataOnly, cancellationToken);
+        }
+
+        var mapping = await audit.GuardAsync(entry, () => ExpandServiceAsync(caller, id, metadataOnly, cancellationToken));
+
+        // Every decrypt is on record with who asked for it, before the values leave.
+        await audit.DeliveredAsync(entry with { Items = Delivered(mapping) }, cancellationToken);
+        return mapping;
+    }
+
+    private async Task<ServiceMapping> ExpandServiceAsync(ConfidantPrincipal caller, string id, bool metadataOnly, CancellationToken cancellationToken)
+    {
         // Only the current item (deviation from spec §4.5, §13.17): revision records share the id space
         // ("payments-3" is revision 3 of "payments") and the ACL keys on the id, so a workload named like another
         // service's revision would otherwise read that service's credentials.
@@ -56,21 +112,16 @@ public sealed partial class ServiceMappingService(
         }
 
         WorkloadScope.EnsureAccount(caller, service);
+        return await ExpandAsync(service, includePairs: !metadataOnly, servedToWorkload: caller.IsService, cancellationToken);
+    }
 
-        var mapping = await ExpandAsync(service, includePairs: !metadataOnly, servedToWorkload: caller.IsService, cancellationToken);
-        if (!metadataOnly && mapping.Credentials.Count > 0)
-        {
-            // Every decrypt is on record with who asked for it, before the values leave.
-            await audit.RecordManyAsync(
-                caller,
-                AuditActions.ServiceRead,
-                AclResources.Credential,
-                mapping.Credentials.Select(c => (c.Item.Id, (int?)c.Item.Revision)),
-                via: id,
-                cancellationToken);
-        }
-
-        return mapping;
+    /// <summary>What a read with values hands out: each credential and blind credential at its revision.</summary>
+    private static List<AuditItem> Delivered(ServiceMapping mapping)
+    {
+        var items = new List<AuditItem>(mapping.Credentials.Count + mapping.BlindCredentials.Count);
+        items.AddRange(mapping.Credentials.Select(c => new AuditItem(AclResources.Credential, c.Item.Id, c.Item.Revision)));
+        items.AddRange(mapping.BlindCredentials.Select(b => new AuditItem(AclResources.BlindCredential, b.Id, b.Revision)));
+        return items;
     }
 
     /// <summary>Creates a service (revision 1) or writes its next revision.</summary>
@@ -92,7 +143,9 @@ public sealed partial class ServiceMappingService(
             };
             if (current is null && !acl.IsAllowed(caller, AclResources.Service, AclActions.Create, id))
             {
-                throw ConfidantException.Forbidden($"{caller.Name} does not have access to create service {id}", id);
+                throw await audit.DeniedAsync(
+                    AuditEntry.For(caller, AuditActions.Create, AclResources.Service, id),
+                    ConfidantException.Forbidden($"{caller.Name} does not have access to create service {id}", id));
             }
 
             var requested = (input.Credentials ?? current?.Credentials ?? []).Distinct(StringComparer.Ordinal).ToList();
@@ -102,8 +155,10 @@ public sealed partial class ServiceMappingService(
             var arguments = new AclArguments(all, all.Where(c => !previously.Contains(c)).ToHashSet(StringComparer.Ordinal));
             if (!acl.IsAllowed(caller, AclResources.Service, AclActions.Update, id, arguments))
             {
-                throw ConfidantException.Forbidden(
-                    $"{caller.Name} does not have access to map the credentials because they do not own the credentials being added", id);
+                throw await audit.DeniedAsync(
+                    AuditEntry.For(caller, current is null ? AuditActions.Create : AuditActions.Update, AclResources.Service, id),
+                    ConfidantException.Forbidden(
+                        $"{caller.Name} does not have access to map the credentials because they do not own the credentials being added", id));
             }
 
             var existing = (await store.GetManyAsync(requested, ct)).Where(i => i.DataType == DataType.Credential).Select(i => i.Id).ToHashSet(StringComparer.Ordinal);
@@ -129,7 +184,7 @@ public sealed partial class ServiceMappingService(
                 Account = account,
             };
         }, cancellationToken);
-        await writeAudit.RecordAsync(caller, written.Revision == 1 ? AuditActions.Create : AuditActions.Update, AclResources.Service, id, written.Revision);
+        await audit.SucceededAsync(AuditEntry.For(caller, written.Revision == 1 ? AuditActions.Create : AuditActions.Update, AclResources.Service, id, written.Revision));
         if (written.Revision == 1)
         {
             await EnsureGrantsAsync(id, cancellationToken);
@@ -165,7 +220,9 @@ public sealed partial class ServiceMappingService(
         maintenance.EnsureWritable();
         if (!acl.IsAllowed(caller, AclResources.Service, AclActions.Revert, id))
         {
-            throw ConfidantException.Forbidden($"{caller.Name} does not have access to revert service {id}", id);
+            throw await audit.DeniedAsync(
+                AuditEntry.For(caller, AuditActions.Revert, AclResources.Service, id),
+                ConfidantException.Forbidden($"{caller.Name} does not have access to revert service {id}", id));
         }
 
         var written = await reverter.RevertAsync(caller, id, toRevision, expectedRevision, new RevertSteps<ServiceItem>(
@@ -227,7 +284,7 @@ public sealed partial class ServiceMappingService(
                     Credentials = current.Credentials.Except(dropped, StringComparer.Ordinal).ToList(),
                 };
             }, cancellationToken);
-            await writeAudit.RecordAsync(caller, AuditActions.Update, AclResources.Service, written.Id, repaired.Revision);
+            await audit.SucceededAsync(AuditEntry.For(caller, AuditActions.Update, AclResources.Service, written.Id, repaired.Revision));
         }
         catch (NothingMissingException)
         {

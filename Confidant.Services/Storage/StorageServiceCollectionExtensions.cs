@@ -41,7 +41,7 @@ public static class StorageServiceCollectionExtensions
                     services.GetRequiredService<IAmazonDynamoDB>(),
                     services.GetRequiredService<IOptions<StorageOptions>>(),
                     services.GetRequiredService<TimeProvider>(),
-                    services.GetRequiredService<Audit.WriteAudit>));
+                    services.GetRequiredService<Audit.AuditRecorder>));
                 builder.Services.AddSingleton(services => new StorageInitialization(options.DynamoDb.CreateTable
                     ? cancellationToken => services.GetRequiredService<DynamoDbTables>().CreateStoreTablesAsync(cancellationToken)
                     : _ => Task.CompletedTask));

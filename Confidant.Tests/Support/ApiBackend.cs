@@ -35,20 +35,14 @@ public abstract class ApiBackend
                 await EnsureKeyAsync(alias);
             }
 
-            var (table, archive) = await dynalite.CreateTablesAsync();
-            return new Dictionary<string, string?>
-            {
-                ["Storage:Provider"] = "DynamoDb",
-                ["Storage:DynamoDb:Table"] = table,
-                ["Storage:DynamoDb:ArchiveTable"] = archive,
-                ["Storage:DynamoDb:ServiceUrl"] = dynalite.ServiceUrl,
-                ["Kms:Provider"] = "Aws",
-                ["Kms:MasterKeyId"] = ApiTestHost.AtRestKey,
-                ["Kms:ServiceUrl"] = moto.ServiceUrl,
+            var settings = await dynalite.StorageSettingsAsync();
+            settings["Kms:Provider"] = "Aws";
+            settings["Kms:MasterKeyId"] = ApiTestHost.AtRestKey;
+            settings["Kms:ServiceUrl"] = moto.ServiceUrl;
 
-                // The route tests name their roles in Iam:Roles; where roles come from is tested apart.
-                ["Iam:Provider"] = "Configured",
-            };
+            // The route tests name their roles in Iam:Roles; where roles come from is tested apart.
+            settings["Iam:Provider"] = "Configured";
+            return settings;
         }
 
         /// <summary>The tests in the collection share this moto: a key under each alias is made once.</summary>

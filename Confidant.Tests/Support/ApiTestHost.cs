@@ -96,11 +96,14 @@ public sealed class ApiTestHost : IAsyncDisposable
         return WithBasic(token);
     }
 
-    /// <summary>A signed-in browser session; writes carry the XSRF header taken from the cookie (spec §2.7).</summary>
-    public async Task<HttpClient> SessionClientAsync(string email = "alice@example.com")
+    /// <summary>
+    /// A signed-in browser session (with <paramref name="role"/>; admin when null); writes carry the XSRF header
+    /// taken from the cookie (spec §2.7).
+    /// </summary>
+    public async Task<HttpClient> SessionClientAsync(string email = "alice@example.com", string? role = null)
     {
         var client = SignInClient.Create(Factory);
-        var signIn = await SignInClient.PostSignInAsync(client, email, null);
+        var signIn = await SignInClient.PostSignInAsync(client, email, null, role);
         Assert.Equal(System.Net.HttpStatusCode.Redirect, signIn.StatusCode);
         var probe = await client.GetAsync(new Uri("/v1/user/email", UriKind.Relative));
         var xsrf = probe.Headers.GetValues("Set-Cookie")

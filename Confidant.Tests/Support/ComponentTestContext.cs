@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Bunit;
 using Bunit.TestDoubles;
+using Confidant.Services.Audit;
 using Confidant.Services.Authorization;
 using Confidant.Services.BlindCredentials;
 using Confidant.Services.Credentials;
@@ -10,6 +11,7 @@ using Confidant.Services.KmsAuth;
 using Confidant.Services.Maintenance;
 using Confidant.Services.ServiceMappings;
 using Confidant.Web.Auth;
+using Confidant.Web.Auth.Origins;
 using Confidant.Web.Components.Shared;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -24,6 +26,8 @@ public class ComponentTestContext : BunitContext, IAsyncLifetime
     {
         Services.AddMudServices(options => options.PopoverOptions.CheckForPopoverProvider = false);
         Services.AddScoped<BrowserTimeZone>();
+        Services.AddUiCallers();
+        Services.AddSingleton(Options.Create(new AuthOptions { Mode = AuthOptions.DevelopmentMode }));
         JSInterop.Mode = JSRuntimeMode.Loose;
         Authorization = AddAuthorization();
     }
@@ -36,6 +40,7 @@ public class ComponentTestContext : BunitContext, IAsyncLifetime
     protected void AddDomainServices(DomainHost host)
     {
         Services.AddSingleton(host.Get<CredentialReader>());
+        Services.AddSingleton(host.Get<AuditReader>());
         Services.AddSingleton(host.Get<CredentialService>());
         Services.AddSingleton(host.Get<BlindCredentialService>());
         Services.AddSingleton(host.Get<ServiceMappingService>());

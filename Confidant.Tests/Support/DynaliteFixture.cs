@@ -61,6 +61,19 @@ public sealed class DynaliteFixture : IAsyncLifetime, IDisposable
         return tables;
     }
 
+    /// <summary>Settings of an app storing its items (and its audit trail) in fresh tables of this dynalite.</summary>
+    public async Task<Dictionary<string, string?>> StorageSettingsAsync()
+    {
+        var (table, archive) = await CreateTablesAsync();
+        return new Dictionary<string, string?>
+        {
+            ["Storage:Provider"] = "DynamoDb",
+            ["Storage:DynamoDb:Table"] = table,
+            ["Storage:DynamoDb:ArchiveTable"] = archive,
+            ["Storage:DynamoDb:ServiceUrl"] = ServiceUrl,
+        };
+    }
+
     public Task DisposeAsync()
     {
         Dispose();

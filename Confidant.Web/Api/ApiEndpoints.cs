@@ -25,6 +25,7 @@ public static class ApiEndpoints
         v1.MapRoleEndpoints();
         v1.MapCertificateEndpoints();
         v1.MapJwtEndpoints();
+        v1.MapAuditEndpoints();
         return endpoints;
     }
 

@@ -11,15 +11,6 @@ public sealed class ApiOptions
     /// <summary>HISTORY_PAGE_LIMIT: default page size of the history lists; null lists everything.</summary>
     public int? HistoryPageLimit { get; set; }
 
-    /// <summary>
-    /// How long a GET /v1/services/&lt;id&gt; response may be served from memory (0 turns the cache off). Writes made
-    /// through this instance take effect at once; writes made through another instance within this many seconds.
-    /// </summary>
-    public int ServiceResponseCacheSeconds { get; set; } = 5;
-
-    /// <summary>How many service responses are kept at most.</summary>
-    public int ServiceResponseCacheSize { get; set; } = 1024;
-
     /// <summary>XSRF_COOKIE_NAME.</summary>
     public string XsrfCookieName { get; set; } = "XSRF-TOKEN";
 

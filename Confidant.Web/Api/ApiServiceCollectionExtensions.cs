@@ -10,14 +10,11 @@ public static class ApiServiceCollectionExtensions
     public static IHostApplicationBuilder AddConfidantApi(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<ApiOptions>().BindConfiguration(ApiOptions.SectionName)
-            .Validate(o => o.ServiceResponseCacheSeconds is >= 0 and <= 300, "Api:ServiceResponseCacheSeconds must be between 0 and 300.")
-            .Validate(o => o.ServiceResponseCacheSize is >= 1 and <= 100_000, "Api:ServiceResponseCacheSize must be between 1 and 100000.")
             .Validate(o => o.HistoryPageLimit is null or > 0, "Api:HistoryPageLimit must be positive when set.")
             .Validate<IConfiguration>(
                 (o, configuration) => o.ParseClientConfig() is not null && !configuration.GetSection("Api:ClientConfig").GetChildren().Any(),
                 "Api:ClientConfig must be a JSON object written as one string, e.g. {\"blind_keys\": {\"us-east-1\": \"alias/blind\"}}.")
             .ValidateOnStart();
-        builder.Services.AddSingleton<ServiceResponseCache>();
         builder.AddConfidantRateLimits();
         builder.Services.AddAuthentication()
             .AddScheme<AuthenticationSchemeOptions, KmsTokenAuthenticationHandler>(KmsTokenAuthenticationHandler.SchemeName, null);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Confidant.Services.Audit;
 using Confidant.Services.Authorization;
 using Confidant.Services.Credentials;
 using Confidant.Services.Errors;
@@ -22,6 +23,7 @@ public static class CredentialEndpoints
         v1.MapGet("/credentials/{id}", GetCredential);
         v1.MapPut("/credentials/{id}", UpdateCredential);
         v1.MapGet("/credentials/{id}/services", GetCredentialServices);
+        v1.MapGet("/credentials/{id}/access", GetCredentialAccess);
         v1.MapPost("/credentials/{id}/archive", ArchiveCredential);
         v1.MapPut("/credentials/{id}/{revision}", RevertCredential);
         v1.MapGet("/credentials/{id}/{oldRevision}/{newRevision}", DiffCredential);
@@ -58,6 +60,9 @@ public static class CredentialEndpoints
             return ApiResults.EmptyNotFound();
         }
     }
+
+    private static async Task<IResult> GetCredentialAccess(HttpContext http, AuditReader audit, string id) =>
+        ApiResults.Schema(AuditContract.Access(await audit.CredentialAccessAsync(http.ToConfidantPrincipal(), id, http.RequestAborted)));
 
     private static async Task<IResult> CreateCredential(HttpContext http, CredentialService service)
     {

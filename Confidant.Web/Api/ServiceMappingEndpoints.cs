@@ -37,42 +37,38 @@ public static class ServiceMappingEndpoints
         });
     }
 
-    /// <summary>The route every workload calls to read its secrets.</summary>
+    /// <summary>
+    /// The route every workload calls to read its secrets. The domain answers from its short-lived cache or afresh,
+    /// and records the delivery either way; this only writes the answer's bytes.
+    /// </summary>
     private static async Task<IResult> GetService(
         HttpContext http,
         ServiceMappingService mappings,
         IAclPolicy acl,
-        ServiceResponseCache cache,
         string id,
         string? metadata_only)
     {
         var caller = http.ToConfidantPrincipal();
         var metadataOnly = QueryFlags.IsTrue(metadata_only);
-        if (cache.TryGet(caller, id, metadataOnly, out var cached))
-        {
-            return new RawJsonResult(cached);
-        }
-
-        var generation = cache.Generation;
-        ServiceMapping mapping;
         try
         {
-            mapping = await mappings.GetAsync(caller, id, metadataOnly, http.RequestAborted);
+            return new RawJsonResult(await mappings.ReadAsync(caller, id, metadataOnly, mapping => Render(acl, caller, mapping, metadataOnly), http.RequestAborted));
         }
         catch (ConfidantException error) when (error.Kind == ConfidantErrorKind.NotFound)
         {
             return ApiResults.EmptyNotFound();
         }
+    }
 
+    private static byte[] Render(IAclPolicy acl, ConfidantPrincipal caller, ServiceMapping mapping, bool metadataOnly)
+    {
         // spec §3.4: only the requested action is evaluated; update only for people.
         var ids = mapping.Item.Credentials.Concat(mapping.Item.BlindCredentials).ToList();
         var permissions = CredentialContract.Permissions(
             ("metadata", metadataOnly),
             ("get", !metadataOnly),
-            ("update", !caller.IsService && acl.IsAllowed(caller, AclResources.Service, AclActions.Update, id, new AclArguments(ids))));
-        var body = Encoding.UTF8.GetBytes(ApiResults.Schema(ServiceContract.Expanded(mapping, permissions, includePairs: !metadataOnly)).Text);
-        cache.Set(caller, id, metadataOnly, generation, body);
-        return new RawJsonResult(body);
+            ("update", !caller.IsService && acl.IsAllowed(caller, AclResources.Service, AclActions.Update, mapping.Item.Id, new AclArguments(ids))));
+        return Encoding.UTF8.GetBytes(ApiResults.Schema(ServiceContract.Expanded(mapping, permissions, includePairs: !metadataOnly)).Text);
     }
 
     private static async Task<IResult> PutService(HttpContext http, ServiceMappingService mappings, string id)

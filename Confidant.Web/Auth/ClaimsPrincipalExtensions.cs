@@ -44,9 +44,8 @@ public static class ConfidantClaims
         return new ConfidantPrincipal(name, userType, email, user.FindFirstValue(Account), RolesOf(user), subject);
     }
 
-    /// <summary>The domain caller of a request, with the address it came from (for the audit trail).</summary>
-    public static ConfidantPrincipal ToConfidantPrincipal(this HttpContext http) =>
-        http.User.ToConfidantPrincipal() with { Address = http.Connection.RemoteIpAddress?.ToString() };
+    /// <summary>The domain caller of a request, with where it came from (for the audit trail).</summary>
+    public static ConfidantPrincipal ToConfidantPrincipal(this HttpContext http) => Origins.CallerOrigins.ForRequest(http);
 
     // kmsauth services keep the original model (no roles, spec §3.3); a person holds exactly the roles on the principal
     // (a session's mapped roles, or KmsAuth:UserRole for a user token), so a person without any gets no access.

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Confidant.Services.Credentials;
+using Confidant.Web.Auth.Origins;
 
 namespace Confidant.Web.Commands;
 
@@ -37,7 +38,7 @@ public static class ArchiveCommand
             return CommandLine.BadArguments;
         }
 
-        var caller = OperatorIdentity.For("archive");
+        var caller = CallerOrigins.ForCommand(Verb.Name);
         var dryRun = options.Has("--dry-run");
         IReadOnlyList<string> targets;
         try

@@ -1,4 +1,5 @@
 using Confidant.Services.Storage.Copying;
+using Confidant.Web.Auth.Origins;
 
 namespace Confidant.Web.Commands;
 
@@ -35,7 +36,7 @@ public static class CopyStoreCommand
         {
             await CommandStartup.PrepareStoresAsync(services);
             report = await services.GetRequiredService<StoreCopier>().CopyAsync(
-                OperatorIdentity.For("copy-store"),
+                CallerOrigins.ForCommand(Verb.Name),
                 from,
                 to,
                 options.Has("--allow-non-empty"),

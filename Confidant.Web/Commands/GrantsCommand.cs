@@ -1,4 +1,5 @@
 using Confidant.Services.ServiceMappings;
+using Confidant.Web.Auth.Origins;
 
 namespace Confidant.Web.Commands;
 
@@ -34,7 +35,7 @@ public static class GrantsCommand
             return refusal;
         }
 
-        var caller = OperatorIdentity.For("grants ensure");
+        var caller = CallerOrigins.ForCommand(EnsureVerb.Name);
         IReadOnlyList<string> ids;
         try
         {
@@ -81,7 +82,7 @@ public static class GrantsCommand
         {
             await CommandStartup.PrepareStoresAsync(services);
             var revoked = await grants.RevokeAllAsync(
-                OperatorIdentity.For("grants revoke"),
+                CallerOrigins.ForCommand(RevokeVerb.Name),
                 grant => output.WriteLineAsync($"revoked {grant.GrantId} (for {grant.GranteePrincipal})"));
             await output.WriteLineAsync($"grants revoke: {revoked.Count} grants revoked");
             return 0;

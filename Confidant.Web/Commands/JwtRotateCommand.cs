@@ -1,6 +1,9 @@
 using System.Globalization;
+using Confidant.Services.Audit;
+using Confidant.Services.Authorization;
 using Confidant.Services.Jwt;
 using Confidant.Services.Kms;
+using Confidant.Web.Auth.Origins;
 using Microsoft.Extensions.Options;
 
 namespace Confidant.Web.Commands;
@@ -50,6 +53,14 @@ public static class JwtRotateCommand
             return 1;
         }
 
+        // An admin act like any other: on record, with the operating-system user who ran it. The host is not started,
+        // so the audit store is readied here as the server readies it.
+        await services.GetRequiredService<IAuditStore>().InitializeAsync();
+        await services.GetRequiredService<AuditRecorder>().SucceededAsync(
+            AuditEntry.For(CallerOrigins.ForCommand(Verb.Name), AuditActions.Admin, AclResources.Jwt, environment) with
+            {
+                Detail = $"jwt rotate: signing kid {rotation.Kid}",
+            });
         await output.WriteLineAsync($"environment: {rotation.Environment}");
         await output.WriteLineAsync($"signing kid: {rotation.Kid}");
         if (rotation.PreviousKid is not null)

@@ -1,4 +1,5 @@
 using Confidant.Services.Credentials;
+using Confidant.Web.Auth.Origins;
 
 namespace Confidant.Web.Commands;
 
@@ -25,7 +26,7 @@ public static class RestoreCommand
             return CommandLine.BadArguments;
         }
 
-        var caller = OperatorIdentity.For("restore");
+        var caller = CallerOrigins.ForCommand(Verb.Name);
         try
         {
             await CommandStartup.PrepareStoresAsync(services);

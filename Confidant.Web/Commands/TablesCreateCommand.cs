@@ -1,4 +1,5 @@
 using Confidant.Services.Storage.DynamoDb;
+using Confidant.Web.Auth.Origins;
 
 namespace Confidant.Web.Commands;
 
@@ -34,7 +35,7 @@ public static class TablesCreateCommand
         try
         {
             await tables.CreateAllAsync(
-                OperatorIdentity.For("tables create"),
+                CallerOrigins.ForCommand(Verb.Name),
                 (table, created) => output.WriteLineAsync($"{table}: {(created ? "created" : "exists")}"));
             return 0;
         }

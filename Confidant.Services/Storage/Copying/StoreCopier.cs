@@ -18,8 +18,11 @@ public sealed record StoreCopyReport(int Resources, int Items, int Skipped, int 
 /// target already holds at the same or a later revision is skipped, so an interrupted copy can be run again. Then
 /// every source item is read back from the target and compared, and every credential item decrypted.
 /// </summary>
-public sealed class StoreCopier(IAclPolicy acl, CredentialCipher cipher, WriteAudit audit, IOptions<StorageOptions> options, ILoggerFactory loggers)
+public sealed class StoreCopier(IAclPolicy acl, CredentialCipher cipher, AuditRecorder audit, IOptions<StorageOptions> options, ILoggerFactory loggers)
 {
+    /// <summary>The audit trail's resource type for a copy (its id names the source and the target).</summary>
+    public const string StoreResource = "store";
+
     public async Task<StoreCopyReport> CopyAsync(
         ConfidantPrincipal caller,
         StoreLocation from,
@@ -29,9 +32,10 @@ public sealed class StoreCopier(IAclPolicy acl, CredentialCipher cipher, WriteAu
         CancellationToken cancellationToken = default)
     {
         // Copying every secret is an admin's act, as archiving is.
+        var entry = AuditEntry.For(caller, AuditActions.Admin, StoreResource, $"{from} -> {to}");
         if (!acl.IsAllowed(caller, AclResources.Credential, AclActions.Archive))
         {
-            throw ConfidantException.Forbidden($"{caller.Name} does not have access to copy stores");
+            throw await audit.DeniedAsync(entry, ConfidantException.Forbidden($"{caller.Name} does not have access to copy stores"));
         }
 
         var opener = new StoreOpener(options, loggers);
@@ -59,7 +63,7 @@ public sealed class StoreCopier(IAclPolicy acl, CredentialCipher cipher, WriteAu
 
         await progress($"copied {resources + skipped} of {sourceItems.ResourceCount} resources ({items} items written, {skipped} already there); verifying");
         var (verified, problems) = await VerifyAsync(sourceItems, await StoreSnapshot.ReadAsync(target, cancellationToken), cancellationToken);
-        await audit.RecordAsync(caller, AuditActions.Admin, "store", $"{from} -> {to}", null);
+        await audit.SucceededAsync(entry with { Detail = $"copy-store: {items} items written, {skipped} resources already there, {problems.Count} problems" });
         return new StoreCopyReport(resources, items, skipped, verified, problems);
     }
 

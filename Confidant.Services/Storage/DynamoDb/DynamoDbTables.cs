@@ -10,7 +10,7 @@ namespace Confidant.Services.Storage.DynamoDb;
 /// table, all with the same key schema. Creating them is idempotent: existing tables are kept as they are.
 /// </summary>
 /// <remarks>The audit is looked up only when tables are created on a caller's behalf: the store's own tables come first.</remarks>
-public sealed class DynamoDbTables(IAmazonDynamoDB client, IOptions<StorageOptions> options, TimeProvider time, Func<WriteAudit> audit)
+public sealed class DynamoDbTables(IAmazonDynamoDB client, IOptions<StorageOptions> options, TimeProvider time, Func<AuditRecorder> audit)
 {
     /// <summary>The audit trail's resource type for a table (its id is the table name).</summary>
     public const string TableResource = "dynamodb_table";
@@ -53,7 +53,7 @@ public sealed class DynamoDbTables(IAmazonDynamoDB client, IOptions<StorageOptio
 
         foreach (var table in created)
         {
-            await audit().RecordAsync(caller, AuditActions.Admin, TableResource, table, null);
+            await audit().SucceededAsync(AuditEntry.For(caller, AuditActions.Admin, TableResource, table));
         }
     }
 

@@ -32,15 +32,16 @@ public sealed class AuditRecordingTests : IAsyncLifetime
         await reader.GetAsync(Bob, created.Item.Id);
 
         var trail = await TrailAsync(created.Item.Id);
-        Assert.Equal([AuditActions.Reveal, AuditActions.Create], trail.Select(e => e.Action));
+        // The create's answer echoed the values it stored: a delivery of its own.
+        Assert.Equal([AuditActions.Reveal, AuditActions.UpdateEcho, AuditActions.Create], trail.Select(e => e.Action));
         var reveal = trail[0];
         Assert.Equal(("bob@example.com", "user", "oidc-sub-42", "192.0.2.7", 1), (reveal.Actor.Name, reveal.Actor.Type, reveal.Actor.Subject, reveal.Origin.Address, reveal.Revision));
-        Assert.Equal((AuditOutcomes.Delivered, AuditOutcomes.Succeeded), (reveal.Outcome, trail[1].Outcome));
+        Assert.Equal((AuditOutcomes.Delivered, AuditOutcomes.Delivered, AuditOutcomes.Succeeded), (reveal.Outcome, trail[1].Outcome, trail[2].Outcome));
         Assert.DoesNotContain(trail, e => (e.Via ?? string.Empty).Contains("s3cret", StringComparison.Ordinal));
     }
 
     [Fact]
-    public async Task ReaderWithoutRevealRight_NoRevealRecorded()
+    public async Task ReaderWithoutRevealRight_RevealRecordedAsDeniedOnly()
     {
         var created = await _host.Get<CredentialService>().CreateAsync(Bob, TestData.Credential("db", ("password", "s3cret")));
         var reader = Bob with { Roles = new HashSet<string> { ConfidantRoles.Reader } };
@@ -48,7 +49,8 @@ public sealed class AuditRecordingTests : IAsyncLifetime
         var seen = await _host.Get<CredentialReader>().GetAsync(reader, created.Item.Id);
 
         Assert.Null(seen.Pairs);
-        Assert.DoesNotContain(await TrailAsync(created.Item.Id), e => e.Action == AuditActions.Reveal);
+        var reveals = (await TrailAsync(created.Item.Id)).Where(e => e.Action == AuditActions.Reveal).ToList();
+        Assert.Equal(AuditOutcomes.Denied, Assert.Single(reveals).Outcome);
     }
 
     [Fact]
@@ -93,7 +95,7 @@ public sealed class AuditRecordingTests : IAsyncLifetime
         var serviceTrail = await TrailAsync("svc");
         var blindTrail = await TrailAsync(blind.Id);
 
-        Assert.Equal([(AuditActions.Revert, 3), (AuditActions.Update, 2), (AuditActions.Create, 1)], credentialTrail.Select(e => (e.Action, e.Revision!.Value)));
+        Assert.Equal([(AuditActions.Revert, 3), (AuditActions.UpdateEcho, 2), (AuditActions.Update, 2), (AuditActions.UpdateEcho, 1), (AuditActions.Create, 1)], credentialTrail.Select(e => (e.Action, e.Revision!.Value)));
         Assert.Equal((AuditActions.Create, "service", 1), (serviceTrail.Single().Action, serviceTrail.Single().ResourceType, serviceTrail.Single().Revision!.Value));
         Assert.Equal(AuditActions.Create, blindTrail.Single().Action);
     }

@@ -47,14 +47,15 @@ public sealed class CredentialReaderTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task GetRevisionAsync_ReaderReveal_IsForbiddenAndNotRecorded()
+    public async Task GetRevisionAsync_ReaderReveal_IsForbiddenAndRecordedAsDenied()
     {
         var id = await TwoRevisionsAsync();
 
         var error = await Assert.ThrowsAsync<ConfidantException>(() => Credentials.GetRevisionAsync(Reader, id, 1, metadataOnly: false));
 
         Assert.Equal(ConfidantErrorKind.Forbidden, error.Kind);
-        Assert.Empty(await RevealsAsync(id));
+        var denied = Assert.Single(await RevealsAsync(id));
+        Assert.Equal((AuditOutcomes.Denied, Reader.Name, 1), (denied.Outcome, denied.Actor.Name, denied.Revision));
     }
 
     [Fact]

@@ -91,7 +91,10 @@ public abstract class CertificateEndpointsTests(ApiBackend backend, CertificateB
             response.AssertError(HttpStatusCode.Forbidden, $"billing does not have access to get certificate cn {cn} against ca {_ca}", cn);
         }
 
-        Assert.Empty((await _host.Get<AuditLog>().QueryAsync(new AuditQuery(Actor: "billing"))).Records.Select(r => r.Entry));
+        // Each refusal is on record as denied; nothing was delivered.
+        var recorded = (await _host.Get<AuditLog>().QueryAsync(new AuditQuery(Actor: "billing"))).Records.Select(r => r.Entry).ToList();
+        Assert.Equal(cases.Length, recorded.Count);
+        Assert.All(recorded, e => Assert.Equal((AuditActions.CertificateIssueWithKey, AuditOutcomes.Denied), (e.Action, e.Outcome)));
     }
 
     [Fact]

@@ -41,3 +41,10 @@ public sealed class LocalJwtEndpointsTests() : JwtEndpointsTests(ApiBackend.Loca
 [Collection(AwsBackendCollection.Name)]
 public sealed class AwsJwtEndpointsTests(DynaliteFixture dynalite, MotoServerFixture moto)
     : JwtEndpointsTests(ApiBackend.Aws(dynalite, moto));
+
+// The audit trail's routes: the ledger on SQLite, and on DynamoDB (dynalite) with checkpoints MACed by AWS KMS (moto).
+public sealed class LocalAuditEndpointsTests() : AuditEndpointsTests(ApiBackend.Local);
+
+[Collection(AwsBackendCollection.Name)]
+public sealed class AwsAuditEndpointsTests(DynaliteFixture dynalite, MotoServerFixture moto)
+    : AuditEndpointsTests(ApiBackend.Aws(dynalite, moto));

@@ -3,7 +3,6 @@ using Confidant.Services.Credentials;
 using Confidant.Services.ServiceMappings;
 using Confidant.Services.Storage;
 using Confidant.Tests.Support;
-using Confidant.Web.Commands;
 
 namespace Confidant.Tests.Web.Commands;
 
@@ -50,8 +49,7 @@ public abstract class ArchiveCommandTests(CommandBackend backend) : IAsyncLifeti
 
         var entry = Assert.Single(await CommandBackend.CommandEntriesAsync(_host, "archive"));
         Assert.Equal((AuditActions.Archive, stale, 2), (entry.Action, entry.ResourceId, entry.Revision));
-        Assert.Equal(OperatorIdentity.For("archive").Name, entry.Actor.Name);
-        Assert.Equal($"{Environment.UserName}@{Environment.MachineName}", entry.Actor.Name);
+        Assert.Equal(Environment.UserName, entry.Actor.Name);
         Assert.Equal(AuditAuthMethods.Command, entry.Actor.AuthMethod);
         Assert.Equal(Environment.MachineName, entry.Origin.Address);
     }

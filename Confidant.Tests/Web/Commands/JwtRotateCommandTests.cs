@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Confidant.Services.Audit;
 using Confidant.Tests.Support;
 using Confidant.Web.Commands;
 
@@ -37,6 +38,8 @@ public sealed class JwtRotateCommandTests : IAsyncLifetime
         Assert.Contains($"signing kid: {after}", output, StringComparison.Ordinal);
         Assert.Contains($"previous kid: {before} (published until 2026-01-15 13:06:00Z)", output, StringComparison.Ordinal);
         Assert.Equal([before, after], await KidsAsync(_host));
+        var record = Assert.Single((await _host.Get<AuditLog>().QueryAsync(new AuditQuery { Action = AuditActions.Admin })).Records).Entry;
+        Assert.Equal((AuditChannels.Command, "jwt rotate", Environment.UserName), (record.Origin.Channel, record.Origin.Route, record.Actor.Name));
     }
 
     [Fact]

@@ -16,18 +16,19 @@ public sealed class TablesCreateCommandTests(DynaliteFixture dynalite)
     public async Task Run_Twice_CreatesPrimaryArchiveAndAuditTablesOnceAndRecordsTheOperator()
     {
         MotoServerFixture.ProvideDefaultCredentials();
-        using var directory = new TempDirectory();
         var table = $"tables-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4))}";
         var environment = new Dictionary<string, string>
         {
             ["DYNAMODB_TABLE"] = table,
             ["DYNAMODB_TABLE_ARCHIVE"] = $"{table}-archive",
             ["DYNAMODB_URL"] = dynalite.ServiceUrl,
+            ["AWS_ACCESS_KEY_ID"] = "confidant-test",
+            ["AWS_SECRET_ACCESS_KEY"] = "confidant-test",
             ["Logging__LogLevel__Default"] = "Warning",
         };
 
-        var first = await ConfidantServerProcess.RunCommandAsync(directory.Path, environment, "tables", "create");
-        var second = await ConfidantServerProcess.RunCommandAsync(directory.Path, environment, "tables", "create");
+        var first = await RunAsync(environment, "tables", "create");
+        var second = await RunAsync(environment, "tables", "create");
 
         Assert.True(first.Exit == 0, first.Output);
         foreach (var name in new[] { table, $"{table}-archive", $"{table}-audit" })
@@ -51,7 +52,14 @@ public sealed class TablesCreateCommandTests(DynaliteFixture dynalite)
             [table, $"{table}-archive", $"{table}-audit"],
             recorded.Select(e => e.ResourceId).Order(StringComparer.Ordinal));
         Assert.All(recorded, e => Assert.Equal(
-            (AuditActions.Admin, DynamoDbTables.TableResource, $"{Environment.UserName}@{Environment.MachineName}", AuditAuthMethods.Command),
-            (e.Action, e.ResourceType, e.Actor.Name, e.Actor.AuthMethod)));
+            (AuditActions.Admin, DynamoDbTables.TableResource, Environment.UserName, AuditAuthMethods.Command, Environment.MachineName),
+            (e.Action, e.ResourceType, e.Actor.Name, e.Actor.AuthMethod, e.Origin.Address)));
+    }
+
+    private static async Task<(int Exit, string Output)> RunAsync(IReadOnlyDictionary<string, string> environment, params string[] args)
+    {
+        await using var process = ConfidantProcess.Command(environment, args);
+        var exit = await process.WaitForExitAsync();
+        return (exit, process.Output);
     }
 }

@@ -14,19 +14,27 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 
 namespace Confidant.Bench.Scenarios;
 
-/// <summary>What the hot-path scenario measured, with the two figures that have targets.</summary>
+/// <summary>One target of the hot path: its storage backend, whether the response cache is on, and its figures.</summary>
+internal sealed record HotPathVariant(string Backend, bool Cached, ResultRow Row, double Ratio, double RecordsPerRequest, double AppendsPerSecond);
+
+/// <summary>What the hot-path scenario measured, with the figures that have targets.</summary>
 internal sealed record ApiHotPathResult(
     IReadOnlyList<ResultRow> Rows,
-    double ThroughputRatio,
+    IReadOnlyList<HotPathVariant> Variants,
     double KmsCallsPerRequest,
     long FirstRequestKmsCalls,
-    int Failures);
+    int Failures)
+{
+    /// <summary>API ÷ bare of the default deployment: SQLite with the response cache on.</summary>
+    public double ThroughputRatio => Variants[0].Ratio;
+}
 
 /// <summary>
 /// The route every workload calls (spec §4.5 <c>GET /v1/services/{id}</c>): the real app on Kestrel at 127.0.0.1:0
-/// (local key ring, SQLite), a service mapped to 10 credentials of 3 pairs, called with a kmsauth token in HTTP
-/// Basic as confidant-client sends it; side by side with a bare Kestrel endpoint returning the same bytes. KMS
-/// calls are counted at the key-service port.
+/// (local key ring; SQLite, and DynamoDB on dynalite), a service mapped to 10 credentials of 3 pairs, called with a
+/// kmsauth token in HTTP Basic as confidant-client sends it, every answer recorded in the audit trail before it
+/// leaves; side by side with a bare Kestrel endpoint returning the same bytes. KMS calls are counted at the
+/// key-service port, audit appends (group commits) and their records at the audit store.
 /// </summary>
 internal sealed class ApiHotPathScenario(BenchOptions options)
 {
@@ -35,79 +43,127 @@ internal sealed class ApiHotPathScenario(BenchOptions options)
 
     public async Task<ApiHotPathResult> RunAsync(Action<string> progress)
     {
-        // Start-up and seeding log at Information; the request path logs nothing at that level. The host's clock is
-        // the test host's fixed fake clock, so neither the token nor a cached data key expires during the run.
-        await using var app = await StartAppAsync(cacheSeconds: 5);
-        await using var uncached = await StartAppAsync(cacheSeconds: 0);
-        var host = app.Host;
-        var keyService = app.Keys;
-        var ids = app.CredentialIds;
-        var token = app.Token;
-        var basic = app.Basic;
-        using var appClient = LoadGenerator.CreateClient(options.Workers, basic);
-        using var uncachedClient = LoadGenerator.CreateClient(options.Workers, uncached.Basic);
-        var path = new Uri($"/v1/services/{ServiceId}", UriKind.Relative);
-        var appTarget = new Uri(app.Address, path);
-        var uncachedTarget = new Uri(uncached.Address, path);
-        var callsBeforeFirst = keyService.Calls;
-        var (body, contentType) = await FetchCheckedAsync(appClient, appTarget);
-        var firstRequestCalls = keyService.Calls - callsBeforeFirst;
+        // dynalite runs through the whole scenario: its CPU is part of what the DynamoDB variants cost.
+        var dynalite = new DynaliteFixture();
+        await dynalite.InitializeAsync();
+        try
+        {
+            return await RunAsync(dynalite, progress);
+        }
+        finally
+        {
+            await dynalite.DisposeAsync();
+        }
+    }
+
+    private async Task<ApiHotPathResult> RunAsync(DynaliteFixture dynalite, Action<string> progress)
+    {
+        // The host's clock is the test host's fixed fake clock, so neither the token nor a cached data key expires.
+        var targets = new List<Target>();
+        try
+        {
+            // Each app gets a store of its own: fresh tables on dynalite, its own temp directory for SQLite.
+            foreach (var backend in new[] { "SQLite", "dynalite" })
+            {
+                foreach (var cacheSeconds in new[] { 5, 0 })
+                {
+                    progress($"starting the app: {backend}, response cache {(cacheSeconds > 0 ? "on" : "off")}");
+                    var settings = backend == "SQLite" ? [] : await DynaliteSettingsAsync(dynalite);
+                    targets.Add(await StartTargetAsync(backend, settings, cacheSeconds));
+                }
+            }
+
+            return await MeasureAsync(targets, progress);
+        }
+        finally
+        {
+            foreach (var target in targets)
+            {
+                await target.DisposeAsync();
+            }
+        }
+    }
+
+    private async Task<ApiHotPathResult> MeasureAsync(List<Target> targets, Action<string> progress)
+    {
+        var first = targets[0];
+        var keysBeforeFirst = first.App.Keys.Calls;
+        var (body, contentType) = await FetchCheckedAsync(first.Client, first.Uri);
+        var firstRequestCalls = first.App.Keys.Calls - keysBeforeFirst;
+        foreach (var target in targets.Skip(1))
+        {
+            target.Length = (await FetchCheckedAsync(target.Client, target.Uri)).Body.Length;
+        }
+
+        first.Length = body.Length;
         await using var bare = await BareKestrelEndpoint.StartAsync(body, contentType);
-        using var bareClient = LoadGenerator.CreateClient(options.Workers, basic);
-        var bareTarget = new Uri(bare.Address, path);
+        using var bareClient = LoadGenerator.CreateClient(options.Workers, first.App.Basic);
+        var bareTarget = new Uri(bare.Address, first.Uri.AbsolutePath);
 
         progress("parts of the request in process");
-        var breakdown = await BreakdownAsync(host, token, ids);
+        var breakdown = await BreakdownAsync(first.App.Host, first.App.Token, first.App.CredentialIds);
 
         progress($"warm-up: {options.Warmup.TotalSeconds:0} s per target");
-        var warmupFailures = (await LoadGenerator.RunAsync(bareClient, bareTarget, body.Length, options.Workers, options.Warmup)).Failures
-            + (await LoadGenerator.RunAsync(appClient, appTarget, body.Length, options.Workers, options.Warmup)).Failures
-            + (await LoadGenerator.RunAsync(uncachedClient, uncachedTarget, body.Length, options.Workers, options.Warmup)).Failures;
+        var failures = (await LoadGenerator.RunAsync(bareClient, bareTarget, body.Length, options.Workers, options.Warmup)).Failures;
+        foreach (var target in targets)
+        {
+            failures += (await LoadGenerator.RunAsync(target.Client, target.Uri, target.Length, options.Workers, options.Warmup)).Failures;
+        }
 
         var slice = options.Duration / options.Rounds;
         var bareRuns = new List<LoadRun>();
-        var appRuns = new List<LoadRun>();
-        var uncachedRuns = new List<LoadRun>();
-        long appKmsCalls = 0;
-        long uncachedKmsCalls = 0;
         GC.Collect();
         GC.WaitForPendingFinalizers();
         for (var round = 0; round < options.Rounds; round++)
         {
             progress($"round {round + 1}/{options.Rounds}: {slice.TotalSeconds:0.#} s each, {options.Workers} workers");
             bareRuns.Add(await LoadGenerator.RunAsync(bareClient, bareTarget, body.Length, options.Workers, slice));
-            var callsBefore = keyService.Calls;
-            appRuns.Add(await LoadGenerator.RunAsync(appClient, appTarget, body.Length, options.Workers, slice));
-            appKmsCalls += keyService.Calls - callsBefore;
-            var uncachedBefore = uncached.Keys.Calls;
-            uncachedRuns.Add(await LoadGenerator.RunAsync(uncachedClient, uncachedTarget, body.Length, options.Workers, slice));
-            uncachedKmsCalls += uncached.Keys.Calls - uncachedBefore;
+            foreach (var target in targets)
+            {
+                await target.RunAsync(options.Workers, slice);
+            }
         }
 
-        var group = $"GET /v1/services/{{id}}: {CredentialCount} credentials × {SampleCredentials.PairCount} pairs, {body.Length:#,0} B, {options.Workers} workers";
+        var group = $"GET /v1/services/{{id}}: {CredentialCount} credentials × {SampleCredentials.PairCount} pairs, {body.Length:#,0} B, {options.Workers} workers, every delivery recorded";
         var bareRow = Row(group, "bare Kestrel, same bytes", bareRuns, null);
-        var appRow = Row(group, "Confidant API, kmsauth Basic (response cache 5 s, the default)", appRuns, appKmsCalls);
-        var uncachedRow = Row(group, "Confidant API, kmsauth Basic, response cache off", uncachedRuns, uncachedKmsCalls);
+        var variants = targets.Select(t =>
+        {
+            var row = Row(group, $"Confidant API on {t.Backend}, response cache {(t.Cached ? "5 s (the default)" : "off")}", t.Runs, t.KmsCalls);
+            var seconds = t.Runs.Sum(r => r.ElapsedTicks) / (double)System.Diagnostics.Stopwatch.Frequency;
+            return new HotPathVariant(t.Backend, t.Cached, row, row.OpsPerSecond / bareRow.OpsPerSecond, t.Records / (double)row.Operations, t.Appends / seconds);
+        }).ToList();
         return new ApiHotPathResult(
-            [bareRow, appRow, uncachedRow, .. breakdown],
-            appRow.OpsPerSecond / bareRow.OpsPerSecond,
-            appRow.KmsCallsPerOp ?? 0,
+            [bareRow, .. variants.Select(v => v.Row), .. breakdown],
+            variants,
+            variants[0].Row.KmsCallsPerOp ?? 0,
             firstRequestCalls,
-            warmupFailures + bareRuns.Sum(r => r.Failures) + appRuns.Sum(r => r.Failures) + uncachedRuns.Sum(r => r.Failures));
+            failures + bareRuns.Sum(r => r.Failures) + targets.Sum(t => t.Runs.Sum(r => r.Failures)));
+    }
+
+    private static Task<Dictionary<string, string?>> DynaliteSettingsAsync(DynaliteFixture dynalite)
+    {
+        MotoServerFixture.ProvideDefaultCredentials();
+        return dynalite.StorageSettingsAsync();
+    }
+
+    private async Task<Target> StartTargetAsync(string backend, Dictionary<string, string?> settings, int cacheSeconds)
+    {
+        var app = await StartAppAsync(settings, cacheSeconds);
+        var client = LoadGenerator.CreateClient(options.Workers, app.Basic);
+        return new Target(backend, cacheSeconds > 0, app, client, new Uri(app.Address, $"/v1/services/{ServiceId}"));
     }
 
     /// <summary>The real app on Kestrel at 127.0.0.1:0, seeded with the service and its credentials.</summary>
-    private static async Task<RunningApp> StartAppAsync(int cacheSeconds)
+    private static async Task<RunningApp> StartAppAsync(Dictionary<string, string?> backend, int cacheSeconds)
     {
-        // Start-up and seeding log at Information; the request path logs nothing at that level. The host's clock is
-        // the test host's fixed fake clock, so neither the token nor a cached data key expires during the run.
-        var host = ApiTestHost.Create(
-            new Dictionary<string, string?>
-            {
-                ["Logging:LogLevel:Default"] = "Warning",
-                ["Api:ServiceResponseCacheSeconds"] = cacheSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            },
-            countKeyServiceCalls: true);
+        // Start-up and seeding log at Information; the request path logs nothing at that level.
+        var settings = new Dictionary<string, string?>(backend)
+        {
+            ["Logging:LogLevel:Default"] = "Warning",
+            ["Api:ServiceResponseCacheSeconds"] = cacheSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        };
+        CountingAuditAppends.Counts? audit = null;
+        var host = ApiTestHost.Create(settings, countKeyServiceCalls: true, configureServices: services => audit = CountingAuditAppends.Decorate(services));
         host.Factory.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
         host.Factory.StartServer();
         var ids = new List<string>();
@@ -122,6 +178,7 @@ internal sealed class ApiHotPathScenario(BenchOptions options)
         return new RunningApp(
             host,
             (CountingKeyService)host.Get<IKeyService>(),
+            audit!,
             new Uri(host.Get<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single()),
             ids,
             token,
@@ -131,12 +188,54 @@ internal sealed class ApiHotPathScenario(BenchOptions options)
     private sealed record RunningApp(
         ApiTestHost Host,
         CountingKeyService Keys,
+        CountingAuditAppends.Counts Audit,
         Uri Address,
         List<string> CredentialIds,
         KmsAuthToken Token,
         string Basic) : IAsyncDisposable
     {
         public ValueTask DisposeAsync() => Host.DisposeAsync();
+    }
+
+    /// <summary>One app under load: its client, its measured runs and what they cost at the key service and the audit store.</summary>
+    private sealed class Target(string backend, bool cached, RunningApp app, HttpClient client, Uri uri) : IAsyncDisposable
+    {
+        public string Backend => backend;
+
+        public bool Cached => cached;
+
+        public RunningApp App => app;
+
+        public HttpClient Client => client;
+
+        public Uri Uri => uri;
+
+        public int Length { get; set; }
+
+        public List<LoadRun> Runs { get; } = [];
+
+        public long KmsCalls { get; private set; }
+
+        public long Records { get; private set; }
+
+        public long Appends { get; private set; }
+
+        public async Task RunAsync(int workers, TimeSpan duration)
+        {
+            var (keys, records, appends) = (app.Keys.Calls, app.Audit.Records, app.Audit.Appends);
+            Runs.Add(await LoadGenerator.RunAsync(client, uri, Length, workers, duration));
+
+            // Appends still in flight when the load stops land in the next slice; over the rounds they even out.
+            KmsCalls += app.Keys.Calls - keys;
+            Records += app.Audit.Records - records;
+            Appends += app.Audit.Appends - appends;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            client.Dispose();
+            await app.DisposeAsync();
+        }
     }
 
     private static ResultRow Row(string group, string variant, List<LoadRun> runs, long? kmsCalls) => ResultRow.From(

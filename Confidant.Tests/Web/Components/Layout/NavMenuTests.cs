@@ -19,6 +19,29 @@ public sealed class NavMenuTests : ResourceComponentTestContext
     }
 
     [Fact]
+    public void Render_Admin_LinksToTheAuditTrail()
+    {
+        SignIn(Confidant.Services.Authorization.ConfidantRoles.Admin);
+
+        var menu = Render<NavMenu>();
+
+        Assert.Equal("Audit trail", menu.Find("a[href='/audit']").TextContent.Trim());
+    }
+
+    [Theory]
+    [InlineData(Confidant.Services.Authorization.ConfidantRoles.Editor)]
+    [InlineData(Confidant.Services.Authorization.ConfidantRoles.Reader)]
+    public void Render_BelowAdmin_NoAuditTrailLink(string role)
+    {
+        SignIn(role);
+
+        var menu = Render<NavMenu>();
+
+        Assert.Empty(menu.FindAll("a[href='/audit']"));
+        Assert.NotNull(menu.Find("a[href='/archive']"));
+    }
+
+    [Fact]
     public async Task Render_SignedIn_HoldsTheResourceSidebar()
     {
         await CreateCredentialAsync("prod-db");

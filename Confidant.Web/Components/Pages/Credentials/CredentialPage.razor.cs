@@ -3,10 +3,9 @@ using Confidant.Services.Credentials;
 using Confidant.Services.Errors;
 using Confidant.Services.Maintenance;
 using Confidant.Services.ServiceMappings;
-using Confidant.Web.Auth;
+using Confidant.Web.Auth.Origins;
 using Confidant.Web.Components.Shared;
 using Microsoft.AspNetCore.Components;
-using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.JSInterop;
 using MudBlazor;
 
@@ -43,7 +42,7 @@ public sealed partial class CredentialPage
     [Inject] private ServiceMappingService Mappings { get; set; } = null!;
     [Inject] private CredentialConflictDetector Conflicts { get; set; } = null!;
     [Inject] private MaintenanceMode Maintenance { get; set; } = null!;
-    [Inject] private AuthenticationStateProvider AuthenticationState { get; set; } = null!;
+    [Inject] private UiCaller Callers { get; set; } = null!;
     [Inject] private NavigationManager Navigation { get; set; } = null!;
     [Inject] private ISnackbar Snackbar { get; set; } = null!;
     [Inject] private IJSRuntime Js { get; set; } = null!;
@@ -57,8 +56,7 @@ public sealed partial class CredentialPage
             return;
         }
 
-        var state = await AuthenticationState.GetAuthenticationStateAsync();
-        _caller = state.User.ToConfidantPrincipal();
+        _caller = await Callers.GetAsync();
 
         // Only what the role allows is offered; the domain decides in the end and the page reports its refusal.
         _canEdit = _caller.HasRole(ConfidantRoles.Editor);

@@ -4,10 +4,9 @@ using Confidant.Services.Credentials;
 using Confidant.Services.Errors;
 using Confidant.Services.Maintenance;
 using Confidant.Services.ServiceMappings;
-using Confidant.Web.Auth;
+using Confidant.Web.Auth.Origins;
 using Confidant.Web.Components.Shared;
 using Microsoft.AspNetCore.Components;
-using Microsoft.AspNetCore.Components.Authorization;
 using MudBlazor;
 
 namespace Confidant.Web.Components.Pages.History;
@@ -52,7 +51,7 @@ public sealed partial class ResourceHistory
 
     [Inject] private IDialogService Dialogs { get; set; } = null!;
 
-    [Inject] private AuthenticationStateProvider AuthenticationState { get; set; } = null!;
+    [Inject] private UiCaller Callers { get; set; } = null!;
 
     protected override async Task OnParametersSetAsync()
     {
@@ -63,7 +62,7 @@ public sealed partial class ResourceHistory
 
         _loadedFor = (Kind, Id);
         _success = null;
-        _caller = (await AuthenticationState.GetAuthenticationStateAsync()).User.ToConfidantPrincipal();
+        _caller = await Callers.GetAsync();
         _kind = HistoryKinds.Parse(Kind);
         if (_kind is not { } kind)
         {
@@ -123,8 +122,10 @@ public sealed partial class ResourceHistory
         var (low, high) = _left < _right ? (_left, _right) : (_right, _left);
         if (_kind == HistoryKind.Credential)
         {
-            var older = await CredentialReader.GetRevisionAsync(_caller, Id, low, metadataOnly: !_revealed);
-            var newer = await CredentialReader.GetRevisionAsync(_caller, Id, high, metadataOnly: !_revealed);
+            // Revealed, both revisions come in one recorded delivery.
+            var (older, newer) = _revealed
+                ? await CredentialReader.RevealRevisionsAsync(_caller, Id, low, high)
+                : (await CredentialReader.GetRevisionAsync(_caller, Id, low), await CredentialReader.GetRevisionAsync(_caller, Id, high));
             var diff = await CredentialReader.DiffAsync(_caller, Id, low, high);
             (_old, _new, _changedKeys) = (HistoryKinds.Snapshot(older), HistoryKinds.Snapshot(newer), ChangedKeys(diff));
         }

@@ -4,7 +4,6 @@ using Confidant.Services.Errors;
 using Confidant.Services.Kms;
 using Confidant.Services.ServiceMappings;
 using Confidant.Services.Storage;
-using Confidant.Web.Auth;
 using Confidant.Web.Components.Shared;
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
@@ -45,7 +44,7 @@ public sealed partial class ServiceEdit
         }
 
         _loadedId = Id;
-        _caller = (await AuthenticationState.GetAuthenticationStateAsync()).User.ToConfidantPrincipal();
+        _caller = await Callers.GetAsync();
         _isAdmin = _caller.HasRole(ConfidantRoles.Admin);
         await LoadAsync();
     }

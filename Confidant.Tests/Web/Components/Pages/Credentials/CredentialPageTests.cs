@@ -146,11 +146,25 @@ public sealed class CredentialPageTests : ComponentTestContext, IAsyncLifetime
         Assert.Empty(page.FindAll("#save-credential"));
         Assert.NotNull(page.Find("#credential-name").GetAttribute("readonly"));
         Assert.NotNull(page.Find("#credential-read-only"));
+        Assert.Empty(page.FindAll("#show-access"));
 
-        // Spec §3: the reveal path itself gives a reader no values and records nothing.
+        // Spec §3: the reveal path itself gives a reader no values, and records the refusal.
         var reader = ConfidantPrincipal.ForUser("reader@example.com", roles: new HashSet<string> { ConfidantRoles.Reader });
         Assert.Null((await Reader.GetAsync(reader, created.Item.Id, metadataOnly: false)).Pairs);
-        Assert.DoesNotContain(await AuditAsync(created.Item.Id), e => e.Action == AuditActions.Reveal);
+        Assert.Equal(AuditOutcomes.Denied, Assert.Single(await AuditAsync(created.Item.Id), e => e.Action == AuditActions.Reveal).Outcome);
+    }
+
+    [Fact]
+    public async Task ShowAccess_Editor_ListsWhoReceivedIt()
+    {
+        var created = await CreateAsync("billing-db", ("password", Secret));
+        await Reader.GetAsync(ConfidantPrincipal.ForUser("bob@example.com"), created.Item.Id);
+        SignIn(ConfidantRoles.Editor);
+        var page = RenderPage(created.Item.Id);
+
+        await page.Find("#show-access").ClickAsync();
+
+        await page.WaitForAssertionAsync(() => Assert.Contains("bob@example.com (user)", page.FindAll(".access-principal").Select(e => e.TextContent)));
     }
 
     [Fact]
@@ -412,6 +426,7 @@ public sealed class CredentialPageTests : ComponentTestContext, IAsyncLifetime
     {
         _host = await DomainHost.StartAsync(configureServices: configureServices);
         Services.AddSingleton(_host.Get<CredentialReader>());
+        Services.AddSingleton(_host.Get<AuditReader>());
         Services.AddSingleton(_host.Get<CredentialService>());
         Services.AddSingleton(_host.Get<ServiceMappingService>());
         Services.AddSingleton(_host.Get<CredentialConflictDetector>());
