@@ -4,7 +4,7 @@ using Confidant.Web.Commands;
 using Confidant.Web.Configuration;
 
 var builder = WebApplication.CreateBuilder(args);
-builder.AddConfidantConfiguration();
+await builder.AddConfidantConfigurationAsync();
 builder.AddConfidantServices();
 builder.AddConfidantWeb();
 
