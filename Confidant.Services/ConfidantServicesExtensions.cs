@@ -52,6 +52,8 @@ public static class ConfidantServicesExtensions
         builder.Services.AddSingleton<RevisionReverter>();
         builder.Services.AddSingleton<CredentialReader>();
         builder.Services.AddSingleton<CredentialService>();
+        builder.Services.AddSingleton<ArchiveCandidates>();
+        builder.Services.AddSingleton<Storage.Copying.StoreCopier>();
         builder.Services.AddSingleton<CredentialConflictDetector>();
         builder.Services.AddSingleton<BlindCredentialService>();
         builder.Services.AddSingleton<ServiceMappingService>();
