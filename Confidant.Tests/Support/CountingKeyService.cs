@@ -46,7 +46,7 @@ public sealed class CountingKeyService(IKeyService inner) : IKeyService
         return inner.DecryptAsync(ciphertext, encryptionContext, cancellationToken);
     }
 
-    public Task<KmsEncryptResult> ReEncryptAsync(ReadOnlyMemory<byte> ciphertext, IReadOnlyDictionary<string, string> sourceEncryptionContext, string destinationKeyId, IReadOnlyDictionary<string, string> destinationEncryptionContext, CancellationToken cancellationToken = default)
+    public Task<KmsReEncryptResult> ReEncryptAsync(ReadOnlyMemory<byte> ciphertext, IReadOnlyDictionary<string, string> sourceEncryptionContext, string destinationKeyId, IReadOnlyDictionary<string, string> destinationEncryptionContext, CancellationToken cancellationToken = default)
     {
         Interlocked.Increment(ref _reEncrypts);
         return inner.ReEncryptAsync(ciphertext, sourceEncryptionContext, destinationKeyId, destinationEncryptionContext, cancellationToken);
