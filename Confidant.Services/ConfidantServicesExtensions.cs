@@ -10,6 +10,7 @@ using Confidant.Services.Jwt;
 using Confidant.Services.Kms;
 using Confidant.Services.KmsAuth;
 using Confidant.Services.Maintenance;
+using Confidant.Services.Rekey;
 using Confidant.Services.Revisions;
 using Confidant.Services.ServiceMappings;
 using Confidant.Services.Storage;
@@ -38,6 +39,7 @@ public static class ConfidantServicesExtensions
         builder.AddConfidantEvents();
         builder.AddConfidantDomain();
         builder.AddConfidantJwt();
+        builder.AddConfidantRekey();
         return builder;
     }
 
