@@ -7,6 +7,7 @@ using Confidant.Services.Faults;
 using Confidant.Services.Kms;
 using Confidant.Services.Maintenance;
 using Confidant.Services.Revisions;
+using Confidant.Services.Telemetry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -31,6 +32,7 @@ public sealed partial class RekeyRunner
     private readonly RekeyOptions _options;
     private readonly TimeProvider _time;
     private readonly TimeProvider _clock;
+    private readonly ConfidantMetrics _metrics;
     private readonly ILogger<RekeyRunner> _logger;
 
     internal RekeyRunner(
@@ -43,6 +45,7 @@ public sealed partial class RekeyRunner
         IOptions<RekeyOptions> options,
         TimeProvider time,
         TimeProvider clock,
+        ConfidantMetrics metrics,
         ILogger<RekeyRunner> logger)
     {
         _jobs = jobs;
@@ -54,6 +57,7 @@ public sealed partial class RekeyRunner
         _options = options.Value;
         _time = time;
         _clock = clock;
+        _metrics = metrics;
         _logger = logger;
     }
 
@@ -180,11 +184,14 @@ public sealed partial class RekeyRunner
             {
                 case ItemResult.Rewritten:
                     rewritten++;
+                    _metrics.RekeyItemDone(MetricMode(job.Mode), "rewritten");
                     break;
                 case ItemResult.Skipped:
                     skipped++;
+                    _metrics.RekeyItemDone(MetricMode(job.Mode), "skipped");
                     break;
                 default:
+                    _metrics.RekeyItemDone(MetricMode(job.Mode), "failed");
                     var failure = new RekeyFailure(outcome.Item.Id, outcome.Item.Revision, walked.Table, outcome.Error!, _time.GetUtcNow());
                     failures.Add(failure);
                     LogItemFailed(failure.Id, failure.Revision, failure.Error);
@@ -351,6 +358,8 @@ public sealed partial class RekeyRunner
 
     private static AuditEntry Entry(ConfidantPrincipal runner, string action, RekeyJob job, string detail) =>
         AuditEntry.For(runner, action, AclResources.Rekey, job.Id) with { Detail = detail };
+
+    private static string MetricMode(RekeyMode mode) => mode == RekeyMode.Rekey ? "rekey" : "rewrap";
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Rekey job {JobId} worked by {Worker} ({Processed} of {Total} items done)")]
     private partial void LogClaimed(string jobId, string worker, long processed, long total);

@@ -33,6 +33,7 @@ public static class RekeyServiceCollectionExtensions
             sp.GetRequiredService<IOptions<RekeyOptions>>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredKeyedService<TimeProvider>(RekeyClock.Key),
+            sp.GetRequiredService<Telemetry.ConfidantMetrics>(),
             sp.GetRequiredService<ILogger<RekeyRunner>>()));
         services.AddSingleton<RekeyService>();
         return builder;
