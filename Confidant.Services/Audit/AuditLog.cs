@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Threading.Channels;
 using Confidant.Services.Kms;
+using Confidant.Services.Telemetry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -39,8 +40,17 @@ public sealed partial class AuditLog : IAsyncDisposable
     private int _sweepArmed;
     private Task? _closing;
 
-    public AuditLog(IAuditStore store, IKeyService keys, IOptions<AuditOptions> options, TimeProvider time, ILogger<AuditLog> logger)
+    private readonly ConfidantMetrics? _metrics;
+
+    public AuditLog(
+        IAuditStore store,
+        IKeyService keys,
+        IOptions<AuditOptions> options,
+        TimeProvider time,
+        ILogger<AuditLog> logger,
+        ConfidantMetrics? metrics = null)
     {
+        _metrics = metrics;
         _store = store;
         _options = options.Value;
         _time = time;
@@ -189,6 +199,8 @@ public sealed partial class AuditLog : IAsyncDisposable
 
     private async Task WriteBatchAsync(List<Pending> batch)
     {
+        var started = _time.GetTimestamp();
+        var outcome = "failed";
         try
         {
             // Callers stop waiting after the timeout on their own; the store is asked to stop too. The loop waits for
@@ -203,6 +215,7 @@ public sealed partial class AuditLog : IAsyncDisposable
             var (flags, firsts) = await _detector.FlagAsync(entries, timeout.Token);
             var records = await _chain.AppendAsync(entries, flags, timeout.Token);
             Release(batch, null);
+            outcome = "ok";
 
             // Only what the next block depends on, after the callers are released; checkpoints run on their own loop.
             _detector.Accept(firsts);
@@ -217,6 +230,10 @@ public sealed partial class AuditLog : IAsyncDisposable
             }
 
             Release(batch, new AuditUnavailableException(AuditUnavailableException.DefaultMessage, error));
+        }
+        finally
+        {
+            _metrics?.AuditAppended(outcome, _time.GetElapsedTime(started));
         }
 
         lock (_waitingGate)

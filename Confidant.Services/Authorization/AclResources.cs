@@ -12,6 +12,9 @@ public static class AclResources
 
     /// <summary>The audit trail: who received which secret (admins only; services never).</summary>
     public const string Audit = "audit";
+
+    /// <summary>The re-encryption job (rotating the wrapper key, re-keying credentials): admins only; services never.</summary>
+    public const string Rekey = "rekey";
 }
 
 /// <summary>Actions of the ACL hook (spec §3.2).</summary>

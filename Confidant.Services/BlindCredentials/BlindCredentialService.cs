@@ -5,6 +5,7 @@ using Confidant.Services.Authorization;
 using Confidant.Services.Credentials;
 using Confidant.Services.Crypto;
 using Confidant.Services.Errors;
+using Confidant.Services.Events;
 using Confidant.Services.Maintenance;
 using Confidant.Services.Revisions;
 using Confidant.Services.ServiceMappings;
@@ -26,6 +27,7 @@ public sealed class BlindCredentialService(
     RevisionReverter reverter,
     IOptions<CredentialOptions> options,
     AuditRecorder audit,
+    ChangeEvents events,
     TimeProvider time)
 {
     /// <summary>
@@ -204,6 +206,7 @@ public sealed class BlindCredentialService(
             return next;
         }, cancellationToken);
         await audit.SucceededAsync(AuditEntry.For(caller, AuditActions.Update, AclResources.BlindCredential, id, written.Revision));
+        await events.BlindCredentialUpdatedAsync(caller, id);
         return written;
     }
 
@@ -216,7 +219,7 @@ public sealed class BlindCredentialService(
     {
         maintenance.EnsureWritable();
         await RequireWriteAsync(caller, AclActions.Revert, AuditActions.Revert, id);
-        return await reverter.RevertAsync(caller, id, toRevision, expectedRevision, new RevertSteps<BlindCredentialItem>(
+        var written = await reverter.RevertAsync(caller, id, toRevision, expectedRevision, new RevertSteps<BlindCredentialItem>(
             AclResources.BlindCredential,
             ErrorMessages.BlindCredentialNotFound,
             ErrorMessages.NotAnArchiveBlindCredential,
@@ -235,6 +238,8 @@ public sealed class BlindCredentialService(
 
                 return target;
             }), cancellationToken);
+        await events.BlindCredentialUpdatedAsync(caller, id);
+        return written;
     }
 
     private static bool SameContent(BlindCredentialItem a, BlindCredentialItem b) =>

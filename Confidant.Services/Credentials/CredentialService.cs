@@ -3,6 +3,7 @@ using Confidant.Services.Audit;
 using Confidant.Services.Authorization;
 using Confidant.Services.Crypto;
 using Confidant.Services.Errors;
+using Confidant.Services.Events;
 using Confidant.Services.Maintenance;
 using Confidant.Services.Revisions;
 using Confidant.Services.ServiceMappings;
@@ -23,6 +24,7 @@ public sealed class CredentialService(
     RevisionReverter reverter,
     IOptions<CredentialOptions> options,
     AuditRecorder audit,
+    ChangeEvents events,
     TimeProvider time)
 {
     private CredentialOptions Options => options.Value;
@@ -158,6 +160,7 @@ public sealed class CredentialService(
             };
         }, cancellationToken);
         await audit.SucceededAsync(AuditEntry.For(caller, AuditActions.Update, AclResources.Credential, id, written.Revision));
+        await events.CredentialUpdatedAsync(caller, id);
 
         // Values go back only when the caller sent them (a read for an ACL that allows update but not get otherwise),
         // and then as a recorded delivery. The revision is written either way; only the echo waits for the record.
@@ -199,6 +202,7 @@ public sealed class CredentialService(
                 await conflicts.EnsureNoConflictsForResourceAsync(id, targetPairs.Keys, ct);
                 return target with { LastDecryptedDate = null };
             }), cancellationToken);
+        await events.CredentialUpdatedAsync(caller, id);
         return reader.View(written, null);
     }
 

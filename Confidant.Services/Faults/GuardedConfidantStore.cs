@@ -35,4 +35,11 @@ internal sealed class GuardedConfidantStore(IConfidantStore inner, CallGuard gua
 
     public Task<bool> RestoreAsync(string id, CancellationToken cancellationToken = default) =>
         guard.RunAsync(nameof(RestoreAsync), token => inner.RestoreAsync(id, token), cancellationToken);
+
+    public Task<DataKeyRewrite> RewriteDataKeyAsync(
+        StoreTable table, CredentialItem rewritten, string expectedDataKey, CancellationToken cancellationToken = default) =>
+        guard.RunAsync(nameof(RewriteDataKeyAsync), token => inner.RewriteDataKeyAsync(table, rewritten, expectedDataKey, token), cancellationToken);
+
+    public Task SaveJobAsync(JobItem job, CancellationToken cancellationToken = default) =>
+        guard.RunAsync(nameof(SaveJobAsync), token => inner.SaveJobAsync(job, token), cancellationToken);
 }

@@ -1,6 +1,9 @@
 namespace Confidant.Services.Storage;
 
-/// <summary>The six item types that share one table (spec §6.2).</summary>
+/// <summary>
+/// The item types that share one table: the six of spec §6.2, and Confidant's own state items after them, which the
+/// original Confidant never queries (it reads its own six data types only).
+/// </summary>
 public enum DataType
 {
     Credential,
@@ -9,6 +12,9 @@ public enum DataType
     ArchiveBlindCredential,
     Service,
     ArchiveService,
+
+    /// <summary>The state of a long-running job (<see cref="JobItem"/>); it has no revision records.</summary>
+    Job,
 }
 
 public static class DataTypes
@@ -21,6 +27,7 @@ public static class DataTypes
         DataType.ArchiveBlindCredential => "archive-blind-credential",
         DataType.Service => "service",
         DataType.ArchiveService => "archive-service",
+        DataType.Job => "job",
     };
 
     public static bool TryParse(string? wire, out DataType type)
@@ -33,6 +40,7 @@ public static class DataTypes
             case "archive-blind-credential": type = DataType.ArchiveBlindCredential; return true;
             case "service": type = DataType.Service; return true;
             case "archive-service": type = DataType.ArchiveService; return true;
+            case "job": type = DataType.Job; return true;
             default: type = default; return false;
         }
     }
@@ -47,6 +55,7 @@ public static class DataTypes
         DataType.Credential or DataType.ArchiveCredential => DataType.ArchiveCredential,
         DataType.BlindCredential or DataType.ArchiveBlindCredential => DataType.ArchiveBlindCredential,
         DataType.Service or DataType.ArchiveService => DataType.ArchiveService,
+        DataType.Job => DataType.Job,
     };
 
     public static DataType CurrentType(this DataType type) => type switch
@@ -54,5 +63,6 @@ public static class DataTypes
         DataType.Credential or DataType.ArchiveCredential => DataType.Credential,
         DataType.BlindCredential or DataType.ArchiveBlindCredential => DataType.BlindCredential,
         DataType.Service or DataType.ArchiveService => DataType.Service,
+        DataType.Job => DataType.Job,
     };
 }

@@ -63,6 +63,22 @@ internal sealed class GenerationTrackingStore(IConfidantStore inner, StoreGenera
         }
     }
 
+    public async Task<DataKeyRewrite> RewriteDataKeyAsync(
+        StoreTable table, CredentialItem rewritten, string expectedDataKey, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return await inner.RewriteDataKeyAsync(table, rewritten, expectedDataKey, cancellationToken);
+        }
+        finally
+        {
+            generation.Advance();
+        }
+    }
+
+    public Task SaveJobAsync(JobItem job, CancellationToken cancellationToken = default) =>
+        WriteAsync(() => inner.SaveJobAsync(job, cancellationToken));
+
     private async Task WriteAsync(Func<Task> write)
     {
         try

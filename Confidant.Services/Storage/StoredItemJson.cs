@@ -26,6 +26,7 @@ internal static class StoredItemJson
         {
             DataType.Credential => typeof(CredentialItem),
             DataType.BlindCredential => typeof(BlindCredentialItem),
+            DataType.Job => typeof(JobItem),
             _ => typeof(ServiceItem),
         };
         return (StoredItem?)JsonSerializer.Deserialize(json, type, Options)

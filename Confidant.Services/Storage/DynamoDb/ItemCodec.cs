@@ -28,7 +28,7 @@ internal static class ItemCodec
                 attributes["name"] = S(credential.Name);
                 attributes["credential_pairs"] = S(credential.CredentialPairs);
                 // Spec §6.4 double base64: the B bytes are the ASCII text of the base64 KMS blob.
-                attributes["data_key"] = new AttributeValue { B = new MemoryStream(Encoding.ASCII.GetBytes(credential.DataKey)) };
+                attributes["data_key"] = AsciiBinary(credential.DataKey);
                 attributes["cipher_version"] = N(credential.CipherVersion);
                 attributes["metadata"] = S(credential.Metadata);
                 AddString(attributes, "documentation", credential.Documentation);
@@ -51,6 +51,9 @@ internal static class ItemCodec
                 AddSet(attributes, "credentials", service.Credentials);
                 AddSet(attributes, "blind_credentials", service.BlindCredentials);
                 AddString(attributes, "account", service.Account);
+                break;
+            case JobItem job:
+                attributes["body"] = S(job.Body);
                 break;
             default:
                 throw new ArgumentException($"Unknown item kind {item.GetType().Name}.", nameof(item));
@@ -117,6 +120,16 @@ internal static class ItemCodec
                 Metadata = reader.OptionalString("metadata") ?? "{}",
                 Documentation = reader.OptionalString("documentation"),
             },
+            DataType.Job => new JobItem
+            {
+                Id = common.Id,
+                DataType = dataType,
+                Revision = common.Revision,
+                Enabled = common.Enabled,
+                ModifiedDate = common.ModifiedDate,
+                ModifiedBy = common.ModifiedBy,
+                Body = reader.RequiredString("body"),
+            },
             _ => new ServiceItem
             {
                 Id = common.Id,
@@ -137,6 +150,9 @@ internal static class ItemCodec
         new(StringComparer.Ordinal) { ["id"] = S(id) };
 
     public static AttributeValue S(string value) => new() { S = value };
+
+    /// <summary>A B attribute holding the ASCII bytes of <paramref name="text"/> (spec §6.4: a credential's data_key).</summary>
+    public static AttributeValue AsciiBinary(string text) => new() { B = new MemoryStream(Encoding.ASCII.GetBytes(text)) };
 
     public static AttributeValue N(int value) => new() { N = value.ToString(CultureInfo.InvariantCulture) };
 

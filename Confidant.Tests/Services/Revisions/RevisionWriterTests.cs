@@ -85,5 +85,10 @@ public sealed class RevisionWriterTests : IAsyncLifetime
             inner.QueryArchiveAsync(dataType, request, cancellationToken);
 
         public Task<bool> RestoreAsync(string id, CancellationToken cancellationToken = default) => inner.RestoreAsync(id, cancellationToken);
+
+        public Task<DataKeyRewrite> RewriteDataKeyAsync(StoreTable table, CredentialItem rewritten, string expectedDataKey, CancellationToken cancellationToken = default) =>
+            inner.RewriteDataKeyAsync(table, rewritten, expectedDataKey, cancellationToken);
+
+        public Task SaveJobAsync(JobItem job, CancellationToken cancellationToken = default) => inner.SaveJobAsync(job, cancellationToken);
     }
 }
