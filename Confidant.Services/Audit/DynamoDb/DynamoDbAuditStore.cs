@@ -19,7 +19,7 @@ internal sealed class DynamoDbAuditStore : IAuditStore
     private readonly TimeProvider _time;
     private readonly DynamoDbAuditBlocks _blocks;
     private readonly DynamoDbAccessSummary _access;
-    private readonly DynamoDbAuditQuery _query;
+    private readonly AuditBlockQuery _query;
 
     public DynamoDbAuditStore(IAmazonDynamoDB client, string table, bool createTable, TimeProvider time)
     {
@@ -30,7 +30,7 @@ internal sealed class DynamoDbAuditStore : IAuditStore
         var sets = new DynamoDbItemSets(client, table, Units, time);
         _blocks = new DynamoDbAuditBlocks(client, table, Units, sets);
         _access = new DynamoDbAccessSummary(client, table, Units, sets, time);
-        _query = new DynamoDbAuditQuery(_blocks, ListChainsAsync);
+        _query = new AuditBlockQuery(_blocks.NewestFirstAsync, ListChainsAsync);
     }
 
     /// <summary>Write capacity units DynamoDB reported for this store's writes.</summary>

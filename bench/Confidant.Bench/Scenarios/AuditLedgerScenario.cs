@@ -42,7 +42,7 @@ internal sealed class AuditLedgerScenario(BenchOptions options)
             await dynalite.InitializeAsync();
             var rows = new List<string>();
             progress($"audit: generating {options.AuditRecords:N0} records on SQLite");
-            var sqlite = new SqliteAuditStore(directory.File("audit.db"), new StorageOptions().CallTimeout);
+            var sqlite = new SqliteAuditStore(directory.File("audit.db"), new StorageOptions().CallTimeout, _time);
             var sqliteRow = await GenerateAndVerifyAsync("SQLite file", sqlite, keys, options.AuditRecords, progress);
             rows.Add(sqliteRow.Markdown);
             progress($"audit: generating {options.DynamoAuditRecords:N0} records on dynalite");
@@ -160,7 +160,7 @@ internal sealed class AuditLedgerScenario(BenchOptions options)
                         block.Add(head);
                     }
 
-                    blockBytes += DynamoDbAuditBlock.Encode(block, r => r.Entry.Items.Count >= 2 ? DynamoDbItemSets.IdOf(canonical, r.Entry.Items) : null).Compressed.Length;
+                    blockBytes += AuditBlock.Encode(block, r => r.Entry.Items.Count >= 2 ? AuditItemSets.IdOf(r.Entry.Items) : null).Compressed.Length;
                     await store.AppendAsync(block);
                 }
 
