@@ -42,26 +42,28 @@ internal sealed class SqliteAuditStore : IAuditStore, IAsyncDisposable
         await SqliteAuditSchema.EnsureCreatedAsync(connection, _blocks, cancellationToken);
     }
 
-    public async Task CreateChainAsync(AuditChain chain, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "INSERT INTO audit_chains (chain_id, opened_at, opened_by) VALUES ($id, $opened, $by)";
-        command.Parameters.AddWithValue("$id", chain.ChainId);
-        command.Parameters.AddWithValue("$opened", AuditCanonical.Microseconds(chain.OpenedAt));
-        command.Parameters.AddWithValue("$by", chain.OpenedBy);
-        await ExecuteConditionalAsync(command, $"Chain {chain.ChainId} exists.", cancellationToken);
-    }
+    public Task CreateChainAsync(AuditChain chain, CancellationToken cancellationToken = default) => WriteAsync(
+        async connection =>
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = "INSERT INTO audit_chains (chain_id, opened_at, opened_by) VALUES ($id, $opened, $by)";
+            command.Parameters.AddWithValue("$id", chain.ChainId);
+            command.Parameters.AddWithValue("$opened", AuditCanonical.Microseconds(chain.OpenedAt));
+            command.Parameters.AddWithValue("$by", chain.OpenedBy);
+            await ExecuteConditionalAsync(command, $"Chain {chain.ChainId} exists.", cancellationToken);
+        },
+        cancellationToken);
 
-    public async Task MarkChainClosedAsync(string chainId, DateTimeOffset closedAt, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "UPDATE audit_chains SET closed_at = $closed WHERE chain_id = $id AND closed_at IS NULL";
-        command.Parameters.AddWithValue("$id", chainId);
-        command.Parameters.AddWithValue("$closed", AuditCanonical.Microseconds(closedAt));
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
+    public Task MarkChainClosedAsync(string chainId, DateTimeOffset closedAt, CancellationToken cancellationToken = default) => WriteAsync(
+        async connection =>
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = "UPDATE audit_chains SET closed_at = $closed WHERE chain_id = $id AND closed_at IS NULL";
+            command.Parameters.AddWithValue("$id", chainId);
+            command.Parameters.AddWithValue("$closed", AuditCanonical.Microseconds(closedAt));
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        },
+        cancellationToken);
 
     public async Task<IReadOnlyList<AuditChain>> ListChainsAsync(CancellationToken cancellationToken = default)
     {
@@ -128,26 +130,27 @@ internal sealed class SqliteAuditStore : IAuditStore, IAsyncDisposable
         }
     }
 
-    public async Task AddCheckpointAsync(AuditCheckpoint checkpoint, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = """
-            INSERT INTO audit_checkpoints (chain_id, idx, seq, head_hash, time, final, witnesses, previous_mac, key_id, mac)
-            VALUES ($chain, $idx, $seq, $head, $time, $final, $witnesses, $previous, $key, $mac)
-            """;
-        command.Parameters.AddWithValue("$chain", checkpoint.ChainId);
-        command.Parameters.AddWithValue("$idx", checkpoint.Index);
-        command.Parameters.AddWithValue("$seq", checkpoint.Sequence);
-        command.Parameters.AddWithValue("$head", Convert.FromHexString(checkpoint.HeadHash));
-        command.Parameters.AddWithValue("$time", AuditCanonical.Microseconds(checkpoint.Time));
-        command.Parameters.AddWithValue("$final", checkpoint.Final ? 1 : 0);
-        command.Parameters.AddWithValue("$witnesses", (object?)SqliteAuditJson.Witnesses(checkpoint.Witnesses) ?? DBNull.Value);
-        command.Parameters.AddWithValue("$previous", Convert.FromHexString(checkpoint.PreviousMac));
-        command.Parameters.AddWithValue("$key", checkpoint.KeyId);
-        command.Parameters.AddWithValue("$mac", Convert.FromHexString(checkpoint.Mac));
-        await ExecuteConditionalAsync(command, $"Checkpoint {checkpoint.Index} of chain {checkpoint.ChainId} exists.", cancellationToken);
-    }
+    public Task AddCheckpointAsync(AuditCheckpoint checkpoint, CancellationToken cancellationToken = default) => WriteAsync(
+        async connection =>
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = """
+                INSERT INTO audit_checkpoints (chain_id, idx, seq, head_hash, time, final, witnesses, previous_mac, key_id, mac)
+                VALUES ($chain, $idx, $seq, $head, $time, $final, $witnesses, $previous, $key, $mac)
+                """;
+            command.Parameters.AddWithValue("$chain", checkpoint.ChainId);
+            command.Parameters.AddWithValue("$idx", checkpoint.Index);
+            command.Parameters.AddWithValue("$seq", checkpoint.Sequence);
+            command.Parameters.AddWithValue("$head", Convert.FromHexString(checkpoint.HeadHash));
+            command.Parameters.AddWithValue("$time", AuditCanonical.Microseconds(checkpoint.Time));
+            command.Parameters.AddWithValue("$final", checkpoint.Final ? 1 : 0);
+            command.Parameters.AddWithValue("$witnesses", (object?)SqliteAuditJson.Witnesses(checkpoint.Witnesses) ?? DBNull.Value);
+            command.Parameters.AddWithValue("$previous", Convert.FromHexString(checkpoint.PreviousMac));
+            command.Parameters.AddWithValue("$key", checkpoint.KeyId);
+            command.Parameters.AddWithValue("$mac", Convert.FromHexString(checkpoint.Mac));
+            await ExecuteConditionalAsync(command, $"Checkpoint {checkpoint.Index} of chain {checkpoint.ChainId} exists.", cancellationToken);
+        },
+        cancellationToken);
 
     public async Task<IReadOnlyList<AuditCheckpoint>> ListCheckpointsAsync(string chainId, CancellationToken cancellationToken = default)
     {
@@ -233,6 +236,22 @@ internal sealed class SqliteAuditStore : IAuditStore, IAsyncDisposable
         catch (SqliteException error) when (error.SqliteExtendedErrorCode == PrimaryKeyViolation)
         {
             throw new AuditConflictException(conflict);
+        }
+    }
+
+    // Every write to the file, appends and bookkeeping alike, takes its turn at the one gate: left to SQLite's busy
+    // handler, a checkpoint or a chain's registration would lose the lock to a steady stream of appends and time out.
+    private async Task WriteAsync(Func<SqliteConnection, Task> write, CancellationToken cancellationToken)
+    {
+        await _appendGate.WaitAsync(cancellationToken);
+        try
+        {
+            await using var connection = await OpenAsync(cancellationToken);
+            await write(connection);
+        }
+        finally
+        {
+            _appendGate.Release();
         }
     }
 
