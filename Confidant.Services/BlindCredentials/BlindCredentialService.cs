@@ -5,6 +5,7 @@ using Confidant.Services.Authorization;
 using Confidant.Services.Credentials;
 using Confidant.Services.Crypto;
 using Confidant.Services.Errors;
+using Confidant.Services.Exposure;
 using Confidant.Services.Maintenance;
 using Confidant.Services.Revisions;
 using Confidant.Services.ServiceMappings;
@@ -26,6 +27,7 @@ public sealed class BlindCredentialService(
     RevisionReverter reverter,
     IOptions<CredentialOptions> options,
     AuditRecorder audit,
+    ExposureRules exposure,
     TimeProvider time)
 {
     /// <summary>
@@ -199,11 +201,13 @@ public sealed class BlindCredentialService(
                     CipherVersion = ValidCipherVersion(input.CipherVersion ?? throw ConfidantException.BadRequest("cipher_version required when updating credential_pairs.")),
                     CredentialKeys = keys,
                 };
+                await exposure.EnsureNoExposedCiphertextAsync(current, next, ct);
             }
 
             return next;
         }, cancellationToken);
         await audit.SucceededAsync(AuditEntry.For(caller, AuditActions.Update, AclResources.BlindCredential, id, written.Revision));
+        await exposure.ReviewAfterWriteAsync(caller, written, cancellationToken);
         return written;
     }
 
@@ -216,7 +220,7 @@ public sealed class BlindCredentialService(
     {
         maintenance.EnsureWritable();
         await RequireWriteAsync(caller, AclActions.Revert, AuditActions.Revert, id);
-        return await reverter.RevertAsync(caller, id, toRevision, expectedRevision, new RevertSteps<BlindCredentialItem>(
+        var written = await reverter.RevertAsync(caller, id, toRevision, expectedRevision, new RevertSteps<BlindCredentialItem>(
             AclResources.BlindCredential,
             ErrorMessages.BlindCredentialNotFound,
             ErrorMessages.NotAnArchiveBlindCredential,
@@ -228,6 +232,8 @@ public sealed class BlindCredentialService(
                     throw ConfidantException.BadRequest(ErrorMessages.NoDifferenceBlindCredential, id);
                 }
 
+                await exposure.EnsureRevertAllowedAsync(AclResources.BlindCredential, id, toRevision, ct);
+                await exposure.EnsureNoExposedCiphertextAsync(current, target, ct);
                 if (target.CredentialKeys.Count > 0)
                 {
                     await conflicts.EnsureNoConflictsForResourceAsync(id, target.CredentialKeys, ct);
@@ -235,6 +241,8 @@ public sealed class BlindCredentialService(
 
                 return target;
             }), cancellationToken);
+        await exposure.ReviewAfterWriteAsync(caller, written, cancellationToken);
+        return written;
     }
 
     private static bool SameContent(BlindCredentialItem a, BlindCredentialItem b) =>

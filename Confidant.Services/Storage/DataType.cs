@@ -1,6 +1,9 @@
 namespace Confidant.Services.Storage;
 
-/// <summary>The six item types that share one table (spec §6.2).</summary>
+/// <summary>
+/// The six item types that share one table (spec §6.2), and the kinds of our own that the original never queries for
+/// (its reads name their data type): exposure marks.
+/// </summary>
 public enum DataType
 {
     Credential,
@@ -9,6 +12,9 @@ public enum DataType
     ArchiveBlindCredential,
     Service,
     ArchiveService,
+
+    /// <summary>An exposure mark (<see cref="Confidant.Services.Exposure.ExposureMark"/>); it keeps no revision records.</summary>
+    Exposure,
 }
 
 public static class DataTypes
@@ -21,6 +27,7 @@ public static class DataTypes
         DataType.ArchiveBlindCredential => "archive-blind-credential",
         DataType.Service => "service",
         DataType.ArchiveService => "archive-service",
+        DataType.Exposure => "exposure",
     };
 
     public static bool TryParse(string? wire, out DataType type)
@@ -33,6 +40,7 @@ public static class DataTypes
             case "archive-blind-credential": type = DataType.ArchiveBlindCredential; return true;
             case "service": type = DataType.Service; return true;
             case "archive-service": type = DataType.ArchiveService; return true;
+            case "exposure": type = DataType.Exposure; return true;
             default: type = default; return false;
         }
     }
@@ -47,6 +55,7 @@ public static class DataTypes
         DataType.Credential or DataType.ArchiveCredential => DataType.ArchiveCredential,
         DataType.BlindCredential or DataType.ArchiveBlindCredential => DataType.ArchiveBlindCredential,
         DataType.Service or DataType.ArchiveService => DataType.ArchiveService,
+        DataType.Exposure => throw new InvalidOperationException("Exposure marks keep no revision records."),
     };
 
     public static DataType CurrentType(this DataType type) => type switch
@@ -54,5 +63,6 @@ public static class DataTypes
         DataType.Credential or DataType.ArchiveCredential => DataType.Credential,
         DataType.BlindCredential or DataType.ArchiveBlindCredential => DataType.BlindCredential,
         DataType.Service or DataType.ArchiveService => DataType.Service,
+        DataType.Exposure => DataType.Exposure,
     };
 }

@@ -51,11 +51,20 @@ internal sealed class GenerationTrackingStore(IConfidantStore inner, StoreGenera
     public Task ArchiveAsync(string id, int expectedRevision, DateTimeOffset archiveDate, CancellationToken cancellationToken = default) =>
         WriteAsync(() => inner.ArchiveAsync(id, expectedRevision, archiveDate, cancellationToken));
 
-    public async Task<bool> RestoreAsync(string id, CancellationToken cancellationToken = default)
+    public Task<bool> RestoreAsync(string id, CancellationToken cancellationToken = default) =>
+        WriteAsync(() => inner.RestoreAsync(id, cancellationToken));
+
+    public Task<bool> PutExposureAsync(Exposure.ExposureMark mark, CancellationToken cancellationToken = default) =>
+        WriteAsync(() => inner.PutExposureAsync(mark, cancellationToken));
+
+    public Task<bool> SetFingerprintsAsync(string id, int revision, Exposure.ValueFingerprints fingerprints, CancellationToken cancellationToken = default) =>
+        WriteAsync(() => inner.SetFingerprintsAsync(id, revision, fingerprints, cancellationToken));
+
+    private async Task<T> WriteAsync<T>(Func<Task<T>> write)
     {
         try
         {
-            return await inner.RestoreAsync(id, cancellationToken);
+            return await write();
         }
         finally
         {

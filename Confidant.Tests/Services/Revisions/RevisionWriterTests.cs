@@ -85,5 +85,12 @@ public sealed class RevisionWriterTests : IAsyncLifetime
             inner.QueryArchiveAsync(dataType, request, cancellationToken);
 
         public Task<bool> RestoreAsync(string id, CancellationToken cancellationToken = default) => inner.RestoreAsync(id, cancellationToken);
+
+        public Task<bool> PutExposureAsync(Confidant.Services.Exposure.ExposureMark mark, CancellationToken cancellationToken = default) =>
+            inner.PutExposureAsync(mark, cancellationToken);
+
+        public Task<bool> SetFingerprintsAsync(
+            string id, int revision, Confidant.Services.Exposure.ValueFingerprints fingerprints, CancellationToken cancellationToken = default) =>
+            inner.SetFingerprintsAsync(id, revision, fingerprints, cancellationToken);
     }
 }
