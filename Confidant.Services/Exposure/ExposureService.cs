@@ -93,8 +93,9 @@ public sealed class ExposureService(
         var to = revision ?? current.Revision;
         if (to > current.Revision)
         {
+            var what = Describe(resourceType);
             throw ConfidantException.BadRequest(
-                $"{Describe(resourceType)} {id} has no revision {to}; its current revision is {current.Revision}.", id);
+                $"{char.ToUpperInvariant(what[0])}{what[1..]} {id} has no revision {to}; its current revision is {current.Revision}.", id);
         }
 
         var existing = (await index.ReadAsync(cancellationToken)).FirstOrDefault(m =>
