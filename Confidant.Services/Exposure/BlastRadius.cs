@@ -20,8 +20,7 @@ public sealed class BlastRadius(
     ExposureRules rules,
     StoredFingerprints fingerprints,
     AuditLog audit,
-    IAclPolicy acl,
-    TimeProvider time)
+    IAclPolicy acl)
 {
     public bool CanSee(ConfidantPrincipal caller, string resourceType, string resourceId) =>
         acl.IsAllowed(caller, resourceType, AclActions.Access, resourceId);
@@ -49,11 +48,7 @@ public sealed class BlastRadius(
         }
 
         var marks = await rules.ReviewAsync(caller, current, cancellationToken);
-        var statuses = marks.Select(m =>
-        {
-            var pending = m.IsActive ? m.Pending(current) : [];
-            return new MarkStatus(m, pending, m.Rotated(pending));
-        }).ToList();
+        var statuses = marks.Select(m => ExposureService.Status(m, current)).ToList();
 
         var revisions = (await store.GetManyAsync(Enumerable.Range(1, current.Revision).Select(n => RevisionId.Of(id, n)), cancellationToken))
             .Where(r => r.DataType == current.DataType.RevisionType() && r.BaseId == id)
@@ -98,14 +93,13 @@ public sealed class BlastRadius(
         _ => false,
     };
 
-    /// <summary>When each exposed revision was current: from its write to the next revision's (or now).</summary>
-    private List<(DateTimeOffset From, DateTimeOffset To)> Windows(SortedSet<int> exposed, IReadOnlyList<StoredItem> revisions, StoredItem current)
+    /// <summary>When each exposed revision was current: from its write to the next revision's, or still.</summary>
+    private static List<(DateTimeOffset From, DateTimeOffset To)> Windows(SortedSet<int> exposed, IReadOnlyList<StoredItem> revisions, StoredItem current)
     {
         var byNumber = revisions.ToDictionary(r => r.Revision);
         byNumber.TryAdd(current.Revision, current);
-        var now = time.GetUtcNow();
         return exposed.Where(byNumber.ContainsKey)
-            .Select(n => (byNumber[n].ModifiedDate, byNumber.TryGetValue(n + 1, out var next) ? next.ModifiedDate : now))
+            .Select(n => (byNumber[n].ModifiedDate, byNumber.TryGetValue(n + 1, out var next) ? next.ModifiedDate : DateTimeOffset.MaxValue))
             .ToList();
     }
 

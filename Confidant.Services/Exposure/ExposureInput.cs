@@ -10,7 +10,9 @@ namespace Confidant.Services.Exposure;
 public sealed partial record ExposureInput(string? Reason, string? Incident, int? Revision = null)
 {
     public const int MaxReasonLength = 1000;
-    public const int MaxIncidentLength = 64;
+
+    /// <summary>What an incident reference may be: it names a page and a route, so nothing that needs escaping.</summary>
+    public const string IncidentRule = "incident must be 1 to 64 letters, digits, '.', '_', ':' or '-', starting with a letter or digit";
 
     /// <summary>The reason and incident as stored; a 400 naming the field when either is unusable.</summary>
     public (string Reason, string Incident) Validate()
@@ -31,7 +33,6 @@ public sealed partial record ExposureInput(string? Reason, string? Incident, int
             throw ConfidantException.BadRequest("reason must not contain control characters");
         }
 
-        // The incident names a page and a route (/v1/incidents/<incident>): no character that needs escaping.
         var incident = Incident?.Trim();
         if (string.IsNullOrEmpty(incident))
         {
@@ -40,8 +41,7 @@ public sealed partial record ExposureInput(string? Reason, string? Incident, int
 
         if (!IncidentPattern().IsMatch(incident))
         {
-            throw ConfidantException.BadRequest(
-                $"incident must be 1 to {MaxIncidentLength} letters, digits, '.', '_', ':' or '-', starting with a letter or digit");
+            throw ConfidantException.BadRequest(IncidentRule);
         }
 
         if (Revision is < 1)

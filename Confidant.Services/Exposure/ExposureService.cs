@@ -29,10 +29,10 @@ public sealed class ExposureService(
 
     /// <summary>
     /// Marks <paramref name="resourceType"/> <paramref name="resourceId"/> exposed (a service: every credential and
-    /// blind credential it maps, at every revision) and returns the marks. Marking again what an incident already
-    /// marked returns the existing mark.
+    /// blind credential it maps, at every revision) and returns the marks with their pending keys. Marking again what
+    /// an incident already marked returns the existing mark.
     /// </summary>
-    public async Task<IReadOnlyList<ExposureMark>> MarkAsync(
+    public async Task<IReadOnlyList<MarkStatus>> MarkAsync(
         ConfidantPrincipal caller,
         string resourceType,
         string resourceId,
@@ -75,7 +75,7 @@ public sealed class ExposureService(
             throw ConfidantException.BadRequest($"Service {resourceId} maps no credential or blind credential; there is nothing to mark.", resourceId);
         }
 
-        var marks = new List<ExposureMark>();
+        var marks = new List<MarkStatus>();
         foreach (var item in mapped)
         {
             var type = item is CredentialItem ? AclResources.Credential : AclResources.BlindCredential;
@@ -85,7 +85,7 @@ public sealed class ExposureService(
         return marks;
     }
 
-    private async Task<ExposureMark> MarkOneAsync(
+    private async Task<MarkStatus> MarkOneAsync(
         MarkRequest request, string resourceType, string id, int? revision, CancellationToken cancellationToken)
     {
         var current = await LoadCurrentAsync(resourceType, id, cancellationToken);
@@ -98,11 +98,16 @@ public sealed class ExposureService(
                 $"{char.ToUpperInvariant(what[0])}{what[1..]} {id} has no revision {to}; its current revision is {current.Revision}.", id);
         }
 
+        if (current is CredentialItem credential)
+        {
+            current = credential with { Fingerprints = await fingerprints.OfAsync(credential, cancellationToken) };
+        }
+
         var existing = (await index.ReadAsync(cancellationToken)).FirstOrDefault(m =>
             m.IsOf(resourceType, id) && m.Incident == request.Incident && m.FromRevision == from && m.ToRevision == to);
         if (existing is not null)
         {
-            return existing;
+            return Status(existing, current);
         }
 
         var ids = Enumerable.Range(from, to - from + 1).Select(n => RevisionId.Of(id, n));
@@ -111,10 +116,6 @@ public sealed class ExposureService(
             .OrderBy(r => r.Revision)
             .ToList();
         var (keyId, pairs) = await ExposedPairsAsync(records.Count > 0 ? records : [current], cancellationToken);
-        if (current is CredentialItem credential)
-        {
-            current = credential with { Fingerprints = await fingerprints.OfAsync(credential, cancellationToken) };
-        }
 
         var now = RevisionWriter.Now(time);
         var mark = new ExposureMark
@@ -156,7 +157,14 @@ public sealed class ExposureService(
             Detail = $"incident {request.Incident}: {scope}{(request.ServiceId is null ? string.Empty : $", mapped to service {request.ServiceId}")}"
                 + (mark.IsActive ? string.Empty : "; already rotated"),
         });
-        return mark;
+        return Status(mark, current);
+    }
+
+    /// <summary>A mark with the keys <paramref name="current"/> still holds with an exposed value (none once cleared).</summary>
+    internal static MarkStatus Status(ExposureMark mark, StoredItem current)
+    {
+        var pending = mark.IsActive ? mark.Pending(current) : [];
+        return new MarkStatus(mark, pending, mark.Rotated(pending));
     }
 
     /// <summary>Every (key, fingerprint) the revisions held: keyed fingerprints of values, or digests of blind ciphertext.</summary>

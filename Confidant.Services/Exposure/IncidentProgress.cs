@@ -34,6 +34,11 @@ public sealed class IncidentProgress(IConfidantStore store, ExposureIndex index,
     public async Task<IncidentReport> GetAsync(ConfidantPrincipal caller, string incident, CancellationToken cancellationToken = default)
     {
         Require(caller, incident);
+        if (!ExposureInput.IsIncident(incident))
+        {
+            throw ConfidantException.BadRequest(ExposureInput.IncidentRule);
+        }
+
         var marks = (await index.ReadAsync(cancellationToken)).Where(m => string.Equals(m.Incident, incident, StringComparison.Ordinal)).ToList();
         if (marks.Count == 0)
         {

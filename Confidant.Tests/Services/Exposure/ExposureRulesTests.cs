@@ -138,7 +138,7 @@ public sealed class ExposureRulesTests : IAsyncLifetime
         Assert.Equal(3, mark.ClearedRevision);
     }
 
-    private Task<IReadOnlyList<ExposureMark>> MarkAsync(string type, string id, int? revision = null) =>
+    private Task<IReadOnlyList<MarkStatus>> MarkAsync(string type, string id, int? revision = null) =>
         Exposure.MarkAsync(DomainHost.Alice, type, id, new ExposureInput("pasted in a public channel", "INC-7", revision));
 
     private static BlindCredentialInput BlindInput(string ciphertext) => new()

@@ -30,8 +30,10 @@ public sealed class ExposureServiceTests : IAsyncLifetime
         await Credentials.UpdateAsync(DomainHost.Alice, id, new CredentialInput { Pairs = TestData.Pairs(("user", "admin"), ("password", "two")) });
         _host.Time.Advance(TimeSpan.FromMinutes(5));
 
-        var mark = Assert.Single(await MarkAsync(AclResources.Credential, id));
+        var status = Assert.Single(await MarkAsync(AclResources.Credential, id));
+        var mark = status.Mark;
 
+        Assert.Equal(["password", "user"], status.Pending);
         Assert.StartsWith(ExposureMark.IdPrefix, mark.Id, StringComparison.Ordinal);
         Assert.Equal((1, 2), (mark.FromRevision, mark.ToRevision));
         Assert.Equal(("leaked in a log", "INC-7", "alice@example.com"), (mark.Reason, mark.Incident, mark.MarkedBy));
@@ -54,8 +56,11 @@ public sealed class ExposureServiceTests : IAsyncLifetime
         var id = (await Credentials.CreateAsync(DomainHost.Alice, TestData.Credential("db", ("password", "one")))).Item.Id;
         await Credentials.UpdateAsync(DomainHost.Alice, id, new CredentialInput { Pairs = TestData.Pairs(("password", "two")) });
 
-        var mark = Assert.Single(await MarkAsync(AclResources.Credential, id, revision: 1));
+        var status = Assert.Single(await MarkAsync(AclResources.Credential, id, revision: 1));
+        var mark = status.Mark;
 
+        Assert.Empty(status.Pending);
+        Assert.Equal(["password"], status.Rotated);
         Assert.Equal((1, 1), (mark.FromRevision, mark.ToRevision));
         Assert.False(mark.IsActive);
         Assert.Equal(2, mark.ClearedRevision);
@@ -66,10 +71,10 @@ public sealed class ExposureServiceTests : IAsyncLifetime
     public async Task MarkAsync_SameIncidentAndRevisionsAgain_ReturnsTheExistingMark()
     {
         var id = (await Credentials.CreateAsync(DomainHost.Alice, TestData.Credential("db", ("password", "one")))).Item.Id;
-        var first = Assert.Single(await MarkAsync(AclResources.Credential, id));
+        var first = Assert.Single(await MarkAsync(AclResources.Credential, id)).Mark;
 
-        var again = Assert.Single(await MarkAsync(AclResources.Credential, id));
-        var other = Assert.Single(await Exposure.MarkAsync(DomainHost.Alice, AclResources.Credential, id, new ExposureInput("also here", "INC-8")));
+        var again = Assert.Single(await MarkAsync(AclResources.Credential, id)).Mark;
+        var other = Assert.Single(await Exposure.MarkAsync(DomainHost.Alice, AclResources.Credential, id, new ExposureInput("also here", "INC-8"))).Mark;
 
         Assert.Equal(first.Id, again.Id);
         Assert.NotEqual(first.Id, other.Id);
@@ -92,7 +97,7 @@ public sealed class ExposureServiceTests : IAsyncLifetime
         await Credentials.CreateAsync(DomainHost.Alice, TestData.Credential("unmapped", ("k3", "v3")));
         await _host.Get<ServiceMappingService>().PutAsync(DomainHost.Alice, "web", new ServiceMappingInput { Credentials = [a, b], BlindCredentials = [blind] });
 
-        var marks = await MarkAsync(AclResources.Service, "web");
+        var marks = (await MarkAsync(AclResources.Service, "web")).Select(s => s.Mark).ToList();
 
         Assert.Equal(
             new[] { (AclResources.Credential, a), (AclResources.Credential, b), (AclResources.BlindCredential, blind) }.Order(),
@@ -158,7 +163,7 @@ public sealed class ExposureServiceTests : IAsyncLifetime
         var person = ConfidantPrincipal.ForUser("pat@example.com", roles: new HashSet<string> { role });
 
         Assert.Equal(allowed, Exposure.CanMark(person, AclResources.Credential, id));
-        Task<IReadOnlyList<ExposureMark>> Attempt() => Exposure.MarkAsync(person, AclResources.Credential, id, new ExposureInput("r", "INC-1"));
+        Task<IReadOnlyList<MarkStatus>> Attempt() => Exposure.MarkAsync(person, AclResources.Credential, id, new ExposureInput("r", "INC-1"));
 
         if (allowed)
         {
@@ -207,7 +212,7 @@ public sealed class ExposureServiceTests : IAsyncLifetime
             result.Failures);
     }
 
-    private Task<IReadOnlyList<ExposureMark>> MarkAsync(string type, string id, int? revision = null) =>
+    private Task<IReadOnlyList<MarkStatus>> MarkAsync(string type, string id, int? revision = null) =>
         Exposure.MarkAsync(DomainHost.Alice, type, id, new ExposureInput("leaked in a log", "INC-7", revision));
 
     private async Task<List<AuditEntry>> AuditAsync(string action) =>
