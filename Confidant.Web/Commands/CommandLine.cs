@@ -9,7 +9,8 @@ public static class CommandLine
 {
     public const int BadArguments = 2;
 
-    public static IReadOnlyList<CommandVerb> Verbs { get; } = [TokenCommand.Verb, AuditVerifyCommand.Verb, JwtRotateCommand.Verb];
+    public static IReadOnlyList<CommandVerb> Verbs { get; } =
+        [TokenCommand.Verb, AuditVerifyCommand.Verb, JwtRotateCommand.Verb, FingerprintsBackfillCommand.Verb];
 
     /// <summary>Whether <paramref name="args"/> ask for a command (or for the list of them) rather than the server.</summary>
     public static bool IsCommand(IReadOnlyList<string> args) =>
