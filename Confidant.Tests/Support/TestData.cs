@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Confidant.Services.BlindCredentials;
 using Confidant.Services.Credentials;
 
 namespace Confidant.Tests.Support;
@@ -16,6 +17,17 @@ public static class TestData
         Metadata = JsonSerializer.SerializeToElement(new Dictionary<string, string> { ["owner"] = "payments" }),
         Documentation = "rotate in the dashboard",
         Tags = ["FINANCIALLY_SENSITIVE"],
+    };
+
+    /// <summary>A blind credential as a client sends it: one region's ciphertext (base64) and data key, Fernet, version 2.</summary>
+    public static BlindCredentialInput BlindCredential(string name, string ciphertext = "c2VhbGVk", params string[] keys) => new()
+    {
+        Name = name,
+        CredentialPairs = Json($$"""{"us-east-1": "{{ciphertext}}"}"""),
+        DataKey = Json("""{"us-east-1": "a2V5"}"""),
+        CipherType = "fernet",
+        CipherVersion = 2,
+        CredentialKeys = keys,
     };
 
     public static JsonElement Json(string json) => JsonDocument.Parse(json).RootElement.Clone();

@@ -85,15 +85,7 @@ public sealed class BlastRadiusTests : IAsyncLifetime
     [Fact]
     public async Task ReadAsync_BlindCredential_ServicesAndBlindReadersAndNoFingerprintCount()
     {
-        var blind = await _host.Get<BlindCredentialService>().CreateAsync(DomainHost.Alice, new BlindCredentialInput
-        {
-            Name = "sealed",
-            CredentialPairs = TestData.Json("""{"us-east-1": "c2VhbGVk"}"""),
-            DataKey = TestData.Json("""{"us-east-1": "a2V5"}"""),
-            CipherType = "fernet",
-            CipherVersion = 2,
-            CredentialKeys = ["api_key"],
-        });
+        var blind = await _host.Get<BlindCredentialService>().CreateAsync(DomainHost.Alice, TestData.BlindCredential("sealed", keys: "api_key"));
         await Mappings.PutAsync(DomainHost.Alice, "web", new ServiceMappingInput { BlindCredentials = [blind.Id] });
         await _host.Get<BlindCredentialService>().GetAsync(ConfidantPrincipal.ForService("web"), blind.Id);
         await _host.Get<ExposureService>().MarkAsync(DomainHost.Alice, AclResources.BlindCredential, blind.Id, new ExposureInput("dump", "INC-9"));

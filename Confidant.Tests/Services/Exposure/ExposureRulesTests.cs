@@ -141,13 +141,5 @@ public sealed class ExposureRulesTests : IAsyncLifetime
     private Task<IReadOnlyList<MarkStatus>> MarkAsync(string type, string id, int? revision = null) =>
         Exposure.MarkAsync(DomainHost.Alice, type, id, new ExposureInput("pasted in a public channel", "INC-7", revision));
 
-    private static BlindCredentialInput BlindInput(string ciphertext) => new()
-    {
-        Name = "blind",
-        CredentialPairs = TestData.Json($$"""{"us-east-1": "{{ciphertext}}"}"""),
-        DataKey = TestData.Json("""{"us-east-1": "a2V5"}"""),
-        CipherType = "fernet",
-        CipherVersion = 2,
-        CredentialKeys = ["api_key"],
-    };
+    private static BlindCredentialInput BlindInput(string ciphertext) => TestData.BlindCredential("blind", ciphertext, "api_key");
 }

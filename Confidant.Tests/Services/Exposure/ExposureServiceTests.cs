@@ -86,14 +86,7 @@ public sealed class ExposureServiceTests : IAsyncLifetime
     {
         var a = (await Credentials.CreateAsync(DomainHost.Alice, TestData.Credential("a", ("k1", "v1")))).Item.Id;
         var b = (await Credentials.CreateAsync(DomainHost.Alice, TestData.Credential("b", ("k2", "v2")))).Item.Id;
-        var blind = (await _host.Get<BlindCredentialService>().CreateAsync(DomainHost.Alice, new BlindCredentialInput
-        {
-            Name = "sealed",
-            CredentialPairs = TestData.Json("""{"us-east-1": "c2VhbGVk"}"""),
-            DataKey = TestData.Json("""{"us-east-1": "a2V5"}"""),
-            CipherType = "fernet",
-            CipherVersion = 2,
-        })).Id;
+        var blind = (await _host.Get<BlindCredentialService>().CreateAsync(DomainHost.Alice, TestData.BlindCredential("sealed"))).Id;
         await Credentials.CreateAsync(DomainHost.Alice, TestData.Credential("unmapped", ("k3", "v3")));
         await _host.Get<ServiceMappingService>().PutAsync(DomainHost.Alice, "web", new ServiceMappingInput { Credentials = [a, b], BlindCredentials = [blind] });
 

@@ -156,16 +156,8 @@ public abstract class ExposureEndpointsTests(ApiBackend backend) : IAsyncLifetim
     {
         var db = await CreateAsync("db", "p1");
         var api = (await _host.CreateCredentialAsync("api", ("token", "t1"))).Item.Id;
-        var blind = (await _host.Get<BlindCredentialService>().CreateAsync(ApiTestHost.Alice, new BlindCredentialInput
-        {
-            Name = "sealed",
-            CredentialPairs = TestData.Json("""{"us-east-1": "c2VhbGVk"}"""),
-            DataKey = TestData.Json("""{"us-east-1": "a2V5"}"""),
-            CipherType = "fernet",
-            CipherVersion = 2,
-            CredentialKeys = ["api_key"],
-            Metadata = TestData.Json("""{"owner": "sre@example.com"}"""),
-        })).Id;
+        var blind = (await _host.Get<BlindCredentialService>().CreateAsync(
+            ApiTestHost.Alice, TestData.BlindCredential("sealed", keys: "api_key") with { Metadata = TestData.Json("""{"owner": "sre@example.com"}""") })).Id;
         await _host.Get<ServiceMappingService>().PutAsync(ApiTestHost.Alice, "web", new ServiceMappingInput { Credentials = [db, api], BlindCredentials = [blind] });
 
         var marks = (await _admin.PostWireAsync("/v1/services/web/exposure", "{\"reason\": \"host compromised\", \"incident\": \"INC-9\"}"))
