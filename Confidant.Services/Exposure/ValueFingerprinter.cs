@@ -59,12 +59,18 @@ public sealed class ValueFingerprinter(IKeyService keys, IOptions<ExposureOption
     public static string BlindDigest(BlindCredentialItem item)
     {
         var text = new StringBuilder();
-        using (var document = JsonDocument.Parse(item.CredentialPairs))
+        try
         {
+            using var document = JsonDocument.Parse(item.CredentialPairs);
             foreach (var region in document.RootElement.EnumerateObject().OrderBy(p => p.Name, StringComparer.Ordinal))
             {
                 text.Append(region.Name).Append('\0').Append(region.Value.ToString()).Append('\n');
             }
+        }
+        catch (Exception error) when (error is JsonException or InvalidOperationException)
+        {
+            // Not a region map (written by hand, or by a client of its own): the text as stored stands for it.
+            text.Clear().Append(item.CredentialPairs);
         }
 
         return "sha256:" + Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
