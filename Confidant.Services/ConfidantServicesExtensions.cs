@@ -3,6 +3,7 @@ using Confidant.Services.Authorization;
 using Confidant.Services.BlindCredentials;
 using Confidant.Services.Certificates;
 using Confidant.Services.Credentials;
+using Confidant.Services.Events;
 using Confidant.Services.Exposure;
 using Confidant.Services.Faults;
 using Confidant.Services.Iam;
@@ -10,9 +11,11 @@ using Confidant.Services.Jwt;
 using Confidant.Services.Kms;
 using Confidant.Services.KmsAuth;
 using Confidant.Services.Maintenance;
+using Confidant.Services.Rekey;
 using Confidant.Services.Revisions;
 using Confidant.Services.ServiceMappings;
 using Confidant.Services.Storage;
+using Confidant.Services.Telemetry;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -32,9 +35,12 @@ public static class ConfidantServicesExtensions
         builder.AddConfidantAudit();
         builder.AddConfidantKms();
         builder.AddConfidantKmsAuth();
+        builder.AddConfidantTelemetry();
         builder.AddConfidantFaultHandling();
+        builder.AddConfidantEvents();
         builder.AddConfidantDomain();
         builder.AddConfidantJwt();
+        builder.AddConfidantRekey();
         return builder;
     }
 
@@ -49,6 +55,8 @@ public static class ConfidantServicesExtensions
         builder.Services.AddSingleton<RevisionReverter>();
         builder.Services.AddSingleton<CredentialReader>();
         builder.Services.AddSingleton<CredentialService>();
+        builder.Services.AddSingleton<ArchiveCandidates>();
+        builder.Services.AddSingleton<Storage.Copying.StoreCopier>();
         builder.Services.AddSingleton<CredentialConflictDetector>();
         builder.Services.AddSingleton<BlindCredentialService>();
         builder.Services.AddSingleton<ServiceMappingService>();

@@ -1,9 +1,11 @@
+using Confidant.Services.Rekey;
 using Confidant.Web.Api;
 using Confidant.Web.Auth;
 using Confidant.Web.Auth.Origins;
 using Confidant.Web.Components.Shared;
 using Confidant.Web.Errors;
 using Confidant.Web.Network;
+using Confidant.Web.Telemetry;
 using MudBlazor.Services;
 
 namespace Confidant.Web;
@@ -20,9 +22,13 @@ public static class WebServiceCollectionExtensions
         builder.AddConfidantNetwork();
         builder.AddConfidantAuthentication();
         builder.AddConfidantApi();
+        builder.AddConfidantTelemetryExport();
         builder.Services.AddAntiforgery();
         builder.Services.AddHealthChecks();
         builder.Services.AddConfidantErrorHandling();
+
+        // The re-encryption job's worker runs in the server only: commands build the host without starting it.
+        builder.Services.AddRekeyWorker();
         return builder;
     }
 }

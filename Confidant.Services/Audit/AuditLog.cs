@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Threading.Channels;
 using Confidant.Services.Kms;
+using Confidant.Services.Telemetry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -33,8 +34,17 @@ public sealed partial class AuditLog : IAsyncDisposable
     private readonly Lock _closeGate = new();
     private Task? _closing;
 
-    public AuditLog(IAuditStore store, IKeyService keys, IOptions<AuditOptions> options, TimeProvider time, ILogger<AuditLog> logger)
+    private readonly ConfidantMetrics? _metrics;
+
+    public AuditLog(
+        IAuditStore store,
+        IKeyService keys,
+        IOptions<AuditOptions> options,
+        TimeProvider time,
+        ILogger<AuditLog> logger,
+        ConfidantMetrics? metrics = null)
     {
+        _metrics = metrics;
         _store = store;
         _options = options.Value;
         _time = time;
@@ -180,6 +190,8 @@ public sealed partial class AuditLog : IAsyncDisposable
 
     private async Task WriteBatchAsync(List<Pending> batch)
     {
+        var started = _time.GetTimestamp();
+        var outcome = "failed";
         try
         {
             // Callers stop waiting after the timeout on their own; the store is asked to stop too. The loop waits for
@@ -190,6 +202,7 @@ public sealed partial class AuditLog : IAsyncDisposable
             var flagged = entries.Select((e, i) => (e, flags[i])).ToList();
             await _chain.AppendAsync(flagged, timeout.Token);
             _detector.Accept(firsts);
+            outcome = "ok";
             batch.ForEach(p => p.Done.TrySetResult());
             _maintenance.Appended(_chain.Current);
         }
@@ -203,6 +216,10 @@ public sealed partial class AuditLog : IAsyncDisposable
 
             var unavailable = new AuditUnavailableException(AuditUnavailableException.DefaultMessage, error);
             batch.ForEach(p => p.Done.TrySetException(unavailable));
+        }
+        finally
+        {
+            _metrics?.AuditAppended(outcome, _time.GetElapsedTime(started));
         }
     }
 

@@ -15,6 +15,9 @@ public static class AclResources
 
     /// <summary>An incident's rotation progress (action <c>get</c>): what was exposed under it, what is still pending.</summary>
     public const string Incident = "incident";
+
+    /// <summary>The re-encryption job (rotating the wrapper key, re-keying credentials): admins only; services never.</summary>
+    public const string Rekey = "rekey";
 }
 
 /// <summary>Actions of the ACL hook (spec §3.2).</summary>

@@ -5,6 +5,7 @@ using Confidant.Services.Authorization;
 using Confidant.Services.Credentials;
 using Confidant.Services.Crypto;
 using Confidant.Services.Errors;
+using Confidant.Services.Events;
 using Confidant.Services.Exposure;
 using Confidant.Services.Maintenance;
 using Confidant.Services.Revisions;
@@ -28,6 +29,7 @@ public sealed class BlindCredentialService(
     IOptions<CredentialOptions> options,
     AuditRecorder audit,
     ExposureRules exposure,
+    ChangeEvents events,
     TimeProvider time)
 {
     /// <summary>
@@ -207,6 +209,7 @@ public sealed class BlindCredentialService(
             return next;
         }, cancellationToken);
         await audit.SucceededAsync(AuditEntry.For(caller, AuditActions.Update, AclResources.BlindCredential, id, written.Revision));
+        await events.BlindCredentialUpdatedAsync(caller, id);
         await exposure.ReviewAfterWriteAsync(caller, written, cancellationToken);
         return written;
     }
@@ -241,6 +244,7 @@ public sealed class BlindCredentialService(
 
                 return target;
             }), cancellationToken);
+        await events.BlindCredentialUpdatedAsync(caller, id);
         await exposure.ReviewAfterWriteAsync(caller, written, cancellationToken);
         return written;
     }

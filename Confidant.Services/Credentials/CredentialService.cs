@@ -3,6 +3,7 @@ using Confidant.Services.Audit;
 using Confidant.Services.Authorization;
 using Confidant.Services.Crypto;
 using Confidant.Services.Errors;
+using Confidant.Services.Events;
 using Confidant.Services.Exposure;
 using Confidant.Services.Maintenance;
 using Confidant.Services.Revisions;
@@ -26,6 +27,7 @@ public sealed class CredentialService(
     AuditRecorder audit,
     ValueFingerprinter fingerprinter,
     ExposureRules exposure,
+    ChangeEvents events,
     TimeProvider time)
 {
     private CredentialOptions Options => options.Value;
@@ -171,6 +173,7 @@ public sealed class CredentialService(
             };
         }, cancellationToken);
         await audit.SucceededAsync(AuditEntry.For(caller, AuditActions.Update, AclResources.Credential, id, written.Revision));
+        await events.CredentialUpdatedAsync(caller, id);
         await exposure.ReviewAfterWriteAsync(caller, written, cancellationToken);
 
         // Values go back only when the caller sent them (a read for an ACL that allows update but not get otherwise),
@@ -216,6 +219,7 @@ public sealed class CredentialService(
                 await conflicts.EnsureNoConflictsForResourceAsync(id, targetPairs.Keys, ct);
                 return target with { LastDecryptedDate = null, Fingerprints = fingerprints };
             }), cancellationToken);
+        await events.CredentialUpdatedAsync(caller, id);
         await exposure.ReviewAfterWriteAsync(caller, written, cancellationToken);
         return reader.View(written, null);
     }

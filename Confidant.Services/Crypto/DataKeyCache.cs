@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Confidant.Services.Caching;
 using Confidant.Services.Kms;
+using Confidant.Services.Telemetry;
 using Microsoft.Extensions.Options;
 
 namespace Confidant.Services.Crypto;
@@ -14,8 +15,11 @@ internal sealed class DataKeyCache
     private readonly Lock _lock = new();
     private readonly BoundedLruCache<string, CachedKey> _cache;
 
-    public DataKeyCache(IOptions<KmsOptions> options, TimeProvider timeProvider)
+    private readonly ConfidantMetrics? _metrics;
+
+    public DataKeyCache(IOptions<KmsOptions> options, TimeProvider timeProvider, ConfidantMetrics? metrics = null)
     {
+        _metrics = metrics;
         var settings = options.Value;
         _cache = new BoundedLruCache<string, CachedKey>(
             settings.DataKeyCacheSize,
@@ -33,12 +37,16 @@ internal sealed class DataKeyCache
         var hash = Hash(ciphertextBlob);
 
         // The copy is taken under the same lock as eviction, so a concurrent eviction cannot zero it half-read.
+        byte[]? key;
         lock (_lock)
         {
-            return _cache.TryGet(hash, out var entry) && string.Equals(entry.ContextId, contextId, StringComparison.Ordinal)
+            key = _cache.TryGet(hash, out var entry) && string.Equals(entry.ContextId, contextId, StringComparison.Ordinal)
                 ? entry.Key.ToArray()
                 : null;
         }
+
+        _metrics?.DataKeyCacheLookup(hit: key is not null);
+        return key;
     }
 
     // Stores a copy of key.

@@ -7,6 +7,7 @@ using Confidant.Services.Authorization;
 using Confidant.Services.Caching;
 using Confidant.Services.Faults;
 using Confidant.Services.Kms;
+using Confidant.Services.Telemetry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -47,6 +48,7 @@ public sealed partial class KmsTokenValidator(
     IKeyService keys,
     IOptions<KmsAuthOptions> options,
     TimeProvider time,
+    ConfidantMetrics metrics,
     ILogger<KmsTokenValidator> logger)
 {
     private const string TimestampFormat = "yyyyMMdd'T'HHmmss'Z'";
@@ -64,11 +66,13 @@ public sealed partial class KmsTokenValidator(
     {
         var settings = options.Value;
         var parsed = KmsAuthUsername.TryParse(username);
-        if (parsed is null)
-        {
-            return Reject(TokenRejection.MalformedUsername);
-        }
+        var result = parsed is null ? Reject(TokenRejection.MalformedUsername) : await CheckAsync(parsed, token, settings, cancellationToken);
+        metrics.TokenValidated(result.Succeeded ? "valid" : result.Rejection.ToString(), parsed?.Version);
+        return result;
+    }
 
+    private async Task<TokenValidationResult> CheckAsync(KmsAuthUsername parsed, string token, KmsAuthOptions settings, CancellationToken cancellationToken)
+    {
         if (parsed.Version < settings.MinimumTokenVersion || parsed.Version > settings.MaximumTokenVersion)
         {
             return Reject(TokenRejection.UnacceptableVersion);
@@ -90,7 +94,9 @@ public sealed partial class KmsTokenValidator(
             return Reject(refused);
         }
 
-        if (!_cache.TryGet(cacheKey, out var validated))
+        var cached = _cache.TryGet(cacheKey, out var validated);
+        metrics.TokenCacheLookup(cached);
+        if (!cached)
         {
             var (result, rejection) = await DecryptAndCheckAsync(parsed, token, settings, cancellationToken);
             if (result is null)

@@ -1,8 +1,8 @@
 namespace Confidant.Services.Storage;
 
 /// <summary>
-/// The six item types that share one table (spec §6.2), and the kinds of our own that the original never queries for
-/// (its reads name their data type): exposure marks.
+/// The item types that share one table: the six of spec §6.2, and Confidant's own items after them (exposure marks,
+/// job state), which the original Confidant never queries (it reads its own six data types only).
 /// </summary>
 public enum DataType
 {
@@ -15,6 +15,9 @@ public enum DataType
 
     /// <summary>An exposure mark (<see cref="Confidant.Services.Exposure.ExposureMark"/>); it keeps no revision records.</summary>
     Exposure,
+
+    /// <summary>The state of a long-running job (<see cref="JobItem"/>); it has no revision records.</summary>
+    Job,
 }
 
 public static class DataTypes
@@ -28,6 +31,7 @@ public static class DataTypes
         DataType.Service => "service",
         DataType.ArchiveService => "archive-service",
         DataType.Exposure => "exposure",
+        DataType.Job => "job",
     };
 
     public static bool TryParse(string? wire, out DataType type)
@@ -41,6 +45,7 @@ public static class DataTypes
             case "service": type = DataType.Service; return true;
             case "archive-service": type = DataType.ArchiveService; return true;
             case "exposure": type = DataType.Exposure; return true;
+            case "job": type = DataType.Job; return true;
             default: type = default; return false;
         }
     }
@@ -56,6 +61,7 @@ public static class DataTypes
         DataType.BlindCredential or DataType.ArchiveBlindCredential => DataType.ArchiveBlindCredential,
         DataType.Service or DataType.ArchiveService => DataType.ArchiveService,
         DataType.Exposure => throw new InvalidOperationException("Exposure marks keep no revision records."),
+        DataType.Job => DataType.Job,
     };
 
     public static DataType CurrentType(this DataType type) => type switch
@@ -64,5 +70,6 @@ public static class DataTypes
         DataType.BlindCredential or DataType.ArchiveBlindCredential => DataType.BlindCredential,
         DataType.Service or DataType.ArchiveService => DataType.Service,
         DataType.Exposure => DataType.Exposure,
+        DataType.Job => DataType.Job,
     };
 }

@@ -80,4 +80,22 @@ public interface IConfidantStore
         int revision,
         Exposure.ValueFingerprints fingerprints,
         CancellationToken cancellationToken = default);
+    // Re-encryption at rest and the state of long-running jobs (docs/decisions/0016-rekey-job.md).
+
+    /// <summary>
+    /// Replaces, in place, the data key, pairs and cipher version of one credential item of <paramref name="table"/>
+    /// (a current item or a revision record) with those of <paramref name="rewritten"/>, provided the stored item is
+    /// still of the same data type and revision and still holds <paramref name="expectedDataKey"/>: a revision written
+    /// or a key replaced meanwhile is never overwritten. Every other field stays as stored. Returns whether the
+    /// replacement landed and the item as it now is in that table (null when it is no longer there).
+    /// </summary>
+    Task<DataKeyRewrite> RewriteDataKeyAsync(
+        StoreTable table, CredentialItem rewritten, string expectedDataKey, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Writes a job's state at revision <c>n = job.Revision</c>, provided the stored job is at revision n-1 (absent when
+    /// n is 1); otherwise a <see cref="Errors.RevisionConflictException"/> is raised and nothing is written. Read a job
+    /// with <see cref="GetAsync"/>.
+    /// </summary>
+    Task SaveJobAsync(JobItem job, CancellationToken cancellationToken = default);
 }

@@ -60,11 +60,18 @@ internal sealed class GenerationTrackingStore(IConfidantStore inner, StoreGenera
     public Task<bool> SetFingerprintsAsync(string id, int revision, Exposure.ValueFingerprints fingerprints, CancellationToken cancellationToken = default) =>
         WriteAsync(() => inner.SetFingerprintsAsync(id, revision, fingerprints, cancellationToken));
 
-    private async Task<T> WriteAsync<T>(Func<Task<T>> write)
+    public Task<DataKeyRewrite> RewriteDataKeyAsync(
+        StoreTable table, CredentialItem rewritten, string expectedDataKey, CancellationToken cancellationToken = default) =>
+        WriteAsync(() => inner.RewriteDataKeyAsync(table, rewritten, expectedDataKey, cancellationToken));
+
+    public Task SaveJobAsync(JobItem job, CancellationToken cancellationToken = default) =>
+        WriteAsync(() => inner.SaveJobAsync(job, cancellationToken));
+
+    private async Task WriteAsync(Func<Task> write)
     {
         try
         {
-            return await write();
+            await write();
         }
         finally
         {
@@ -72,11 +79,11 @@ internal sealed class GenerationTrackingStore(IConfidantStore inner, StoreGenera
         }
     }
 
-    private async Task WriteAsync(Func<Task> write)
+    private async Task<T> WriteAsync<T>(Func<Task<T>> write)
     {
         try
         {
-            await write();
+            return await write();
         }
         finally
         {

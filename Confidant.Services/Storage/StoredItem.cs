@@ -90,3 +90,13 @@ public sealed record ServiceItem : StoredItem
 
     public string? Account { get; init; }
 }
+
+/// <summary>
+/// The state of a long-running job (the rekey job, docs/decisions/0016-rekey-job.md): a JSON body the job's area owns,
+/// replaced whole by <see cref="IConfidantStore.SaveJobAsync"/>. <see cref="StoredItem.Revision"/> counts the saves, so
+/// each save is conditional on the one it followed. A job has no revision records.
+/// </summary>
+public sealed record JobItem : StoredItem
+{
+    public required string Body { get; init; }
+}

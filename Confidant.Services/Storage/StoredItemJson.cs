@@ -27,6 +27,7 @@ internal static class StoredItemJson
             DataType.Credential => typeof(CredentialItem),
             DataType.BlindCredential => typeof(BlindCredentialItem),
             DataType.Exposure => typeof(Exposure.ExposureMark),
+            DataType.Job => typeof(JobItem),
             _ => typeof(ServiceItem),
         };
         return (StoredItem?)JsonSerializer.Deserialize(json, type, Options)

@@ -10,6 +10,7 @@ using Confidant.Services.Faults;
 using Confidant.Services.Iam;
 using Confidant.Services.KmsAuth;
 using Confidant.Services.Maintenance;
+using Confidant.Services.Rekey;
 using Confidant.Services.ServiceMappings;
 using Confidant.Web.Auth;
 using Confidant.Web.Auth.Origins;
@@ -42,6 +43,7 @@ public class ComponentTestContext : BunitContext, IAsyncLifetime
     {
         Services.AddSingleton(host.Get<CredentialReader>());
         Services.AddSingleton(host.Get<AuditReader>());
+        Services.AddSingleton(host.Get<RekeyService>());
         Services.AddSingleton(host.Get<CredentialService>());
         Services.AddSingleton(host.Get<BlindCredentialService>());
         Services.AddSingleton(host.Get<ServiceMappingService>());

@@ -39,7 +39,14 @@ public sealed class ConfidantProcess : IAsyncDisposable
     }
 
     /// <summary>Starts <c>dotnet Confidant.Web.dll --urls=http://127.0.0.1:0 args...</c> with exactly <paramref name="environment"/>.</summary>
-    public static ConfidantProcess Start(IReadOnlyDictionary<string, string> environment, params string[] args)
+    public static ConfidantProcess Start(IReadOnlyDictionary<string, string> environment, params string[] args) =>
+        Launch(environment, ["--urls=http://127.0.0.1:0", .. args]);
+
+    /// <summary>Runs a verb of the executable (<c>dotnet Confidant.Web.dll verb args...</c>) with exactly <paramref name="environment"/>.</summary>
+    public static ConfidantProcess Command(IReadOnlyDictionary<string, string> environment, params string[] args) =>
+        Launch(environment, args);
+
+    private static ConfidantProcess Launch(IReadOnlyDictionary<string, string> environment, string[] args)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -62,7 +69,6 @@ public sealed class ConfidantProcess : IAsyncDisposable
         }
 
         start.ArgumentList.Add(WebAssemblyPath());
-        start.ArgumentList.Add("--urls=http://127.0.0.1:0");
         foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);
@@ -119,6 +125,13 @@ public sealed class ConfidantProcess : IAsyncDisposable
         // The parameterless wait also drains the redirected output.
         _process.WaitForExit();
         return _process.ExitCode;
+    }
+
+    /// <summary>SIGKILL: no shutdown code runs, as when the machine loses the process.</summary>
+    public async Task KillAsync()
+    {
+        _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync();
     }
 
     public async ValueTask DisposeAsync()

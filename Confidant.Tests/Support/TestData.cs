@@ -19,11 +19,11 @@ public static class TestData
         Tags = ["FINANCIALLY_SENSITIVE"],
     };
 
-    /// <summary>A blind credential as a client sends it: one region's ciphertext (base64) and data key, Fernet, version 2.</summary>
-    public static BlindCredentialInput BlindCredential(string name, string ciphertext = "c2VhbGVk", params string[] keys) => new()
+    /// <summary>A blind credential as a client sends it: one region's ciphertext and data key, and the key names it holds.</summary>
+    public static BlindCredentialInput BlindCredential(string name, params string[] keys) => new()
     {
         Name = name,
-        CredentialPairs = Json($$"""{"us-east-1": "{{ciphertext}}"}"""),
+        CredentialPairs = Json("""{"us-east-1": "c2VhbGVk"}"""),
         DataKey = Json("""{"us-east-1": "a2V5"}"""),
         CipherType = "fernet",
         CipherVersion = 2,

@@ -27,6 +27,7 @@ public static class ApiEndpoints
         v1.MapJwtEndpoints();
         v1.MapAuditEndpoints();
         v1.MapExposureEndpoints();
+        v1.MapRekeyEndpoints();
         return endpoints;
     }
 

@@ -1,6 +1,4 @@
-using Confidant.Services.Audit;
 using Confidant.Services.Exposure;
-using Confidant.Services.Kms;
 using Confidant.Web.Auth.Origins;
 
 namespace Confidant.Web.Commands;
@@ -24,8 +22,8 @@ public static class FingerprintsBackfillCommand
 
     public static async Task<int> RunAsync(IServiceProvider services, IReadOnlyList<string> args, TextWriter output, TextWriter error)
     {
-        var rest = args.Skip(2).Where(a => !CommandLine.IsSetting(a)).ToList();
-        if (rest is not ([] or ["--dry-run"]))
+        var options = CommandArguments.Parse(args, 2, [], ["--dry-run"]);
+        if (options is null)
         {
             await error.WriteLineAsync(Usage);
             return CommandLine.BadArguments;
@@ -35,20 +33,18 @@ public static class FingerprintsBackfillCommand
         BackfillResult result;
         try
         {
-            if (rest.Count == 1)
+            await CommandStartup.PrepareStoresAsync(services);
+            if (options.Has("--dry-run"))
             {
                 await output.WriteLineAsync($"fingerprints backfill: {await backfill.CountMissingAsync()} credentials not yet fingerprinted");
                 return 0;
             }
 
-            // The host is not started: the audit store is readied here as the server readies it.
-            await services.GetRequiredService<IAuditStore>().InitializeAsync();
             result = await backfill.RunAsync(
                 CallerOrigins.ForCommand(Verb.Name),
                 progress => output.WriteLineAsync($"fingerprints backfill: {progress.Fingerprinted} revisions fingerprinted so far"));
         }
-        catch (Exception failure) when (failure is KeyServiceException or Services.Errors.ConfidantException or IOException
-            or Amazon.Runtime.AmazonServiceException or Microsoft.Data.Sqlite.SqliteException or HttpRequestException)
+        catch (Exception failure) when (CommandStartup.IsUnavailable(failure) || CommandStartup.IsItemFailure(failure))
         {
             await error.WriteLineAsync($"fingerprints backfill: stopped: {failure.Message}");
             return 1;

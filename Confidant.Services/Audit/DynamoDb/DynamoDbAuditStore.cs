@@ -104,16 +104,19 @@ internal sealed class DynamoDbAuditStore : IAuditStore
 
     public async Task<IReadOnlyList<AuditChain>> ListChainsAsync(CancellationToken cancellationToken = default)
     {
-        var chains = new List<AuditChain>();
+        // Open chains first, then closed ones: a chain closed between the two queries is seen in both, and its
+        // later (closed) state wins. Chains only ever go from open to closed, so none can be missed this way.
+        var chains = new Dictionary<string, AuditChain>(StringComparer.Ordinal);
         foreach (var partition in (string[])[DynamoDbAuditItems.OpenChains, DynamoDbAuditItems.ClosedChains])
         {
             await foreach (var item in QueryPartitionAsync(partition, cancellationToken))
             {
-                chains.Add(DynamoDbAuditItems.ReadChain(item));
+                var chain = DynamoDbAuditItems.ReadChain(item);
+                chains[chain.ChainId] = chain;
             }
         }
 
-        return [.. chains.OrderBy(c => c.OpenedAt).ThenBy(c => c.ChainId, StringComparer.Ordinal)];
+        return [.. chains.Values.OrderBy(c => c.OpenedAt).ThenBy(c => c.ChainId, StringComparer.Ordinal)];
     }
 
     public async Task AppendAsync(IReadOnlyList<AuditRecord> block, CancellationToken cancellationToken = default)

@@ -129,6 +129,14 @@ internal sealed partial class DynamoDbConfidantStore(
                 [":data_type"] = ItemCodec.S(item.DataType.ToWire()),
             },
         };
+        if (item is CredentialItem credential)
+        {
+            // ... and the data key as read: a touch must not undo a re-encryption made since (RewriteDataKeyAsync).
+            request.ConditionExpression += " AND #data_key = :data_key";
+            request.ExpressionAttributeNames["#data_key"] = "data_key";
+            request.ExpressionAttributeValues[":data_key"] = ItemCodec.AsciiBinary(credential.DataKey);
+        }
+
         try
         {
             await client.PutItemAsync(request, cancellationToken);
@@ -269,6 +277,80 @@ internal sealed partial class DynamoDbConfidantStore(
         catch (ConditionalCheckFailedException)
         {
             return false;
+        }
+    }
+
+    // Re-encryption at rest and the state of long-running jobs (docs/decisions/0016-rekey-job.md).
+
+    public async Task<DataKeyRewrite> RewriteDataKeyAsync(
+        StoreTable table, CredentialItem rewritten, string expectedDataKey, CancellationToken cancellationToken = default)
+    {
+        var name = table == StoreTable.Archive ? RequireArchiveTable() : _table;
+        try
+        {
+            // An update, not a put: attributes this version does not know (another writer's) stay as they are.
+            var response = await client.UpdateItemAsync(
+                new UpdateItemRequest
+                {
+                    TableName = name,
+                    Key = ItemCodec.Key(rewritten.Id),
+                    UpdateExpression = "SET #data_key = :data_key, #credential_pairs = :credential_pairs, #cipher_version = :cipher_version",
+                    ConditionExpression = "#revision = :revision AND #data_type = :data_type AND #data_key = :expected",
+                    ExpressionAttributeNames = new()
+                    {
+                        ["#data_key"] = "data_key",
+                        ["#credential_pairs"] = "credential_pairs",
+                        ["#cipher_version"] = "cipher_version",
+                        ["#revision"] = "revision",
+                        ["#data_type"] = "data_type",
+                    },
+                    ExpressionAttributeValues = new()
+                    {
+                        [":data_key"] = ItemCodec.AsciiBinary(rewritten.DataKey),
+                        [":credential_pairs"] = ItemCodec.S(rewritten.CredentialPairs),
+                        [":cipher_version"] = ItemCodec.N(rewritten.CipherVersion),
+                        [":revision"] = ItemCodec.N(rewritten.Revision),
+                        [":data_type"] = ItemCodec.S(rewritten.DataType.ToWire()),
+                        [":expected"] = ItemCodec.AsciiBinary(expectedDataKey),
+                    },
+                    ReturnValues = ReturnValue.ALL_NEW,
+                },
+                cancellationToken);
+            return new DataKeyRewrite(true, ItemCodec.Decode(response.Attributes));
+        }
+        catch (ConditionalCheckFailedException)
+        {
+            return new DataKeyRewrite(false, await GetFromAsync(name, rewritten.Id, cancellationToken));
+        }
+    }
+
+    public async Task SaveJobAsync(JobItem job, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(job.Revision, 1);
+        var request = new PutItemRequest
+        {
+            TableName = _table,
+            Item = ItemCodec.Encode(job with { DataType = DataType.Job, ArchiveDate = null }),
+            ConditionExpression = "attribute_not_exists(id)",
+        };
+        if (job.Revision > 1)
+        {
+            request.ConditionExpression = "#revision = :previous AND #data_type = :data_type";
+            request.ExpressionAttributeNames = new() { ["#revision"] = "revision", ["#data_type"] = "data_type" };
+            request.ExpressionAttributeValues = new()
+            {
+                [":previous"] = ItemCodec.N(job.Revision - 1),
+                [":data_type"] = ItemCodec.S(DataType.Job.ToWire()),
+            };
+        }
+
+        try
+        {
+            await client.PutItemAsync(request, cancellationToken);
+        }
+        catch (ConditionalCheckFailedException)
+        {
+            throw Conflict(job.Id, job.Revision);
         }
     }
 }

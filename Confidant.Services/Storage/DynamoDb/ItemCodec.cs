@@ -29,7 +29,7 @@ internal static class ItemCodec
                 attributes["name"] = S(credential.Name);
                 attributes["credential_pairs"] = S(credential.CredentialPairs);
                 // Spec §6.4 double base64: the B bytes are the ASCII text of the base64 KMS blob.
-                attributes["data_key"] = new AttributeValue { B = new MemoryStream(Encoding.ASCII.GetBytes(credential.DataKey)) };
+                attributes["data_key"] = AsciiBinary(credential.DataKey);
                 attributes["cipher_version"] = N(credential.CipherVersion);
                 attributes["metadata"] = S(credential.Metadata);
                 AddString(attributes, "documentation", credential.Documentation);
@@ -60,6 +60,9 @@ internal static class ItemCodec
                 break;
             case ExposureMark mark:
                 EncodeMark(attributes, mark);
+                break;
+            case JobItem job:
+                attributes["body"] = S(job.Body);
                 break;
             default:
                 throw new ArgumentException($"Unknown item kind {item.GetType().Name}.", nameof(item));
@@ -128,6 +131,16 @@ internal static class ItemCodec
                 Documentation = reader.OptionalString("documentation"),
             },
             DataType.Exposure => DecodeMark(reader, common),
+            DataType.Job => new JobItem
+            {
+                Id = common.Id,
+                DataType = dataType,
+                Revision = common.Revision,
+                Enabled = common.Enabled,
+                ModifiedDate = common.ModifiedDate,
+                ModifiedBy = common.ModifiedBy,
+                Body = reader.RequiredString("body"),
+            },
             _ => new ServiceItem
             {
                 Id = common.Id,
@@ -208,6 +221,9 @@ internal static class ItemCodec
         new(StringComparer.Ordinal) { ["id"] = S(id) };
 
     public static AttributeValue S(string value) => new() { S = value };
+
+    /// <summary>A B attribute holding the ASCII bytes of <paramref name="text"/> (spec §6.4: a credential's data_key).</summary>
+    public static AttributeValue AsciiBinary(string text) => new() { B = new MemoryStream(Encoding.ASCII.GetBytes(text)) };
 
     public static AttributeValue N(int value) => new() { N = value.ToString(CultureInfo.InvariantCulture) };
 

@@ -40,6 +40,7 @@ public sealed class AuditCrashTests : IDisposable
             ["Kms__LocalKeyRingPath"] = _directory.File("keyring.json"),
             ["Api__ServiceResponseCacheSeconds"] = "0",
             ["Logging__LogLevel__Default"] = "Warning",
+            ["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information",
 
             // Workloads only: the people's sign-in is never used, so the development one on loopback will do.
             ["DOTNET_ENVIRONMENT"] = "Development",
@@ -47,10 +48,11 @@ public sealed class AuditCrashTests : IDisposable
         var token = await SeedAsync(environment);
 
         int delivered;
-        using (var server = await ConfidantServerProcess.StartAsync(_directory.Path, environment))
+        await using (var server = ConfidantProcess.Start(environment))
         {
+            var baseUrl = await server.BaseAddressAsync();
             using var stop = new CancellationTokenSource();
-            var load = Enumerable.Range(0, Workers).Select(_ => Task.Run(() => ReadUntilFailureAsync(server.BaseUrl, token, stop.Token))).ToList();
+            var load = Enumerable.Range(0, Workers).Select(_ => Task.Run(() => ReadUntilFailureAsync(baseUrl, token, stop.Token))).ToList();
             // Killed mid-load once enough reads were answered, however slow the machine is.
             var waited = Stopwatch.StartNew();
             while (Volatile.Read(ref _answered) < 200 && waited.Elapsed < TimeSpan.FromSeconds(30))
@@ -58,20 +60,22 @@ public sealed class AuditCrashTests : IDisposable
                 await Task.Delay(50);
             }
 
-            server.Kill();
+            await server.KillAsync();
             delivered = (await Task.WhenAll(load)).Sum();
             Assert.True(delivered > 50, $"Only {delivered} reads before the kill: {server.Output}");
         }
 
-        using (var restarted = await ConfidantServerProcess.StartAsync(_directory.Path, environment))
+        await using (var restarted = ConfidantProcess.Start(environment))
         {
-            Assert.Equal(HttpStatusCode.OK, (await Client(restarted.BaseUrl, token).GetAsync(new Uri($"/v1/services/{Service}", UriKind.Relative))).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await Client(await restarted.BaseAddressAsync(), token).GetAsync(new Uri($"/v1/services/{Service}", UriKind.Relative))).StatusCode);
             delivered++;
-            restarted.Kill();
+            await restarted.KillAsync();
         }
 
         var recorded = await CountServiceReadsAsync();
-        var (exit, output) = await ConfidantServerProcess.RunCommandAsync(_directory.Path, environment, "audit", "verify");
+        await using var verify = ConfidantProcess.Command(environment, "audit", "verify");
+        var exit = await verify.WaitForExitAsync();
+        var output = verify.Output;
 
         Assert.True(recorded >= delivered, $"{delivered} reads answered 200 but only {recorded} recorded.");
         Assert.True(exit == 0, output);
@@ -97,7 +101,7 @@ public sealed class AuditCrashTests : IDisposable
         return await new KmsTokenGenerator(host.Get<IKeyService>(), TimeProvider.System).GenerateAsync("alias/confidant-auth", Service, "confidant", lifetimeMinutes: 30);
     }
 
-    private async Task<int> ReadUntilFailureAsync(string baseUrl, KmsAuthToken token, CancellationToken cancellationToken)
+    private async Task<int> ReadUntilFailureAsync(Uri baseUrl, KmsAuthToken token, CancellationToken cancellationToken)
     {
         using var client = Client(baseUrl, token);
         var delivered = 0;
@@ -121,9 +125,9 @@ public sealed class AuditCrashTests : IDisposable
         return delivered;
     }
 
-    private static HttpClient Client(string baseUrl, KmsAuthToken token)
+    private static HttpClient Client(Uri baseUrl, KmsAuthToken token)
     {
-        var client = new HttpClient { BaseAddress = new Uri(baseUrl), Timeout = TimeSpan.FromSeconds(30) };
+        var client = new HttpClient { BaseAddress = baseUrl, Timeout = TimeSpan.FromSeconds(30) };
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{token.Username}:{token.Token}")));
         return client;
     }

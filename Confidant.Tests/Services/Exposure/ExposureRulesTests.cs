@@ -141,5 +141,6 @@ public sealed class ExposureRulesTests : IAsyncLifetime
     private Task<IReadOnlyList<MarkStatus>> MarkAsync(string type, string id, int? revision = null) =>
         Exposure.MarkAsync(DomainHost.Alice, type, id, new ExposureInput("pasted in a public channel", "INC-7", revision));
 
-    private static BlindCredentialInput BlindInput(string ciphertext) => TestData.BlindCredential("blind", ciphertext, "api_key");
+    private static BlindCredentialInput BlindInput(string ciphertext) =>
+        TestData.BlindCredential("blind", "api_key") with { CredentialPairs = TestData.Json($$"""{"us-east-1": "{{ciphertext}}"}""") };
 }

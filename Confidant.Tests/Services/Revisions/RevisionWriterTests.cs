@@ -92,5 +92,9 @@ public sealed class RevisionWriterTests : IAsyncLifetime
         public Task<bool> SetFingerprintsAsync(
             string id, int revision, Confidant.Services.Exposure.ValueFingerprints fingerprints, CancellationToken cancellationToken = default) =>
             inner.SetFingerprintsAsync(id, revision, fingerprints, cancellationToken);
+        public Task<DataKeyRewrite> RewriteDataKeyAsync(StoreTable table, CredentialItem rewritten, string expectedDataKey, CancellationToken cancellationToken = default) =>
+            inner.RewriteDataKeyAsync(table, rewritten, expectedDataKey, cancellationToken);
+
+        public Task SaveJobAsync(JobItem job, CancellationToken cancellationToken = default) => inner.SaveJobAsync(job, cancellationToken);
     }
 }

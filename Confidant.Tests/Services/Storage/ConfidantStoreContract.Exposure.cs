@@ -127,4 +127,37 @@ public abstract partial class ConfidantStoreContract
         AssertSameItem(blind, await Store.GetAsync(blind.Id));
         Assert.Null(await Store.GetAsync(NewId()));
     }
+
+    [Fact]
+    public async Task RewriteDataKeyAsync_CredentialWithFingerprints_KeepsTheStoredFingerprintsAsync()
+    {
+        // The job's rewrite names the data key and ciphertext only: the values, hence their fingerprints, are unchanged.
+        var item = FullCredential(NewId()) with { Fingerprints = Fingerprints() };
+        await Store.WriteRevisionAsync(item);
+        var record = (CredentialItem)item.AsRevisionRecord();
+
+        var current = await Store.RewriteDataKeyAsync(StoreTable.Primary, Rewritten(item) with { Fingerprints = null }, item.DataKey);
+        var revision = await Store.RewriteDataKeyAsync(StoreTable.Primary, Rewritten(record) with { Fingerprints = null }, item.DataKey);
+
+        Assert.True(current.Rewritten && revision.Rewritten);
+        AssertSameItem(Rewritten(item), current.Current);
+        AssertSameItem(Rewritten(item), await Store.GetAsync(item.Id));
+        AssertSameItem(Rewritten(record), await Store.GetAsync(record.Id));
+        Assert.Equal(Fingerprints(), Assert.IsType<CredentialItem>(await Store.GetAsync(record.Id)).Fingerprints);
+    }
+
+    [Fact]
+    public async Task RewriteDataKeyAsync_ExposureMarkId_RefusedAndTheMarkLeftAloneAsync()
+    {
+        var mark = Mark(NewId());
+        await Store.PutExposureAsync(mark);
+        var posing = Credential(mark.Id) with { Revision = mark.Revision };
+
+        var result = await Store.RewriteDataKeyAsync(StoreTable.Primary, posing with { DataKey = "AgMEBQYH" }, posing.DataKey);
+
+        Assert.False(result.Rewritten);
+        AssertSameItem(mark, result.Current);
+        AssertSameItem(mark, await Store.GetAsync(mark.Id));
+        Assert.Empty((await Store.QueryAsync(DataType.Credential, PageRequest.All)).Items);
+    }
 }

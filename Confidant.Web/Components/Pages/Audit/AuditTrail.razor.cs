@@ -3,10 +3,9 @@ using Confidant.Services.Audit;
 using Confidant.Services.Authorization;
 using Confidant.Services.Errors;
 using Confidant.Web.Audit;
-using Confidant.Web.Auth;
+using Confidant.Web.Auth.Origins;
 using Confidant.Web.Components.Shared;
 using Microsoft.AspNetCore.Components;
-using Microsoft.AspNetCore.Components.Authorization;
 
 namespace Confidant.Web.Components.Pages.Audit;
 
@@ -52,12 +51,12 @@ public sealed partial class AuditTrail
     private string? _error;
 
     [Inject] private AuditReader Audit { get; set; } = null!;
-    [Inject] private AuthenticationStateProvider AuthenticationState { get; set; } = null!;
+    [Inject] private UiCaller Callers { get; set; } = null!;
     [Inject] private BrowserTimeZone Zone { get; set; } = null!;
 
     protected override async Task OnInitializedAsync()
     {
-        _caller = (await AuthenticationState.GetAuthenticationStateAsync()).User.ToConfidantPrincipal();
+        _caller = await Callers.GetAsync();
         _allowed = Audit.CanRead(_caller);
         if (!_allowed)
         {

@@ -1,0 +1,69 @@
+namespace Confidant.Services.Events;
+
+/// <summary>Where events go: webhook endpoints by name (<c>Events:Webhooks:&lt;name&gt;:Url</c>, …).</summary>
+public sealed class EventsOptions
+{
+    public const string SectionName = "Events";
+
+    /// <summary>The name of the endpoint the original's <c>WEBHOOK_URL</c> becomes (spec §9.8, §10.5).</summary>
+    public const string OriginalWebhookName = "original";
+
+    public Dictionary<string, WebhookEndpointOptions> Webhooks { get; set; } = new(StringComparer.Ordinal);
+}
+
+/// <summary>One webhook endpoint. Each has its own queue and sender, so a slow or dead one holds up only itself.</summary>
+public sealed class WebhookEndpointOptions
+{
+    /// <summary>http or https URL the events are POSTed to.</summary>
+    public string Url { get; set; } = "";
+
+    /// <summary>
+    /// <c>Confidant</c> (the default): Confidant's payload, signed with an HMAC-SHA256 signature header. <c>Original</c>: the
+    /// original's payload and headers, unsigned (spec §9.8), for receivers written for it.
+    /// </summary>
+    public WebhookFormat Format { get; set; } = WebhookFormat.Confidant;
+
+    /// <summary>The HMAC key of a signed endpoint (at least 32 characters), shared with the receiver.</summary>
+    public string? Secret { get; set; }
+
+    /// <summary>Event types sent to this endpoint; empty sends all.</summary>
+    public string[] Events { get; set; } = [];
+
+    /// <summary>HTTP Basic user of an <c>Original</c> endpoint (WEBHOOK_USERNAME).</summary>
+    public string? Username { get; set; }
+
+    /// <summary>HTTP Basic password of an <c>Original</c> endpoint (WEBHOOK_PASSWORD).</summary>
+    public string? Password { get; set; }
+
+    /// <summary>The longest one attempt may take (the original's 3 s).</summary>
+    public double TimeoutSeconds { get; set; } = 3;
+
+    /// <summary>Attempts per event, the first included.</summary>
+    public int MaxAttempts { get; set; } = 6;
+
+    /// <summary>The wait before the first retry; it doubles for each further one, with jitter.</summary>
+    public double RetryDelaySeconds { get; set; } = 1;
+
+    /// <summary>The longest wait between two attempts.</summary>
+    public double MaxRetryDelaySeconds { get; set; } = 300;
+
+    /// <summary>Events waiting for this endpoint; when full, the oldest is dropped (and logged).</summary>
+    public int QueueCapacity { get; set; } = 1000;
+
+    public TimeSpan Timeout => TimeSpan.FromSeconds(TimeoutSeconds);
+
+    public TimeSpan RetryDelay => TimeSpan.FromSeconds(RetryDelaySeconds);
+
+    public TimeSpan MaxRetryDelay => TimeSpan.FromSeconds(MaxRetryDelaySeconds);
+
+    public bool Accepts(string eventType) => Events.Length == 0 || Events.Contains(eventType, StringComparer.Ordinal);
+}
+
+public enum WebhookFormat
+{
+    /// <summary>Confidant's payload, signed.</summary>
+    Confidant,
+
+    /// <summary>The original's payload and headers, unsigned (spec §9.8).</summary>
+    Original,
+}
