@@ -4,6 +4,7 @@ using Confidant.Services.BlindCredentials;
 using Confidant.Services.Certificates;
 using Confidant.Services.Credentials;
 using Confidant.Services.Events;
+using Confidant.Services.Exposure;
 using Confidant.Services.Faults;
 using Confidant.Services.Iam;
 using Confidant.Services.Jwt;
@@ -43,7 +44,7 @@ public static class ConfidantServicesExtensions
         return builder;
     }
 
-    /// <summary>Credentials, blind credentials, service mappings, certificates and the ACL policy.</summary>
+    /// <summary>Credentials, blind credentials, service mappings, certificates, exposure and the ACL policy.</summary>
     public static IHostApplicationBuilder AddConfidantDomain(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<CredentialOptions>().BindConfiguration(CredentialOptions.SectionName).ValidateOnStart();
@@ -70,6 +71,7 @@ public static class ConfidantServicesExtensions
         builder.Services.AddSingleton<RoleNames>();
         builder.AddConfidantIam();
         builder.AddConfidantCertificates();
+        builder.AddConfidantExposure();
         return builder;
     }
 

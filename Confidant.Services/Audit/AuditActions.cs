@@ -34,6 +34,15 @@ public static class AuditActions
     /// <summary>A JWT was handed out (resource type <c>jwt</c>, resource <c>&lt;environment&gt;/&lt;subject&gt;</c>).</summary>
     public const string JwtIssue = "jwt_issue";
 
+    /// <summary>A credential or blind credential was marked exposed (detail: the incident and revisions).</summary>
+    public const string ExposureMark = "exposure_mark";
+
+    /// <summary>An exposure mark cleared: no exposed pair is held any more (revision: the one that rotated the last).</summary>
+    public const string ExposureClear = "exposure_clear";
+
+    /// <summary>The <c>fingerprints backfill</c> verb ran (detail: what it fingerprinted).</summary>
+    public const string FingerprintBackfill = "fingerprint_backfill";
+
     /// <summary>The first record of a chain: the heads of the other open chains it saw (its witnesses).</summary>
     public const string ChainOpen = "chain_open";
 

@@ -1,4 +1,4 @@
-using System.Text.Json;
+using Confidant.Services.Exposure;
 using Confidant.Services.Storage;
 using Microsoft.Extensions.Options;
 
@@ -99,41 +99,13 @@ internal sealed class RekeyWalk(IConfidantStore store, IOptions<StorageOptions> 
                 var page = archived
                     ? await store.QueryArchiveAsync(DataType.BlindCredential, request, cancellationToken)
                     : await store.QueryAsync(DataType.BlindCredential, request, cancellationToken);
-                found.AddRange(page.Items.OfType<BlindCredentialItem>().Select(b => new BlindCredentialOwners(b.Id, b.Name, Owners(b.Metadata, ownerKey), archived)));
+                found.AddRange(page.Items.OfType<BlindCredentialItem>().Select(b => new BlindCredentialOwners(b.Id, b.Name, Owners.From(b.Metadata, ownerKey), archived)));
                 token = page.NextToken;
             }
             while (token is not null);
         }
 
         return found;
-    }
-
-    /// <summary>
-    /// The owners a metadata object names under <paramref name="ownerKey"/>: one string (commas separate several), or a
-    /// list of strings. Anything else names none.
-    /// </summary>
-    internal static IReadOnlyList<string> Owners(string metadata, string ownerKey)
-    {
-        try
-        {
-            using var document = JsonDocument.Parse(metadata);
-            if (document.RootElement.ValueKind != JsonValueKind.Object || !document.RootElement.TryGetProperty(ownerKey, out var value))
-            {
-                return [];
-            }
-
-            var names = value.ValueKind switch
-            {
-                JsonValueKind.String => value.GetString()!.Split(','),
-                JsonValueKind.Array => value.EnumerateArray().Where(e => e.ValueKind == JsonValueKind.String).Select(e => e.GetString()!),
-                _ => [],
-            };
-            return [.. names.Select(n => n.Trim()).Where(n => n.Length > 0).Distinct(StringComparer.Ordinal)];
-        }
-        catch (JsonException)
-        {
-            return [];
-        }
     }
 
     private static (StoreTable Table, DataType DataType) Segment(RekeyPhase phase) => phase switch

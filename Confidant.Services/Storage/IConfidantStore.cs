@@ -60,6 +60,26 @@ public interface IConfidantStore
     /// </summary>
     Task<bool> RestoreAsync(string id, CancellationToken cancellationToken = default);
 
+    // Exposure marks and value fingerprints (docs/decisions/0015-value-fingerprints.md). Marks are read with
+    // GetAsync and QueryAsync(DataType.Exposure, ...) like any item.
+
+    /// <summary>
+    /// Writes an exposure mark, which keeps no revision records: version 1 (<see cref="StoredItem.Revision"/>) only
+    /// when no item has its id, a later version only over the stored mark at the version before. False, and nothing
+    /// written, when another writer got there first.
+    /// </summary>
+    Task<bool> PutExposureAsync(Exposure.ExposureMark mark, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Sets the fingerprints of a credential's current item or revision record in place, provided it is still at
+    /// <paramref name="revision"/>; nothing else of the item changes (a concurrent rewrite of its data key is kept).
+    /// False when there is no such item at that revision.
+    /// </summary>
+    Task<bool> SetFingerprintsAsync(
+        string id,
+        int revision,
+        Exposure.ValueFingerprints fingerprints,
+        CancellationToken cancellationToken = default);
     // Re-encryption at rest and the state of long-running jobs (docs/decisions/0016-rekey-job.md).
 
     /// <summary>

@@ -51,30 +51,18 @@ internal sealed class GenerationTrackingStore(IConfidantStore inner, StoreGenera
     public Task ArchiveAsync(string id, int expectedRevision, DateTimeOffset archiveDate, CancellationToken cancellationToken = default) =>
         WriteAsync(() => inner.ArchiveAsync(id, expectedRevision, archiveDate, cancellationToken));
 
-    public async Task<bool> RestoreAsync(string id, CancellationToken cancellationToken = default)
-    {
-        try
-        {
-            return await inner.RestoreAsync(id, cancellationToken);
-        }
-        finally
-        {
-            generation.Advance();
-        }
-    }
+    public Task<bool> RestoreAsync(string id, CancellationToken cancellationToken = default) =>
+        WriteAsync(() => inner.RestoreAsync(id, cancellationToken));
 
-    public async Task<DataKeyRewrite> RewriteDataKeyAsync(
-        StoreTable table, CredentialItem rewritten, string expectedDataKey, CancellationToken cancellationToken = default)
-    {
-        try
-        {
-            return await inner.RewriteDataKeyAsync(table, rewritten, expectedDataKey, cancellationToken);
-        }
-        finally
-        {
-            generation.Advance();
-        }
-    }
+    public Task<bool> PutExposureAsync(Exposure.ExposureMark mark, CancellationToken cancellationToken = default) =>
+        WriteAsync(() => inner.PutExposureAsync(mark, cancellationToken));
+
+    public Task<bool> SetFingerprintsAsync(string id, int revision, Exposure.ValueFingerprints fingerprints, CancellationToken cancellationToken = default) =>
+        WriteAsync(() => inner.SetFingerprintsAsync(id, revision, fingerprints, cancellationToken));
+
+    public Task<DataKeyRewrite> RewriteDataKeyAsync(
+        StoreTable table, CredentialItem rewritten, string expectedDataKey, CancellationToken cancellationToken = default) =>
+        WriteAsync(() => inner.RewriteDataKeyAsync(table, rewritten, expectedDataKey, cancellationToken));
 
     public Task SaveJobAsync(JobItem job, CancellationToken cancellationToken = default) =>
         WriteAsync(() => inner.SaveJobAsync(job, cancellationToken));
@@ -84,6 +72,18 @@ internal sealed class GenerationTrackingStore(IConfidantStore inner, StoreGenera
         try
         {
             await write();
+        }
+        finally
+        {
+            generation.Advance();
+        }
+    }
+
+    private async Task<T> WriteAsync<T>(Func<Task<T>> write)
+    {
+        try
+        {
+            return await write();
         }
         finally
         {

@@ -51,6 +51,12 @@ public sealed record CredentialItem : StoredItem
     public IReadOnlyList<string> Tags { get; init; } = [];
     public DateTimeOffset? LastRotationDate { get; init; }
     public DateTimeOffset? LastDecryptedDate { get; init; }
+
+    /// <summary>
+    /// Keyed fingerprints of the values, made when the revision was written (null when written before they were, or
+    /// by another Confidant): compared to find equal values without decrypting. Bookkeeping, not content.
+    /// </summary>
+    public Exposure.ValueFingerprints? Fingerprints { get; init; }
 }
 
 /// <summary>A client-side encrypted credential; the server stores it opaquely (spec §6.6).</summary>

@@ -5,6 +5,7 @@ using Confidant.Services.Audit;
 using Confidant.Services.Authorization;
 using Confidant.Services.BlindCredentials;
 using Confidant.Services.Credentials;
+using Confidant.Services.Exposure;
 using Confidant.Services.Faults;
 using Confidant.Services.Iam;
 using Confidant.Services.KmsAuth;
@@ -53,6 +54,10 @@ public class ComponentTestContext : BunitContext, IAsyncLifetime
         Services.AddSingleton(host.Get<IOptions<KmsAuthOptions>>());
         Services.AddSingleton(host.Get<MaintenanceMode>());
         Services.AddSingleton(host.Get<FaultLog>());
+        Services.AddSingleton(host.Get<ExposureIndex>());
+        Services.AddSingleton(host.Get<ExposureService>());
+        Services.AddSingleton(host.Get<BlastRadius>());
+        Services.AddSingleton(host.Get<IncidentProgress>());
     }
 
     /// <summary>Signs alice@example.com in with the given roles (none: a person without access).</summary>

@@ -1,4 +1,5 @@
 using Confidant.Services.Errors;
+using Confidant.Services.Exposure;
 
 namespace Confidant.Services.Storage.Copying;
 
@@ -15,6 +16,11 @@ internal sealed class ResourceCopy(IConfidantStore target)
         }
 
         var held = await target.GetAsync(resource.Id, cancellationToken);
+        if (current is ExposureMark mark)
+        {
+            return await CopyMarkAsync(mark, held, cancellationToken);
+        }
+
         if (resource.Archived && (held is not null || await InTargetArchiveAsync(resource.Id, current.DataType, cancellationToken)))
         {
             return 0;
@@ -43,6 +49,28 @@ internal sealed class ResourceCopy(IConfidantStore target)
 
         // The revision records written, and the current item they leave behind.
         return written == 0 ? 0 : written + 1;
+    }
+
+    /// <summary>
+    /// A mark keeps no revision records: its versions are put one after the other, each conditional on the one before as
+    /// the target's rule for marks has it, every one with the mark's final content. Returns 1 when it was written.
+    /// </summary>
+    private async Task<int> CopyMarkAsync(ExposureMark mark, StoredItem? held, CancellationToken cancellationToken)
+    {
+        if (held is not null && (held is not ExposureMark || held.Revision >= mark.Revision))
+        {
+            return 0;
+        }
+
+        for (var version = (held?.Revision ?? 0) + 1; version <= mark.Revision; version++)
+        {
+            if (!await target.PutExposureAsync(mark with { Revision = version, ArchiveDate = null }, cancellationToken))
+            {
+                throw ConfidantException.Conflict($"{mark.Id} changed in the target while it was copied.", mark.Id);
+            }
+        }
+
+        return 1;
     }
 
     private async Task<bool> InTargetArchiveAsync(string id, DataType type, CancellationToken cancellationToken) =>

@@ -12,11 +12,12 @@ public sealed record StoreCopyReport(int Resources, int Items, int Skipped, int 
 
 /// <summary>
 /// Copies every item of one store into another (an installation moving between the embedded SQLite file and
-/// DynamoDB): current items, revision records and the archive, ciphertext as it is (both sides use the configured
-/// key service). Each resource is written revision by revision through the target's own revision writes, so the
-/// target's rules hold; an archived resource is written and then archived with its archive date. A resource the
-/// target already holds at the same or a later revision is skipped, so an interrupted copy can be run again. Then
-/// every source item is read back from the target and compared, and every credential item decrypted.
+/// DynamoDB): current items, revision records, the archive and exposure marks, ciphertext as it is (both sides use the
+/// configured key service). Each resource is written revision by revision through the target's own revision writes (a
+/// mark version by version), so the target's rules hold; an archived resource is written and then archived with its
+/// archive date. A resource the target already holds at the same or a later revision is skipped, so an interrupted copy
+/// can be run again. Then every source item is read back from the target and compared, and every credential item
+/// decrypted.
 /// </summary>
 public sealed class StoreCopier(IAclPolicy acl, CredentialCipher cipher, AuditRecorder audit, IOptions<StorageOptions> options, ILoggerFactory loggers)
 {

@@ -3,10 +3,12 @@ namespace Confidant.Services.Storage.Copying;
 /// <summary>Every item of a store, primary table and archive, grouped by resource.</summary>
 internal sealed class StoreSnapshot
 {
+    // Exposure marks go along (the recovery rules hold on the new backend); a job's state does not: its cursor names
+    // pages of the source backend, and the target's items need no job to have been run on them anyway.
     private static readonly DataType[] Types =
     [
         DataType.Credential, DataType.ArchiveCredential, DataType.BlindCredential,
-        DataType.ArchiveBlindCredential, DataType.Service, DataType.ArchiveService,
+        DataType.ArchiveBlindCredential, DataType.Service, DataType.ArchiveService, DataType.Exposure,
     ];
 
     private readonly Dictionary<(string Id, bool Archived), StoredItem> _items = [];

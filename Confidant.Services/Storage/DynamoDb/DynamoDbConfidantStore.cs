@@ -233,6 +233,53 @@ internal sealed partial class DynamoDbConfidantStore(
     [LoggerMessage(Level = LogLevel.Debug, Message = "Revision {Revision} of {Id} was written by another writer first")]
     private partial void LogRevisionConflict(string id, int revision);
 
+    // Exposure marks and value fingerprints.
+
+    public Task<bool> PutExposureAsync(Exposure.ExposureMark mark, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(mark.Revision, 1);
+
+        // Mark ids (exposure/...) are no other item's: credentials' are hex, services' have no '/'.
+        return mark.Revision == 1
+            ? TryPutAsync(_table, mark, "attribute_not_exists(id)", null, cancellationToken)
+            : TryPutAsync(_table, mark, "#revision = :previous", ItemCodec.N(mark.Revision - 1), cancellationToken);
+    }
+
+    public async Task<bool> SetFingerprintsAsync(
+        string id, int revision, Exposure.ValueFingerprints fingerprints, CancellationToken cancellationToken = default)
+    {
+        // An update of that one attribute: a concurrent rewrite of the item's data key or ciphertext is kept.
+        var request = new UpdateItemRequest
+        {
+            TableName = _table,
+            Key = ItemCodec.Key(id),
+            UpdateExpression = "SET #fingerprints = :fingerprints",
+            ConditionExpression = "#revision = :revision AND (#data_type = :current OR #data_type = :record)",
+            ExpressionAttributeNames = new()
+            {
+                ["#fingerprints"] = "fingerprints",
+                ["#revision"] = "revision",
+                ["#data_type"] = "data_type",
+            },
+            ExpressionAttributeValues = new()
+            {
+                [":fingerprints"] = ItemCodec.S(StoredItemJson.SerializeValue(fingerprints)),
+                [":revision"] = ItemCodec.N(revision),
+                [":current"] = ItemCodec.S(DataType.Credential.ToWire()),
+                [":record"] = ItemCodec.S(DataType.ArchiveCredential.ToWire()),
+            },
+        };
+        try
+        {
+            await client.UpdateItemAsync(request, cancellationToken);
+            return true;
+        }
+        catch (ConditionalCheckFailedException)
+        {
+            return false;
+        }
+    }
+
     // Re-encryption at rest and the state of long-running jobs (docs/decisions/0016-rekey-job.md).
 
     public async Task<DataKeyRewrite> RewriteDataKeyAsync(
@@ -307,3 +354,4 @@ internal sealed partial class DynamoDbConfidantStore(
         }
     }
 }
+

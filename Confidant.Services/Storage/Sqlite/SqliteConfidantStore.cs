@@ -153,6 +153,50 @@ internal sealed partial class SqliteConfidantStore(string databasePath, TimeSpan
     [LoggerMessage(Level = LogLevel.Information, Message = "SQLite store ready at {Path}")]
     private partial void LogSchemaReady(string path);
 
+    // Exposure marks and value fingerprints.
+
+    public async Task<bool> PutExposureAsync(Exposure.ExposureMark mark, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(mark.Revision, 1);
+        await using var connection = await OpenAsync(cancellationToken);
+        if (mark.Revision == 1)
+        {
+            return await SqliteRows.WriteAsync(connection, null, SqliteSchema.Items, "INSERT OR IGNORE", mark, cancellationToken);
+        }
+
+        // One conditional statement: of two writers of the same version, exactly one changes the row.
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"""
+            UPDATE {SqliteSchema.Items} SET body = $body, revision = $revision, modified_date = $modified_date
+            WHERE id = $id AND data_type = $data_type AND revision = $previous
+            """;
+        command.Parameters.AddWithValue("$body", StoredItemJson.Serialize(mark));
+        command.Parameters.AddWithValue("$revision", mark.Revision);
+        command.Parameters.AddWithValue("$modified_date", ConfidantDates.ToStored(mark.ModifiedDate));
+        command.Parameters.AddWithValue("$id", mark.Id);
+        command.Parameters.AddWithValue("$data_type", DataType.Exposure.ToWire());
+        command.Parameters.AddWithValue("$previous", mark.Revision - 1);
+        return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
+    }
+
+    public async Task<bool> SetFingerprintsAsync(
+        string id, int revision, Exposure.ValueFingerprints fingerprints, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        // json_set changes that one member of the body in the same statement that checks the revision.
+        command.CommandText = $"""
+            UPDATE {SqliteSchema.Items} SET body = json_set(body, '$.fingerprints', json($fingerprints))
+            WHERE id = $id AND revision = $revision AND data_type IN ($current, $record)
+            """;
+        command.Parameters.AddWithValue("$fingerprints", StoredItemJson.SerializeValue(fingerprints));
+        command.Parameters.AddWithValue("$id", id);
+        command.Parameters.AddWithValue("$revision", revision);
+        command.Parameters.AddWithValue("$current", DataType.Credential.ToWire());
+        command.Parameters.AddWithValue("$record", DataType.ArchiveCredential.ToWire());
+        return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
+    }
+
     // Re-encryption at rest and the state of long-running jobs (docs/decisions/0016-rekey-job.md).
 
     public async Task<DataKeyRewrite> RewriteDataKeyAsync(
@@ -199,3 +243,4 @@ internal sealed partial class SqliteConfidantStore(string databasePath, TimeSpan
         await transaction.CommitAsync(cancellationToken);
     }
 }
+

@@ -1,6 +1,9 @@
 using Confidant.Services;
 using Confidant.Services.Audit;
+using Confidant.Services.Authorization;
 using Confidant.Services.Credentials;
+using Confidant.Services.Errors;
+using Confidant.Services.Exposure;
 using Confidant.Services.Kms;
 using Confidant.Services.Rekey;
 using Confidant.Services.Storage;
@@ -161,6 +164,33 @@ public abstract class RekeyJobContract(RekeyBacking backing) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Rekey_ExposedCredential_MarkLeftAloneFingerprintsKeptAndTheExposedValueStillRefusedAsync()
+    {
+        await StartAsync();
+        var seed = await RekeySeed.WriteAsync(Host.Services, credentials: 3, revisions: 2);
+        var exposed = seed.Values.Keys.First();
+        await Host.Get<ExposureService>().MarkAsync(DomainHost.Alice, AclResources.Credential, exposed, new ExposureInput("pasted in chat", "INC-3"));
+        var store = Host.Get<IConfidantStore>();
+        var mark = Assert.Single((await store.QueryAsync(DataType.Exposure, PageRequest.All)).Items);
+        var fingerprints = await FingerprintsAsync();
+        var (_, newKey) = await backing.RotateMasterKeyAsync(Host);
+
+        // Re-key mode: the exposed credential's current revision gets fresh ciphertext, its values stay what they were.
+        await Rekey.StartAsync(DomainHost.Alice, new RekeyRequest(RekeyMode.Rekey, Credentials: [exposed]));
+        var run = await RunAsync("worker-1");
+
+        Assert.True(run.Job!.Succeeded, run.Job.Error);
+        Assert.Equal((seed.Items, seed.Items, 0L), (run.Job.Total, run.Job.Rewritten, run.Job.Failed));
+        Assert.Equal(StoredItemJson.Serialize(mark), StoredItemJson.Serialize((await store.GetAsync(mark.Id))!));
+        Assert.Equal(fingerprints, await FingerprintsAsync());
+        Assert.All(await RekeySeed.WrappingKeysAsync(Host.Services), item => Assert.Equal(newKey, item.KeyArn));
+        var reuse = await Assert.ThrowsAsync<ConfidantException>(() => Host.Get<CredentialService>().CreateAsync(
+            DomainHost.Alice, TestData.Credential("again", ("password", seed.Values[exposed][^1]))));
+        Assert.Equal("The value of credential key 'password' was exposed (incident INC-3); write a new value.", reuse.Message);
+        await seed.AssertEveryRevisionReadsAsync(Host.Services);
+    }
+
+    [Fact]
     public async Task Run_ItemThatCannotBeDecrypted_ReportedAndAuditedWhileEveryOtherItemIsDoneAsync()
     {
         await StartAsync();
@@ -254,6 +284,22 @@ public abstract class RekeyJobContract(RekeyBacking backing) : IAsyncLifetime
             {
                 var context = new Dictionary<string, string> { ["id"] = item.Id.Split('-')[0] };
                 found[item.Id] = Convert.ToBase64String((await keys.DecryptAsync(Convert.FromBase64String(item.DataKey), context)).Plaintext);
+            }
+        }
+
+        return found;
+    }
+
+    /// <summary>Every credential item's fingerprints (as stored JSON), by item id; every item has them.</summary>
+    private async Task<Dictionary<string, string>> FingerprintsAsync()
+    {
+        var store = Host.Get<IConfidantStore>();
+        var found = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var type in new[] { DataType.Credential, DataType.ArchiveCredential })
+        {
+            foreach (var item in (await store.QueryAsync(type, PageRequest.All)).Items.OfType<CredentialItem>())
+            {
+                found[item.Id] = StoredItemJson.SerializeValue(Assert.IsType<ValueFingerprints>(item.Fingerprints));
             }
         }
 

@@ -86,6 +86,12 @@ public sealed class RevisionWriterTests : IAsyncLifetime
 
         public Task<bool> RestoreAsync(string id, CancellationToken cancellationToken = default) => inner.RestoreAsync(id, cancellationToken);
 
+        public Task<bool> PutExposureAsync(Confidant.Services.Exposure.ExposureMark mark, CancellationToken cancellationToken = default) =>
+            inner.PutExposureAsync(mark, cancellationToken);
+
+        public Task<bool> SetFingerprintsAsync(
+            string id, int revision, Confidant.Services.Exposure.ValueFingerprints fingerprints, CancellationToken cancellationToken = default) =>
+            inner.SetFingerprintsAsync(id, revision, fingerprints, cancellationToken);
         public Task<DataKeyRewrite> RewriteDataKeyAsync(StoreTable table, CredentialItem rewritten, string expectedDataKey, CancellationToken cancellationToken = default) =>
             inner.RewriteDataKeyAsync(table, rewritten, expectedDataKey, cancellationToken);
 

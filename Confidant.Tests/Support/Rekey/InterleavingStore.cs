@@ -1,3 +1,4 @@
+using Confidant.Services.Exposure;
 using Confidant.Services.Storage;
 
 namespace Confidant.Tests.Support.Rekey;
@@ -61,6 +62,13 @@ public sealed class InterleavingStore(IConfidantStore inner, IServiceProvider se
         inner.QueryArchiveAsync(dataType, request, cancellationToken);
 
     public Task<bool> RestoreAsync(string id, CancellationToken cancellationToken = default) => inner.RestoreAsync(id, cancellationToken);
+
+    public Task<bool> PutExposureAsync(ExposureMark mark, CancellationToken cancellationToken = default) =>
+        inner.PutExposureAsync(mark, cancellationToken);
+
+    public Task<bool> SetFingerprintsAsync(
+        string id, int revision, ValueFingerprints fingerprints, CancellationToken cancellationToken = default) =>
+        inner.SetFingerprintsAsync(id, revision, fingerprints, cancellationToken);
 
     public Task SaveJobAsync(JobItem job, CancellationToken cancellationToken = default) => inner.SaveJobAsync(job, cancellationToken);
 }

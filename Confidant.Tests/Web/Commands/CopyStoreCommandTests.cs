@@ -1,4 +1,7 @@
+using Confidant.Services.Authorization;
 using Confidant.Services.Credentials;
+using Confidant.Services.Errors;
+using Confidant.Services.Exposure;
 using Confidant.Services.ServiceMappings;
 using Confidant.Services.Storage;
 using Confidant.Tests.Support;
@@ -7,8 +10,8 @@ namespace Confidant.Tests.Web.Commands;
 
 /// <summary>
 /// <c>copy-store</c> from the embedded SQLite file to DynamoDB (dynalite) and back: every item arrives, the values
-/// read the same through the domain on the new backend, the archive moves with its dates, and a non-empty target is
-/// refused unless allowed.
+/// read the same through the domain on the new backend, the archive moves with its dates, exposure marks move and keep
+/// refusing their values, and a non-empty target is refused unless allowed.
 /// </summary>
 [Collection(DynaliteCollection.Name)]
 public sealed class CopyStoreCommandTests(DynaliteFixture dynalite)
@@ -34,14 +37,7 @@ public sealed class CopyStoreCommandTests(DynaliteFixture dynalite)
         Assert.True(there.Exit == 0, there.Error);
         Assert.Contains("copy-store: OK: 3 resources copied (8 items), 0 already in the target, 8 items verified", there.Output, StringComparison.Ordinal);
 
-        await using var dynamoHost = ApiTestHost.Create(new Dictionary<string, string?>
-        {
-            ["Storage:Provider"] = "DynamoDb",
-            ["Storage:DynamoDb:Table"] = table,
-            ["Storage:DynamoDb:ArchiveTable"] = archive,
-            ["Storage:DynamoDb:ServiceUrl"] = dynalite.ServiceUrl,
-            ["Kms:LocalKeyRingPath"] = Path.Combine(data, "keyring.json"),
-        });
+        await using var dynamoHost = DynamoHost(table, archive, data);
         var read = await dynamoHost.Get<CredentialReader>().GetAsync(ApiTestHost.Alice, live);
         Assert.Equal(("v2", 2), (TestData.Value(read.Pairs, "password"), read.Item.Revision));
         Assert.Equal([live], (await dynamoHost.Get<ServiceMappingService>().GetAsync(ApiTestHost.Alice, "billing")).Item.Credentials);
@@ -65,4 +61,53 @@ public sealed class CopyStoreCommandTests(DynaliteFixture dynalite)
         var entry = Assert.Single(await CommandBackend.CommandEntriesAsync(sqliteHost, "copy-store"));
         Assert.Equal($"sqlite:{Path.Combine(data, "confidant.db")} -> dynamodb:{table}:{archive}", entry.ResourceId);
     }
+
+    [Fact]
+    public async Task CopyStore_ExposureMarks_ArriveActiveAndClearedStillRefuseTheirValuesAndAreSkippedOnceThere()
+    {
+        MotoServerFixture.ProvideDefaultCredentials();
+        await using var sqliteHost = ApiTestHost.Create(new Dictionary<string, string?> { ["Storage:DynamoDb:ServiceUrl"] = dynalite.ServiceUrl });
+        var data = sqliteHost.Factory.DataDirectory;
+        var exposed = (await sqliteHost.CreateCredentialAsync("exposed", ("password", "leaked"))).Item.Id;
+        var rotated = (await sqliteHost.CreateCredentialAsync("rotated", ("token", "leaked-too"))).Item.Id;
+        foreach (var id in new[] { exposed, rotated })
+        {
+            await sqliteHost.Get<ExposureService>().MarkAsync(ApiTestHost.Alice, AclResources.Credential, id, new ExposureInput("pasted in chat", "INC-9"));
+        }
+
+        // Every exposed pair of the second has a new value: its mark is cleared (version 2).
+        await sqliteHost.Get<CredentialService>().UpdateAsync(ApiTestHost.Alice, rotated, new CredentialInput { Pairs = TestData.Pairs(("token", "fresh")) });
+        var marks = (await sqliteHost.Get<IConfidantStore>().QueryAsync(DataType.Exposure, PageRequest.All)).Items.Cast<ExposureMark>().ToList();
+        var (table, archive) = await dynalite.CreateTablesAsync();
+        var from = $"sqlite:{Path.Combine(data, "confidant.db")}";
+        var to = $"dynamodb:{table}:{archive}";
+
+        var copy = await CommandBackend.RunAsync(sqliteHost.Factory.Services, "copy-store", "--from", from, "--to", to);
+        var again = await CommandBackend.RunAsync(sqliteHost.Factory.Services, "copy-store", "--from", from, "--to", to, "--allow-non-empty");
+
+        Assert.Equal([true, false], marks.OrderBy(m => m.ResourceId == rotated).Select(m => m.IsActive));
+        Assert.True(copy.Exit == 0, copy.Error);
+        Assert.Contains("copy-store: OK: 4 resources copied (7 items), 0 already in the target, 7 items verified", copy.Output, StringComparison.Ordinal);
+        Assert.True(again.Exit == 0, again.Error);
+        Assert.Contains("copy-store: OK: 0 resources copied (0 items), 4 already in the target, 7 items verified", again.Output, StringComparison.Ordinal);
+        await using var dynamoHost = DynamoHost(table, archive, data);
+        foreach (var mark in marks)
+        {
+            Assert.Equal(StoredItemJson.Serialize(mark), StoredItemJson.Serialize(Assert.IsType<ExposureMark>(await dynamoHost.Get<IConfidantStore>().GetAsync(mark.Id))));
+        }
+
+        var reuse = await Assert.ThrowsAsync<ConfidantException>(
+            () => dynamoHost.Get<CredentialService>().CreateAsync(ApiTestHost.Alice, TestData.Credential("again", ("password", "leaked-too"))));
+        Assert.Equal("The value of credential key 'password' was exposed (incident INC-9); write a new value.", reuse.Message);
+    }
+
+    /// <summary>The app on the DynamoDB tables a copy wrote, with the key ring of the SQLite installation in <paramref name="data"/>.</summary>
+    private ApiTestHost DynamoHost(string table, string archive, string data) => ApiTestHost.Create(new Dictionary<string, string?>
+    {
+        ["Storage:Provider"] = "DynamoDb",
+        ["Storage:DynamoDb:Table"] = table,
+        ["Storage:DynamoDb:ArchiveTable"] = archive,
+        ["Storage:DynamoDb:ServiceUrl"] = dynalite.ServiceUrl,
+        ["Kms:LocalKeyRingPath"] = Path.Combine(data, "keyring.json"),
+    });
 }

@@ -19,25 +19,28 @@ public sealed class NavMenuTests : ResourceComponentTestContext
     }
 
     [Fact]
-    public void Render_Admin_LinksToTheAuditTrail()
+    public void Render_Admin_LinksToTheAuditTrailIncidentsAndReEncryption()
     {
         SignIn(Confidant.Services.Authorization.ConfidantRoles.Admin);
 
         var menu = Render<NavMenu>();
 
         Assert.Equal("Audit trail", menu.Find("a[href='/audit']").TextContent.Trim());
+        Assert.Equal("Incidents", menu.Find("a[href='/incidents']").TextContent.Trim());
+        Assert.Equal("Re-encryption", menu.Find("a[href='/rekey']").TextContent.Trim());
     }
 
     [Theory]
     [InlineData(Confidant.Services.Authorization.ConfidantRoles.Editor)]
     [InlineData(Confidant.Services.Authorization.ConfidantRoles.Reader)]
-    public void Render_BelowAdmin_NoAuditTrailLink(string role)
+    public void Render_BelowAdmin_NoAuditTrailOrReEncryptionLink(string role)
     {
         SignIn(role);
 
         var menu = Render<NavMenu>();
 
         Assert.Empty(menu.FindAll("a[href='/audit']"));
+        Assert.Empty(menu.FindAll("a[href='/rekey']"));
         Assert.NotNull(menu.Find("a[href='/archive']"));
     }
 
