@@ -6,7 +6,7 @@ namespace Confidant.Bench;
 internal sealed record BenchOptions
 {
     public const string Usage =
-        "usage: bench/run.sh [--iterations N] [--rounds N] [--workers N] [--duration SECONDS] [--warmup SECONDS] [--audit-records N] [--only audit|api] [--quick]";
+        "usage: bench/run.sh [--iterations N] [--rounds N] [--workers N] [--duration SECONDS] [--warmup SECONDS] [--audit-records N] [--rekey-credentials N] [--only audit|api|rekey] [--quick]";
 
     /// <summary>Timed operations per variant of the scenarios that cross a process boundary (moto, dynalite, SQLite).</summary>
     public int Iterations { get; init; } = 400;
@@ -36,7 +36,10 @@ internal sealed record BenchOptions
     /// <summary>Records of the audit verify scenario on dynalite, which is much slower to fill.</summary>
     public int DynamoAuditRecords { get; init; } = 50_000;
 
-    /// <summary>Only this scenario (<c>audit</c>, or <c>api</c>: the REST hot path), or every one when null.</summary>
+    /// <summary>Credentials of the re-encryption scenario on SQLite (a quarter of them on dynalite), 4 stored items each.</summary>
+    public int RekeyCredentials { get; init; } = 500;
+
+    /// <summary>Only this scenario (<c>audit</c>, <c>api</c>: the REST hot path, <c>rekey</c>), or every one when null.</summary>
     public string? Only { get; init; }
 
     public static BenchOptions Parse(IReadOnlyList<string> args)
@@ -52,8 +55,9 @@ internal sealed record BenchOptions
                 "--duration" => options with { Duration = TimeSpan.FromSeconds(Positive(args, ++i)) },
                 "--warmup" => options with { Warmup = TimeSpan.FromSeconds(Positive(args, ++i)) },
                 "--audit-records" => options with { AuditRecords = Positive(args, ++i) },
-                "--only" => options with { Only = ++i < args.Count && args[i] is "audit" or "api" ? args[i] : throw new ArgumentException($"--only takes 'audit' or 'api'. {Usage}") },
-                "--quick" => options with { Iterations = 60, Rounds = 2, Duration = TimeSpan.FromSeconds(2), Warmup = TimeSpan.FromSeconds(1), PageLoads = 4, Keystrokes = 10, AuditRecords = 20_000, DynamoAuditRecords = 4_000 },
+                "--rekey-credentials" => options with { RekeyCredentials = Positive(args, ++i) },
+                "--only" => options with { Only = ++i < args.Count && args[i] is "audit" or "api" or "rekey" ? args[i] : throw new ArgumentException($"--only takes 'audit', 'api' or 'rekey'. {Usage}") },
+                "--quick" => options with { Iterations = 60, Rounds = 2, Duration = TimeSpan.FromSeconds(2), Warmup = TimeSpan.FromSeconds(1), PageLoads = 4, Keystrokes = 10, AuditRecords = 20_000, DynamoAuditRecords = 4_000, RekeyCredentials = 40 },
                 _ => throw new ArgumentException($"Unknown argument '{args[i]}'. {Usage}"),
             };
         }

@@ -33,10 +33,16 @@ if (options.Only == "api")
     return await RunApiOnlyAsync(options, started, loadAtStart);
 }
 
+if (options.Only == "rekey")
+{
+    return await RunRekeyOnlyAsync(options, started, loadAtStart);
+}
+
 var rows = new List<ResultRow>();
 ApiHotPathResult api;
 SidebarBrowserResult sidebar;
 AuditLedgerResult audit;
+string rekey;
 try
 {
     rows.AddRange(await RunOutOfProcessScenariosAsync(options));
@@ -50,6 +56,8 @@ try
     rows.AddRange(sidebar.Rows);
     Progress("scenario 6: audit ledger (verify, DynamoDB write units)");
     audit = await new AuditLedgerScenario(options).RunAsync(Progress);
+    Progress("scenario 7: re-encryption job");
+    rekey = await new RekeyScenario(options).RunAsync(Progress);
 }
 catch (Exception error) when (error is InvalidOperationException or IOException or HttpRequestException or TimeoutException or PlaywrightException or Xunit.Sdk.XunitException)
 {
@@ -58,7 +66,7 @@ catch (Exception error) when (error is InvalidOperationException or IOException 
     return 1;
 }
 
-var report = Report(options, started, loadAtStart, rows, api, sidebar) + Environment.NewLine + audit.Markdown;
+var report = Report(options, started, loadAtStart, rows, api, sidebar) + Environment.NewLine + audit.Markdown + Environment.NewLine + rekey;
 Console.WriteLine(report);
 var file = ResultsFile();
 Directory.CreateDirectory(Path.GetDirectoryName(file)!);
@@ -114,6 +122,29 @@ static async Task<int> RunAuditOnlyAsync(BenchOptions options, DateTimeOffset st
 
     var report = MarkdownReport.Invariant($"Run {started:yyyy-MM-dd HH:mm} UTC · {RuntimeInformation.FrameworkDescription} · {Environment.ProcessorCount} logical cores · {Configuration()} · load average at start {loadAtStart}")
         + Environment.NewLine + Environment.NewLine + audit.Markdown;
+    Console.WriteLine(report);
+    var file = ResultsFile();
+    Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+    await File.WriteAllTextAsync(file, report);
+    return 0;
+}
+
+// Scenario 7 alone (--only rekey).
+static async Task<int> RunRekeyOnlyAsync(BenchOptions options, DateTimeOffset started, string loadAtStart)
+{
+    string rekey;
+    try
+    {
+        rekey = await new RekeyScenario(options).RunAsync(Progress);
+    }
+    catch (Exception error) when (error is InvalidOperationException or IOException or TimeoutException or Xunit.Sdk.XunitException)
+    {
+        await Console.Error.WriteLineAsync($"bench failed: {error.Message}");
+        return 1;
+    }
+
+    var report = MarkdownReport.Invariant($"Run {started:yyyy-MM-dd HH:mm} UTC · {RuntimeInformation.FrameworkDescription} · {Environment.ProcessorCount} logical cores · {Configuration()} · load average at start {loadAtStart}")
+        + Environment.NewLine + Environment.NewLine + rekey;
     Console.WriteLine(report);
     var file = ResultsFile();
     Directory.CreateDirectory(Path.GetDirectoryName(file)!);

@@ -21,7 +21,7 @@ internal sealed record AuditLedgerResult(string Markdown, bool VerifyTargetMet);
 ///    1,000,000 records on SQLite (target: under a minute), fewer on dynalite (records/s reported).
 /// 2. DynamoDB write units per 1,000 deliveries, as dynalite reports them (<c>ReturnConsumedCapacity</c>), for group
 ///    commits of 1, 8 and 64 service reads of 10 credentials: block items, and the access summary's counters written
-///    once per 1,000 deliveries (one flush interval), for one service polled again and again and for 1,000 services.
+///    once per flush, for one service polled again and again and for 1,000 services polled once or 15 times per flush.
 /// </summary>
 internal sealed class AuditLedgerScenario(BenchOptions options)
 {
