@@ -3,8 +3,11 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Confidant.Services.Storage;
 
 /// <summary>
-/// A counter that moves whenever this process writes to the store, so read caches built on the store can tell that
-/// what they hold may be stale. Writes made by other processes are not seen: caches also bound their age.
+/// A counter that moves whenever this process changes what a read of the store shows, so read caches built on the
+/// store can tell that what they hold may be stale. Writes made by other processes are not seen: caches also bound
+/// their age. Bookkeeping that leaves every value, name and mark as it was (a data key re-wrapped or replaced by the
+/// re-encryption job, fingerprints filled in, a job's saved state) does not move it: the job saves after every batch,
+/// and would otherwise empty every cache for as long as it runs.
 /// </summary>
 public sealed class StoreGeneration
 {
@@ -24,7 +27,7 @@ public sealed class StoreGeneration
     }
 }
 
-/// <summary>Passes every call through; advances the generation after each write, whether it succeeded or not.</summary>
+/// <summary>Passes every call through; advances the generation after each write that changes what reads show, whether it succeeded or not.</summary>
 internal sealed class GenerationTrackingStore(IConfidantStore inner, StoreGeneration generation) : IConfidantStore
 {
     public Task<StoredItem?> GetAsync(string id, CancellationToken cancellationToken = default) =>
@@ -58,14 +61,14 @@ internal sealed class GenerationTrackingStore(IConfidantStore inner, StoreGenera
         WriteAsync(() => inner.PutExposureAsync(mark, cancellationToken));
 
     public Task<bool> SetFingerprintsAsync(string id, int revision, Exposure.ValueFingerprints fingerprints, CancellationToken cancellationToken = default) =>
-        WriteAsync(() => inner.SetFingerprintsAsync(id, revision, fingerprints, cancellationToken));
+        inner.SetFingerprintsAsync(id, revision, fingerprints, cancellationToken);
 
     public Task<DataKeyRewrite> RewriteDataKeyAsync(
         StoreTable table, CredentialItem rewritten, string expectedDataKey, CancellationToken cancellationToken = default) =>
-        WriteAsync(() => inner.RewriteDataKeyAsync(table, rewritten, expectedDataKey, cancellationToken));
+        inner.RewriteDataKeyAsync(table, rewritten, expectedDataKey, cancellationToken);
 
     public Task SaveJobAsync(JobItem job, CancellationToken cancellationToken = default) =>
-        WriteAsync(() => inner.SaveJobAsync(job, cancellationToken));
+        inner.SaveJobAsync(job, cancellationToken);
 
     private async Task WriteAsync(Func<Task> write)
     {
