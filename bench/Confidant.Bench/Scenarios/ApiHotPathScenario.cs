@@ -6,6 +6,7 @@ using Confidant.Bench.Load;
 using Confidant.Services.Crypto;
 using Confidant.Services.Kms;
 using Confidant.Services.KmsAuth;
+using Confidant.Services.Rekey;
 using Confidant.Services.ServiceMappings;
 using Confidant.Services.Storage;
 using Confidant.Tests.Support;
@@ -23,7 +24,8 @@ internal sealed record ApiHotPathResult(
     IReadOnlyList<HotPathVariant> Variants,
     double KmsCallsPerRequest,
     long FirstRequestKmsCalls,
-    int Failures)
+    int Failures,
+    double RekeyRate = 0)
 {
     /// <summary>API ÷ bare of the default deployment: SQLite with the response cache on.</summary>
     public double ThroughputRatio => Variants[0].Ratio;
@@ -34,12 +36,16 @@ internal sealed record ApiHotPathResult(
 /// (local key ring; SQLite, and DynamoDB on dynalite), a service mapped to 10 credentials of 3 pairs, called with a
 /// kmsauth token in HTTP Basic as confidant-client sends it, every answer recorded in the audit trail before it
 /// leaves; side by side with a bare Kestrel endpoint returning the same bytes. KMS calls are counted at the
-/// key-service port, audit appends (group commits) and their records at the audit store.
+/// key-service port, audit appends (group commits) and their records at the audit store. A fifth app, as the first,
+/// is measured while a re-wrap job (docs/decisions/0016-rekey-job.md) works through its store at the default pace.
 /// </summary>
 internal sealed class ApiHotPathScenario(BenchOptions options)
 {
     private const string ServiceId = "bench-service";
     private const int CredentialCount = 10;
+
+    /// <summary>The backend label of the variant measured while the re-encryption job runs.</summary>
+    public const string RekeyBackend = "SQLite while a re-wrap job runs";
 
     public async Task<ApiHotPathResult> RunAsync(Action<string> progress)
     {
@@ -73,7 +79,19 @@ internal sealed class ApiHotPathScenario(BenchOptions options)
                 }
             }
 
-            return await MeasureAsync(targets, progress);
+            // Last, so that its job starts just before the measurement: the same app as the first, under a re-wrap job at
+            // the default pace, with enough stored items that the job is still running when the measurement ends.
+            progress("starting the app: SQLite, response cache on, re-wrap job running");
+            targets.Add(await StartRekeyTargetAsync(progress));
+
+            var result = await MeasureAsync(targets, progress);
+            var job = await targets[^1].App.Host.Get<RekeyJobStore>().LoadAsync();
+            if (job is not { IsActive: true })
+            {
+                throw new InvalidOperationException("The re-wrap job ended before the measurement did: its figures would not be under load.");
+            }
+
+            return result with { RekeyRate = job.Rate ?? 0 };
         }
         finally
         {
@@ -151,6 +169,26 @@ internal sealed class ApiHotPathScenario(BenchOptions options)
         var app = await StartAppAsync(settings, cacheSeconds);
         var client = LoadGenerator.CreateClient(options.Workers, app.Basic);
         return new Target(backend, cacheSeconds > 0, app, client, new Uri(app.Address, $"/v1/services/{ServiceId}"));
+    }
+
+    private async Task<Target> StartRekeyTargetAsync(Action<string> progress)
+    {
+        var target = await StartTargetAsync(RekeyBackend, [], cacheSeconds: 5);
+        var host = target.App.Host;
+
+        // Two stored items per credential (the current item and its revision record); the job re-wraps about 50 items/s
+        // at the default pace, for the whole of the measurement and the parts before it, with half as much to spare.
+        var seconds = ((options.Warmup + options.Duration).TotalSeconds * 6) + 20;
+        var credentials = (int)(new RekeyOptions().KmsCallsPerSecond / 2 * seconds * 1.5 / 2);
+        progress($"seeding {credentials:N0} credentials for the re-wrap job");
+        for (var i = 0; i < credentials; i++)
+        {
+            await host.CreateCredentialAsync($"rekey load {i:00000}", SampleCredentials.Pairs("r_"));
+        }
+
+        host.Get<ILocalKeyRing>().Rotate(new KmsOptions().MasterKeyId);
+        await host.Get<RekeyService>().StartAsync(ApiTestHost.Alice, new RekeyRequest());
+        return target;
     }
 
     /// <summary>The real app on Kestrel at 127.0.0.1:0, seeded with the service and its credentials.</summary>
