@@ -26,6 +26,7 @@ public sealed class BrowserSession : IAsyncLifetime, IAsyncDisposable
     private readonly List<string> _problems = [];
     private readonly List<string> _dialogs = [];
     private readonly TempDirectory _data = new();
+    private readonly string[] _settings;
     private ConfidantAppHost? _app;
     private IPlaywright? _playwright;
     private IBrowser? _browser;
@@ -59,10 +60,15 @@ public sealed class BrowserSession : IAsyncLifetime, IAsyncDisposable
     public static ConfidantPrincipal Person(string email, string role = ConfidantRoles.Admin) =>
         ConfidantPrincipal.ForUser(email, email, new HashSet<string>(StringComparer.Ordinal) { role });
 
-    /// <summary>Starts the app and the browser; the caller disposes the session.</summary>
-    public static async Task<BrowserSession> StartAsync()
+    private BrowserSession(string[] settings) => _settings = settings;
+
+    /// <summary>
+    /// Starts the app, with <paramref name="settings"/> (<c>--Section:Key=value</c>) over the defaults, and the browser;
+    /// the caller disposes the session.
+    /// </summary>
+    public static async Task<BrowserSession> StartAsync(params string[] settings)
     {
-        var session = new BrowserSession();
+        var session = new BrowserSession(settings);
         try
         {
             await session.InitializeAsync();
@@ -88,6 +94,7 @@ public sealed class BrowserSession : IAsyncLifetime, IAsyncDisposable
             "--urls=http://127.0.0.1:0",
             $"--Storage:Sqlite:Path={_data.File("confidant.db")}",
             $"--Kms:LocalKeyRingPath={_data.File("keyring.json")}",
+            .. _settings,
         ]);
         await _app.StartAsync();
         BaseUrl = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single().TrimEnd('/');
