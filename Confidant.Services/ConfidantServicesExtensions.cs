@@ -10,6 +10,7 @@ using Confidant.Services.Jwt;
 using Confidant.Services.Kms;
 using Confidant.Services.KmsAuth;
 using Confidant.Services.Maintenance;
+using Confidant.Services.Notifications;
 using Confidant.Services.Revisions;
 using Confidant.Services.ServiceMappings;
 using Confidant.Services.Storage;
@@ -31,6 +32,7 @@ public static class ConfidantServicesExtensions
         builder.AddConfidantStorage();
         StoreGeneration.Track(builder.Services);
         builder.AddConfidantAudit();
+        builder.AddConfidantNotifications();
         builder.AddConfidantKms();
         builder.AddConfidantKmsAuth();
         builder.AddConfidantTelemetry();

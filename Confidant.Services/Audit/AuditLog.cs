@@ -35,6 +35,7 @@ public sealed partial class AuditLog : IAsyncDisposable
     private Task? _closing;
 
     private readonly ConfidantMetrics? _metrics;
+    private readonly IUnusualAccessSink? _unusual;
 
     public AuditLog(
         IAuditStore store,
@@ -42,9 +43,11 @@ public sealed partial class AuditLog : IAsyncDisposable
         IOptions<AuditOptions> options,
         TimeProvider time,
         ILogger<AuditLog> logger,
-        ConfidantMetrics? metrics = null)
+        ConfidantMetrics? metrics = null,
+        IUnusualAccessSink? unusual = null)
     {
         _metrics = metrics;
+        _unusual = unusual;
         _store = store;
         _options = options.Value;
         _time = time;
@@ -200,9 +203,15 @@ public sealed partial class AuditLog : IAsyncDisposable
             var entries = batch.Select(p => p.Entry).ToList();
             var (flags, firsts) = await _detector.FlagAsync(entries, timeout.Token);
             var flagged = entries.Select((e, i) => (e, flags[i])).ToList();
-            await _chain.AppendAsync(flagged, timeout.Token);
+            var records = await _chain.AppendAsync(flagged, timeout.Token);
             _detector.Accept(firsts);
             outcome = "ok";
+            if (_unusual is not null && records.Where(r => r.Flags.Count > 0).ToList() is { Count: > 0 } unusual)
+            {
+                // Durable now; the sink only queues them, so neither the callers nor the next block wait for it.
+                _unusual.Flagged(unusual);
+            }
+
             batch.ForEach(p => p.Done.TrySetResult());
             _maintenance.Appended(_chain.Current);
         }

@@ -9,6 +9,9 @@ using Confidant.Services.Faults;
 using Confidant.Services.Iam;
 using Confidant.Services.KmsAuth;
 using Confidant.Services.Maintenance;
+using Confidant.Services.Notifications;
+using Confidant.Services.Notifications.Deliveries;
+using Confidant.Services.Notifications.Owners;
 using Confidant.Services.ServiceMappings;
 using Confidant.Web.Auth;
 using Confidant.Web.Auth.Origins;
@@ -51,6 +54,9 @@ public class ComponentTestContext : BunitContext, IAsyncLifetime
         Services.AddSingleton(host.Get<IOptions<KmsAuthOptions>>());
         Services.AddSingleton(host.Get<MaintenanceMode>());
         Services.AddSingleton(host.Get<FaultLog>());
+        Services.AddSingleton(host.Get<DeliveryLogReader>());
+        Services.AddSingleton(host.Get<OwnerNotifier>());
+        Services.AddSingleton(host.Get<IOptions<NotificationsOptions>>());
     }
 
     /// <summary>Signs alice@example.com in with the given roles (none: a person without access).</summary>

@@ -19,25 +19,27 @@ public sealed class NavMenuTests : ResourceComponentTestContext
     }
 
     [Fact]
-    public void Render_Admin_LinksToTheAuditTrail()
+    public void Render_Admin_LinksToTheAuditTrailAndTheDeliveryLog()
     {
         SignIn(Confidant.Services.Authorization.ConfidantRoles.Admin);
 
         var menu = Render<NavMenu>();
 
         Assert.Equal("Audit trail", menu.Find("a[href='/audit']").TextContent.Trim());
+        Assert.Equal("Notifications", menu.Find("a[href='/notifications']").TextContent.Trim());
     }
 
     [Theory]
     [InlineData(Confidant.Services.Authorization.ConfidantRoles.Editor)]
     [InlineData(Confidant.Services.Authorization.ConfidantRoles.Reader)]
-    public void Render_BelowAdmin_NoAuditTrailLink(string role)
+    public void Render_BelowAdmin_NoAuditTrailOrDeliveryLogLink(string role)
     {
         SignIn(role);
 
         var menu = Render<NavMenu>();
 
         Assert.Empty(menu.FindAll("a[href='/audit']"));
+        Assert.Empty(menu.FindAll("a[href='/notifications']"));
         Assert.NotNull(menu.Find("a[href='/archive']"));
     }
 
