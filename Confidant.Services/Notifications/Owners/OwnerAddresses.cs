@@ -9,6 +9,9 @@ namespace Confidant.Services.Notifications.Owners;
 /// </summary>
 public sealed class OwnerAddresses(IOptions<NotificationsOptions> options)
 {
+    // Group names match without regard to case, whatever dictionary the configuration binder made.
+    private readonly Dictionary<string, string[]> _groups = new(options.Value.Groups, StringComparer.OrdinalIgnoreCase);
+
     public OwnerRecipients Resolve(IEnumerable<string> owners)
     {
         var addresses = new List<string>();
@@ -19,7 +22,7 @@ public sealed class OwnerAddresses(IOptions<NotificationsOptions> options)
             {
                 addresses.Add(owner);
             }
-            else if (options.Value.Groups.TryGetValue(owner, out var members) && members.Length > 0)
+            else if (_groups.TryGetValue(owner, out var members) && members.Length > 0)
             {
                 addresses.AddRange(members);
             }

@@ -66,7 +66,7 @@ public sealed class OwnerNotifierTests : IAsyncLifetime
         Assert.Equal("incident_opened", payload.GetProperty("event_type").GetString());
         Assert.Equal("INC-42", payload.GetProperty("incident").GetString());
         Assert.Equal("laptop with a copy of the .env file was stolen", payload.GetProperty("reason").GetString());
-        Assert.Equal(["dba@example.com", "payments", "platform-team"], payload.GetProperty("owners").EnumerateArray().Select(o => o.GetString()));
+        Assert.Equal(["dba@example.com", "Payments", "platform-team"], payload.GetProperty("owners").EnumerateArray().Select(o => o.GetString()));
         Assert.Equal([incident.Resources[0].Id, incident.Resources[1].Id], payload.GetProperty("credentials").EnumerateArray().Select(o => o.GetString()));
         var resource = payload.GetProperty("resources")[1];
         Assert.Equal(("credential", "stripe"), (resource.GetProperty("type").GetString(), resource.GetProperty("name").GetString()));
@@ -181,7 +181,7 @@ public sealed class OwnerNotifierTests : IAsyncLifetime
         });
         return new IncidentNotice("INC-42", "laptop with a copy of the .env file was stolen",
         [
-            new IncidentNoticeResource("credential", db.Item.Id, "prod-db", ["password"], ["dba@example.com", "payments"], ["billing"]),
+            new IncidentNoticeResource("credential", db.Item.Id, "prod-db", ["password"], ["dba@example.com", "Payments"], ["billing"]),
             new IncidentNoticeResource("credential", stripe.Item.Id, "stripe", ["api_key", "webhook_secret"], ["payments", "platform-team"], []),
         ]);
     }

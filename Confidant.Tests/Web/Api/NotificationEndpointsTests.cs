@@ -156,6 +156,34 @@ public sealed class NotificationEndpointsTests : IAsyncLifetime
         (await alice.GetWireAsync("/v1/incidents/INC-5/notify")).AssertError(HttpStatusCode.NotFound, "No exposure mark names incident INC-5.", "INC-5");
     }
 
+    [Fact]
+    public async Task AnyNotificationRoute_MalformedInput_NoServerErrorAndEveryErrorShaped()
+    {
+        using var alice = await _host.UserClientAsync("alice");
+        string[] references = ["%2F", "%FF", "..", "a%0Ab", new string('x', 5000), "INC-5%3Bdrop"];
+        string[] queries = ["page=%FF%FE", "page=MTIzOnh5eg", "page=OTk5OTk5OTk5OTk5OTk5OTk5OTk5OTk6YQ", "limit=-1", "limit=1e3", "event_id=%00", "endpoint=" + new string('e', 3000), "outcome=", "channel=email&channel=webhook"];
+        string[] bodies = ["{", "null", "\"text\"", "{\"subject\": null, \"message\": {}}", "{\"subject\": [\"a\"]}", "{\"message\": \"" + new string('m', 20_001) + "\"}"];
+        var requests = references.SelectMany(r => new[] { (HttpMethod.Get, $"/v1/incidents/{r}/notify", (string?)null), (HttpMethod.Post, $"/v1/incidents/{r}/notify", "{}") })
+            .Concat(queries.Select(q => (HttpMethod.Get, "/v1/notifications/deliveries?" + q, (string?)null)))
+            .Concat(bodies.Select(b => (HttpMethod.Post, "/v1/incidents/INC-5/notify", (string?)b)));
+
+        foreach (var (method, path, body) in requests)
+        {
+            var response = await WireRequests.SendAsync(alice, method, path, body is null ? null : WireRequests.ClientJson(body));
+            Assert.True((int)response.Status < 500, $"{method} {path[..Math.Min(path.Length, 80)]} → {(int)response.Status} {response.Body}");
+            if ((int)response.Status >= 400)
+            {
+                // spec §1.4: {"error": "..."}, or the bare {} of a path no route matches.
+                var json = response.Json;
+                Assert.True(
+                    !json.EnumerateObject().Any() || json.GetProperty("error").ValueKind == JsonValueKind.String,
+                    $"{method} {path[..Math.Min(path.Length, 80)]} → {response.Body}");
+            }
+        }
+
+        Assert.False(_hooks.HasPending("incidents"));
+    }
+
     private static DeliveryAttempt Attempt(int attempt, DateTimeOffset time, string outcome, string? status, string? error, DateTimeOffset? next) =>
         new(DeliveryAttemptIds.New(), "0123456789abcdef0123456789abcdef", "service_update", DeliveryChannels.Webhook, "ops", attempt, time, outcome, status, error, next);
 }
