@@ -45,8 +45,9 @@ public sealed class OwnerNotifier(
 
     /// <summary>
     /// Sends the message (<paramref name="subject"/> and <paramref name="body"/> as edited, the defaults when null; their
-    /// placeholders are filled in too). Refused with 400, and nothing sent, when the text is unusable or nobody could
-    /// be reached: no owner resolves to an address (or e-mail is off) and no webhook endpoint takes <c>incident_opened</c>.
+    /// placeholders are filled in too). Refused with 400, and nothing sent, when the incident has nothing left to rotate,
+    /// the text is unusable, or nobody could be reached: no owner resolves to an address (or e-mail is off) and no
+    /// webhook endpoint takes <c>incident_opened</c>.
     /// </summary>
     public async Task<OwnerNotification> SendAsync(
         ConfidantPrincipal caller,
@@ -59,6 +60,11 @@ public sealed class OwnerNotifier(
         if (!CanNotify(caller))
         {
             throw await audit.DeniedAsync(entry, Refusal(caller, incident.Reference));
+        }
+
+        if (incident.Resources.Count == 0)
+        {
+            throw ConfidantException.BadRequest($"Incident {incident.Reference} has nothing left to rotate: nobody to ask.", incident.Reference);
         }
 
         var (defaultSubject, defaultBody) = messages.Default(incident);

@@ -137,6 +137,17 @@ public sealed class OwnerNotifierTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Send_EverythingRotated_BadRequestAndNothingSent()
+    {
+        var rotated = new IncidentNotice("INC-42", "laptop stolen", []);
+
+        var error = await Assert.ThrowsAsync<ConfidantException>(() => Notifier.SendAsync(Admin, rotated, null, null));
+
+        Assert.Equal((ConfidantErrorKind.BadRequest, "Incident INC-42 has nothing left to rotate: nobody to ask."), (error.Kind, error.Message));
+        Assert.False(Hooks.HasPending("incidents"));
+    }
+
+    [Fact]
     public async Task Send_ByAnEditor_ForbiddenAndRecordedAsDenied()
     {
         var incident = await IncidentAsync();
