@@ -4,6 +4,7 @@ using Confidant.Services.BlindCredentials;
 using Confidant.Services.Certificates;
 using Confidant.Services.Credentials;
 using Confidant.Services.Events;
+using Confidant.Services.Exposure;
 using Confidant.Services.Faults;
 using Confidant.Services.Iam;
 using Confidant.Services.Jwt;
@@ -11,6 +12,7 @@ using Confidant.Services.Kms;
 using Confidant.Services.KmsAuth;
 using Confidant.Services.Maintenance;
 using Confidant.Services.Notifications;
+using Confidant.Services.Rekey;
 using Confidant.Services.Revisions;
 using Confidant.Services.ServiceMappings;
 using Confidant.Services.Storage;
@@ -40,10 +42,11 @@ public static class ConfidantServicesExtensions
         builder.AddConfidantEvents();
         builder.AddConfidantDomain();
         builder.AddConfidantJwt();
+        builder.AddConfidantRekey();
         return builder;
     }
 
-    /// <summary>Credentials, blind credentials, service mappings, certificates and the ACL policy.</summary>
+    /// <summary>Credentials, blind credentials, service mappings, certificates, exposure and the ACL policy.</summary>
     public static IHostApplicationBuilder AddConfidantDomain(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<CredentialOptions>().BindConfiguration(CredentialOptions.SectionName).ValidateOnStart();
@@ -54,6 +57,8 @@ public static class ConfidantServicesExtensions
         builder.Services.AddSingleton<RevisionReverter>();
         builder.Services.AddSingleton<CredentialReader>();
         builder.Services.AddSingleton<CredentialService>();
+        builder.Services.AddSingleton<ArchiveCandidates>();
+        builder.Services.AddSingleton<Storage.Copying.StoreCopier>();
         builder.Services.AddSingleton<CredentialConflictDetector>();
         builder.Services.AddSingleton<BlindCredentialService>();
         builder.Services.AddSingleton<ServiceMappingService>();
@@ -68,6 +73,7 @@ public static class ConfidantServicesExtensions
         builder.Services.AddSingleton<RoleNames>();
         builder.AddConfidantIam();
         builder.AddConfidantCertificates();
+        builder.AddConfidantExposure();
         return builder;
     }
 

@@ -4,14 +4,18 @@ using Confidant.Web.Commands;
 using Confidant.Web.Configuration;
 
 var builder = WebApplication.CreateBuilder(args);
-builder.AddConfidantConfiguration();
+await builder.AddConfidantConfigurationAsync();
 builder.AddConfidantServices();
 builder.AddConfidantWeb();
 
 var app = builder.Build();
 if (CommandLine.IsCommand(args))
 {
-    return await CommandLine.RunAsync(app.Services, args, Console.Out, Console.Error);
+    var exit = await CommandLine.RunAsync(app.Services, args, Console.Out, Console.Error);
+
+    // Closes the audit chain the command wrote to; the server's run does this when it stops.
+    await app.DisposeAsync();
+    return exit;
 }
 
 app.UseConfidantPipeline();

@@ -1,3 +1,4 @@
+using Confidant.Services.Rekey;
 using Confidant.Web.Api;
 using Confidant.Web.Auth;
 using Confidant.Web.Auth.Origins;
@@ -25,6 +26,9 @@ public static class WebServiceCollectionExtensions
         builder.Services.AddAntiforgery();
         builder.Services.AddHealthChecks();
         builder.Services.AddConfidantErrorHandling();
+
+        // The re-encryption job's worker runs in the server only: commands build the host without starting it.
+        builder.Services.AddRekeyWorker();
         return builder;
     }
 }

@@ -37,6 +37,15 @@ public static class AuditActions
     /// <summary>A JWT was handed out (resource type <c>jwt</c>, resource <c>&lt;environment&gt;/&lt;subject&gt;</c>).</summary>
     public const string JwtIssue = "jwt_issue";
 
+    /// <summary>A credential or blind credential was marked exposed (detail: the incident and revisions).</summary>
+    public const string ExposureMark = "exposure_mark";
+
+    /// <summary>An exposure mark cleared: no exposed pair is held any more (revision: the one that rotated the last).</summary>
+    public const string ExposureClear = "exposure_clear";
+
+    /// <summary>The <c>fingerprints backfill</c> verb ran (detail: what it fingerprinted).</summary>
+    public const string FingerprintBackfill = "fingerprint_backfill";
+
     /// <summary>The first record of a chain: the heads of the other open chains it saw (its witnesses).</summary>
     public const string ChainOpen = "chain_open";
 
@@ -45,6 +54,27 @@ public static class AuditActions
 
     /// <summary>The last record of a chain whose process stopped without closing it, written by another process.</summary>
     public const string ChainSeal = "chain_seal";
+
+    /// <summary>A re-encryption job was queued (resource type <c>rekey</c>, the job's id).</summary>
+    public const string RekeyQueue = "rekey_queue";
+
+    /// <summary>A worker started the job, or resumed it after a stop (its detail says which).</summary>
+    public const string RekeyStart = "rekey_start";
+
+    /// <summary>The job's counts, every <c>Rekey:ProgressEveryItems</c> items or <c>Rekey:ProgressEverySeconds</c>.</summary>
+    public const string RekeyProgress = "rekey_progress";
+
+    /// <summary>The job ended: succeeded when every item was done, failed otherwise.</summary>
+    public const string RekeyEnd = "rekey_end";
+
+    /// <summary>One item the job could not re-encrypt (resource type <c>credential</c>, its id and revision).</summary>
+    public const string RekeyItemFailed = "rekey_item_failed";
+
+    public const string RekeyPause = "rekey_pause";
+    public const string RekeyResume = "rekey_resume";
+
+    /// <summary>A key of the local key ring was rotated, disabled or enabled (resource type <c>key</c>).</summary>
+    public const string KeyChange = "key_change";
 
     private static readonly HashSet<string> DeliveryActions = new(StringComparer.Ordinal)
     {

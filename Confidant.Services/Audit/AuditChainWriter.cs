@@ -22,14 +22,16 @@ internal sealed partial class AuditChainWriter(IAuditStore store, TimeProvider t
 
     public AuditChainState? Current => Volatile.Read(ref _current);
 
+    /// <summary>Appends the entries, each with its flags (<paramref name="flags"/>, in the same order), as one block.</summary>
     public async Task<IReadOnlyList<AuditRecord>> AppendAsync(
-        IReadOnlyList<(AuditEntry Entry, string[] Flags)> entries,
+        IReadOnlyList<AuditEntry> entries,
+        IReadOnlyList<string[]> flags,
         CancellationToken cancellationToken)
     {
         for (var attempt = 0; ; attempt++)
         {
             var chain = Current ?? await OpenAsync(cancellationToken);
-            var records = Sequence(chain, entries);
+            var records = Sequence(chain, entries, flags);
             try
             {
                 await store.AppendAsync(records, cancellationToken);
@@ -95,7 +97,7 @@ internal sealed partial class AuditChainWriter(IAuditStore store, TimeProvider t
         return chain;
     }
 
-    private List<AuditRecord> Sequence(AuditChainState chain, IReadOnlyList<(AuditEntry Entry, string[] Flags)> entries)
+    private List<AuditRecord> Sequence(AuditChainState chain, IReadOnlyList<AuditEntry> entries, IReadOnlyList<string[]> flags)
     {
         var records = new List<AuditRecord>(entries.Count + 1);
         var head = chain.Head;
@@ -109,9 +111,9 @@ internal sealed partial class AuditChainWriter(IAuditStore store, TimeProvider t
             records.Add(head);
         }
 
-        foreach (var (entry, flags) in entries)
+        for (var i = 0; i < entries.Count; i++)
         {
-            head = Follow(_canonical, head, entry, flags, time);
+            head = Follow(_canonical, head, entries[i], flags[i], time);
             records.Add(head);
         }
 

@@ -20,7 +20,10 @@ public sealed record AuditEntry
 
     public int? Revision { get; init; }
 
-    /// <summary>What was delivered, when it is more than the resource itself (for example a service's credentials).</summary>
+    /// <summary>
+    /// What was delivered, when it is more than the resource itself (for example a service's credentials). Never
+    /// changed once the entry is recorded: the ledger may keep what it derives from a list with the list instance.
+    /// </summary>
     public IReadOnlyList<AuditItem> Items { get; init; } = [];
 
     /// <summary>The service mapping a secret was read through, for workload reads.</summary>
@@ -49,7 +52,7 @@ public sealed record AuditEntry
     };
 
     /// <summary>The resources this entry gave <see cref="Actor"/>: its items, or else the resource itself.</summary>
-    public IEnumerable<AuditItem> Delivered() =>
+    public IReadOnlyList<AuditItem> Delivered() =>
         Items.Count > 0 ? Items : [new AuditItem(ResourceType, ResourceId, Revision)];
 }
 

@@ -13,7 +13,8 @@ internal static class AuditEntrySanitizer
     private const int MaxNote = 512;
     private const int MaxItems = 10_000;
 
-    public static AuditEntry Clean(AuditEntry entry) => entry with
+    /// <summary>The entry itself when it is clean already (the common case: nothing is copied), else a cleaned copy.</summary>
+    public static AuditEntry Clean(AuditEntry entry) => IsClean(entry) ? entry : entry with
     {
         Action = Text(entry.Action, MaxText),
         Outcome = Text(entry.Outcome, MaxText),
@@ -41,6 +42,34 @@ internal static class AuditEntrySanitizer
     public static int EstimateSize(AuditEntry entry) =>
         256 + entry.ResourceId.Length + (entry.Items.Count * 24) + entry.Items.Sum(i => i.Id.Length + i.ResourceType.Length)
         + (entry.Origin.UserAgent?.Length ?? 0) + (entry.Detail?.Length ?? 0) + entry.Actor.Name.Length + entry.Origin.Route.Length;
+
+    private static bool IsClean(AuditEntry entry)
+    {
+        if (entry.Items.Count > MaxItems)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < entry.Items.Count; i++)
+        {
+            if (!IsClean(entry.Items[i].ResourceType, MaxText) || !IsClean(entry.Items[i].Id, MaxText))
+            {
+                return false;
+            }
+        }
+
+        var (actor, origin) = (entry.Actor, entry.Origin);
+        return IsClean(entry.Action, MaxText) && IsClean(entry.Outcome, MaxText) && IsClean(entry.ResourceType, MaxText)
+            && IsClean(entry.ResourceId, MaxText) && IsClean(entry.Via, MaxText) && IsClean(entry.Detail, MaxNote)
+            && IsClean(actor.Name, MaxText) && IsClean(actor.Type, MaxText) && IsClean(actor.Subject, MaxText)
+            && IsClean(actor.Email, MaxText) && IsClean(actor.Account, MaxText) && IsClean(actor.AuthMethod, MaxText)
+            && IsClean(origin.Channel, MaxText) && IsClean(origin.Route, MaxText) && IsClean(origin.Address, MaxText)
+            && IsClean(origin.UserAgent, MaxNote) && IsClean(origin.RequestId, MaxNote);
+    }
+
+    // Within the bound and without any surrogate (a valid pair is left alone by Text too, but is rare enough to copy).
+    private static bool IsClean(string? value, int max) =>
+        value is null || (value.Length <= max && value.AsSpan().IndexOfAnyInRange('\uD800', '\uDFFF') < 0);
 
     private static string? Optional(string? value, int max) => value is null ? null : Text(value, max);
 

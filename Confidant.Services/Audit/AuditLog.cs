@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Threading.Channels;
 using Confidant.Services.Kms;
@@ -32,6 +33,11 @@ public sealed partial class AuditLog : IAsyncDisposable
     private readonly Channel<Pending> _queue = Channel.CreateBounded<Pending>(new BoundedChannelOptions(QueueCapacity) { SingleReader = true });
     private readonly Task _writer;
     private readonly Lock _closeGate = new();
+    private readonly ConcurrentQueue<Pending> _waiting = new();
+    private readonly Lock _waitingGate = new();
+    private readonly ITimer _sweep;
+    private readonly long _timeoutTicks;
+    private int _sweepArmed;
     private Task? _closing;
 
     private readonly ConfidantMetrics? _metrics;
@@ -55,6 +61,8 @@ public sealed partial class AuditLog : IAsyncDisposable
         _chain = new AuditChainWriter(store, time, OpenedBy(), logger);
         _detector = new UnusualAccessDetector(store, _options.RateThreshold, time);
         _maintenance = new AuditMaintenance(store, keys, _chain, _options, time, logger);
+        _timeoutTicks = (long)(_options.AppendTimeout.TotalSeconds * time.TimestampFrequency);
+        _sweep = time.CreateTimer(_ => Sweep(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         _writer = Task.Run(WriteLoopAsync);
     }
 
@@ -62,31 +70,31 @@ public sealed partial class AuditLog : IAsyncDisposable
     public string? CurrentChainId => _chain.Current?.ChainId;
 
     /// <summary>Records an entry; completes once it is durable.</summary>
-    public async Task RecordAsync(AuditEntry entry, CancellationToken cancellationToken = default)
+    public Task RecordAsync(AuditEntry entry, CancellationToken cancellationToken = default)
     {
-        var pending = new Pending(AuditEntrySanitizer.Clean(entry));
-        if (!_queue.Writer.TryWrite(pending))
+        var pending = new Pending(AuditEntrySanitizer.Clean(entry), _time.GetTimestamp() + _timeoutTicks);
+        if (cancellationToken.CanBeCanceled)
         {
-            throw new AuditUnavailableException();
+            // A caller that gives up before its entry is taken delivered nothing: the writer skips it.
+            pending.Cancellation = cancellationToken.UnsafeRegister(static (state, token) => ((Pending)state!).Done.TrySetCanceled(token), pending);
         }
 
-        try
+        if (!_queue.Writer.TryWrite(pending))
         {
-            await pending.Done.Task.WaitAsync(_options.AppendTimeout, _time, cancellationToken);
+            pending.Cancellation.Unregister();
+            return Task.FromException(new AuditUnavailableException());
         }
-        catch (TimeoutException error)
+
+        // One timer for every waiting caller rather than one each: it is armed for the oldest deadline only.
+        _waiting.Enqueue(pending);
+        if (Volatile.Read(ref _sweepArmed) == 0)
         {
-            // Not written yet: the writer skips it. Already in a block being written: the record may still appear,
-            // for a delivery that did not happen (never the other way round).
-            pending.Done.TrySetCanceled(CancellationToken.None);
-            LogTimedOut(_logger, entry.Action, _options.AppendTimeoutSeconds);
-            throw new AuditUnavailableException(AuditUnavailableException.DefaultMessage, error);
+            ArmSweep(_options.AppendTimeout);
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            pending.Done.TrySetCanceled(cancellationToken);
-            throw;
-        }
+
+#pragma warning disable VSTHRD003 // Completed by this instance's writer, sweep or the caller's own cancellation.
+        return pending.Done.Task;
+#pragma warning restore VSTHRD003
     }
 
     public Task<AuditPage> QueryAsync(AuditQuery query, CancellationToken cancellationToken = default) =>
@@ -140,6 +148,7 @@ public sealed partial class AuditLog : IAsyncDisposable
         }
 
         _maintenance.Dispose();
+        await _sweep.DisposeAsync();
     }
 
     private async Task CloseOnceAsync()
@@ -200,20 +209,24 @@ public sealed partial class AuditLog : IAsyncDisposable
             // Callers stop waiting after the timeout on their own; the store is asked to stop too. The loop waits for
             // the store's answer before the next block all the same: one append at a time keeps the chain linear.
             using var timeout = new CancellationTokenSource(_options.AppendTimeout, _time);
-            var entries = batch.Select(p => p.Entry).ToList();
-            var (flags, firsts) = await _detector.FlagAsync(entries, timeout.Token);
-            var flagged = entries.Select((e, i) => (e, flags[i])).ToList();
-            var records = await _chain.AppendAsync(flagged, timeout.Token);
-            _detector.Accept(firsts);
-            outcome = "ok";
-            if (_unusual is not null && records.Where(r => r.Flags.Count > 0).ToList() is { Count: > 0 } unusual)
+            var entries = new AuditEntry[batch.Count];
+            for (var i = 0; i < entries.Length; i++)
             {
-                // Durable now; the sink only queues them, so neither the callers nor the next block wait for it.
-                _unusual.Flagged(unusual);
+                entries[i] = batch[i].Entry;
             }
 
-            batch.ForEach(p => p.Done.TrySetResult());
-            _maintenance.Appended(_chain.Current);
+            var (flags, firsts) = await _detector.FlagAsync(entries, timeout.Token);
+            var records = await _chain.AppendAsync(entries, flags, timeout.Token);
+            Release(batch, null);
+            outcome = "ok";
+
+            // Only what the next block depends on, after the callers are released; checkpoints run on their own loop.
+            _detector.Accept(firsts);
+            _maintenance.Appended(_chain.Current, records.Count);
+            if (_unusual is { } sink)
+            {
+                PassOnFlagged(sink, records);
+            }
         }
         catch (Exception error) when (error is not OutOfMemoryException)
         {
@@ -223,13 +236,121 @@ public sealed partial class AuditLog : IAsyncDisposable
                 LogAppendFailed(_logger, batch.Count, error.GetType().Name);
             }
 
-            var unavailable = new AuditUnavailableException(AuditUnavailableException.DefaultMessage, error);
-            batch.ForEach(p => p.Done.TrySetException(unavailable));
+            Release(batch, new AuditUnavailableException(AuditUnavailableException.DefaultMessage, error));
         }
         finally
         {
             _metrics?.AuditAppended(outcome, _time.GetElapsedTime(started));
         }
+
+        lock (_waitingGate)
+        {
+            Prune(_time.GetTimestamp());
+        }
+    }
+
+    // Durable now; the sink only queues them, so neither the callers nor the next block wait for it. Most blocks hold
+    // no flagged record: they cost one pass and no allocation.
+    private static void PassOnFlagged(IUnusualAccessSink sink, IReadOnlyList<AuditRecord> records)
+    {
+        List<AuditRecord>? flagged = null;
+        foreach (var record in records)
+        {
+            if (record.Flags.Count > 0)
+            {
+                (flagged ??= []).Add(record);
+            }
+        }
+
+        if (flagged is not null)
+        {
+            sink.Flagged(flagged);
+        }
+    }
+
+    // The callers of a block go on where their tasks complete (no continuation is forced onto a thread of its own): a
+    // few thread-pool work items release them all, rather than one thread-pool hop, and wake-up, per caller, and the
+    // writer is free for the next block at once.
+    private static void Release(List<Pending> batch, Exception? error)
+    {
+        var parts = Math.Min(batch.Count, Environment.ProcessorCount);
+        for (var part = 0; part < parts; part++)
+        {
+            var callers = new Pending[((batch.Count - part - 1) / parts) + 1];
+            for (var i = 0; i < callers.Length; i++)
+            {
+                callers[i] = batch[part + (i * parts)];
+            }
+
+            ThreadPool.UnsafeQueueUserWorkItem(
+                static state =>
+                {
+                    foreach (var pending in state.Callers)
+                    {
+                        pending.Cancellation.Unregister();
+                        _ = state.Error is null ? pending.Done.TrySetResult() : pending.Done.TrySetException(state.Error);
+                    }
+                },
+                (Callers: callers, Error: error),
+                preferLocal: false);
+        }
+    }
+
+    private void Sweep()
+    {
+        TimeSpan? next;
+        lock (_waitingGate)
+        {
+            next = Prune(_time.GetTimestamp());
+        }
+
+        if (next is { } due)
+        {
+            _sweep.Change(due, Timeout.InfiniteTimeSpan);
+            return;
+        }
+
+        Volatile.Write(ref _sweepArmed, 0);
+
+        // A caller that queued while this sweep found nobody waiting must not wait without a timer.
+        if (!_waiting.IsEmpty)
+        {
+            ArmSweep(TimeSpan.Zero);
+        }
+    }
+
+    private void ArmSweep(TimeSpan due)
+    {
+        if (Interlocked.Exchange(ref _sweepArmed, 1) == 0)
+        {
+            _sweep.Change(due, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    // Drops answered callers from the front of the waiting queue and refuses those past their deadline; the time until
+    // the oldest one still waiting is due, or null when nobody waits. Callers queue, and are answered, in deadline order.
+    private TimeSpan? Prune(long now)
+    {
+        while (_waiting.TryPeek(out var oldest))
+        {
+            if (!oldest.Done.Task.IsCompleted)
+            {
+                if (now < oldest.Deadline)
+                {
+                    return TimeSpan.FromSeconds((oldest.Deadline - now) / (double)_time.TimestampFrequency);
+                }
+
+                // Not written yet: the writer skips it. Already in a block being written: the record may still appear,
+                // for a delivery that did not happen (never the other way round).
+                var timedOut = new TimeoutException($"The audit record was not stored within {_options.AppendTimeoutSeconds} s.");
+                LogTimedOut(_logger, oldest.Entry.Action, _options.AppendTimeoutSeconds);
+                Release([oldest], new AuditUnavailableException(AuditUnavailableException.DefaultMessage, timedOut));
+            }
+
+            _waiting.TryDequeue(out _);
+        }
+
+        return null;
     }
 
     private static string OpenedBy()
@@ -247,10 +368,16 @@ public sealed partial class AuditLog : IAsyncDisposable
     [LoggerMessage(Level = LogLevel.Warning, Message = "The audit chain could not be closed ({Error}); another process will seal it")]
     private static partial void LogCloseFailed(ILogger logger, string error);
 
-    private sealed class Pending(AuditEntry entry)
+    private sealed class Pending(AuditEntry entry, long deadline)
     {
         public AuditEntry Entry { get; } = entry;
 
-        public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        /// <summary>When the caller stops waiting, as a timestamp of the ledger's time provider.</summary>
+        public long Deadline { get; } = deadline;
+
+        /// <summary>Completed by <see cref="Release"/> (or by the caller's cancellation), which runs the caller on.</summary>
+        public TaskCompletionSource Done { get; } = new();
+
+        public CancellationTokenRegistration Cancellation { get; set; }
     }
 }

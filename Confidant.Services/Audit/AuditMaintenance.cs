@@ -54,10 +54,14 @@ internal sealed partial class AuditMaintenance : IDisposable
 
     private TimeSpan CheckpointInterval => TimeSpan.FromSeconds(_options.CheckpointSeconds);
 
-    /// <summary>Called after each append: the loop re-checks whether a checkpoint is due.</summary>
-    public void Appended(AuditChainState? chain)
+    /// <summary>
+    /// Called after each append of <paramref name="records"/> records. The loop is woken only when that changes when
+    /// the next checkpoint is due: the first records after a checkpoint start its clock, and enough records make it
+    /// due at once. Any other append leaves the loop asleep (waking it per append would cost every block a thread hop).
+    /// </summary>
+    public void Appended(AuditChainState? chain, int records)
     {
-        if (chain is not null)
+        if (chain is { Uncovered: var uncovered } && (uncovered <= records || uncovered >= _options.CheckpointRecords))
         {
             _signal.Writer.TryWrite(true);
         }

@@ -37,6 +37,9 @@ public sealed partial class AuditRecorder(AuditLog log, ILogger<AuditRecorder> l
     /// <summary>Records a change that is already stored.</summary>
     public Task SucceededAsync(AuditEntry entry) => TryRecordAsync(entry with { Outcome = AuditOutcomes.Succeeded });
 
+    /// <summary>Records an act that failed after it began: an item a background job could not do, a job that stopped.</summary>
+    public Task FailedAsync(AuditEntry entry) => TryRecordAsync(entry with { Outcome = AuditOutcomes.Failed });
+
     /// <summary>Records an ACL refusal and returns the exception to throw.</summary>
     public async Task<ConfidantException> DeniedAsync(AuditEntry entry, ConfidantException refusal)
     {

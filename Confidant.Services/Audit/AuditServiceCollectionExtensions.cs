@@ -32,7 +32,10 @@ public static class AuditServiceCollectionExtensions
         else
         {
             var path = Path.Combine(builder.Environment.ContentRootPath, options.Sqlite.Path);
-            builder.Services.AddSingleton<IAuditStore>(sp => new SqliteAuditStore(path, sp.GetRequiredService<IOptions<StorageOptions>>().Value.CallTimeout));
+            builder.Services.AddSingleton<IAuditStore>(sp => new SqliteAuditStore(
+                path,
+                sp.GetRequiredService<IOptions<StorageOptions>>().Value.CallTimeout,
+                sp.GetRequiredService<TimeProvider>()));
         }
 
         builder.Services.AddSingleton<AuditLog>();

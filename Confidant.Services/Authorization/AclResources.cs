@@ -15,6 +15,12 @@ public static class AclResources
 
     /// <summary>The audit trail: who received which secret (admins only; services never).</summary>
     public const string Audit = "audit";
+
+    /// <summary>An incident's rotation progress (action <c>get</c>): what was exposed under it, what is still pending.</summary>
+    public const string Incident = "incident";
+
+    /// <summary>The re-encryption job (rotating the wrapper key, re-keying credentials): admins only; services never.</summary>
+    public const string Rekey = "rekey";
 }
 
 /// <summary>Actions of the ACL hook (spec §3.2).</summary>
@@ -33,4 +39,10 @@ public static class AclActions
     /// asks for the editor role, as for revealing: whoever may see the values may see who else received them.
     /// </summary>
     public const string Access = "access";
+
+    /// <summary>
+    /// credential / blind_credential / service:expose — mark it exposed. The default policy asks for the editor role;
+    /// the domain asks for <c>Exposure:MarkRole</c> (admin by default) on top.
+    /// </summary>
+    public const string Expose = "expose";
 }

@@ -42,6 +42,9 @@ public sealed class DefaultAclPolicy(CertificateNameRules? certificateNames = nu
 
         // Who received which secret, across every resource: a reader must not learn it from the trail.
         (AclResources.Audit, _) => ConfidantRoles.Admin,
+
+        // Re-encrypting everything at rest is an act on every secret at once.
+        (AclResources.Rekey, _) => ConfidantRoles.Admin,
         (_, AclActions.List or AclActions.Metadata) => ConfidantRoles.Reader,
 
         // Blind credentials are ciphertext the server cannot read: seeing them reveals nothing.

@@ -6,6 +6,7 @@ using Confidant.Services.Credentials;
 using Confidant.Services.Crypto;
 using Confidant.Services.Errors;
 using Confidant.Services.Events;
+using Confidant.Services.Exposure;
 using Confidant.Services.Maintenance;
 using Confidant.Services.Revisions;
 using Confidant.Services.ServiceMappings;
@@ -27,6 +28,7 @@ public sealed class BlindCredentialService(
     RevisionReverter reverter,
     IOptions<CredentialOptions> options,
     AuditRecorder audit,
+    ExposureRules exposure,
     ChangeEvents events,
     TimeProvider time)
 {
@@ -201,12 +203,14 @@ public sealed class BlindCredentialService(
                     CipherVersion = ValidCipherVersion(input.CipherVersion ?? throw ConfidantException.BadRequest("cipher_version required when updating credential_pairs.")),
                     CredentialKeys = keys,
                 };
+                await exposure.EnsureNoExposedCiphertextAsync(current, next, ct);
             }
 
             return next;
         }, cancellationToken);
         await audit.SucceededAsync(AuditEntry.For(caller, AuditActions.Update, AclResources.BlindCredential, id, written.Revision));
         await events.BlindCredentialUpdatedAsync(caller, id);
+        await exposure.ReviewAfterWriteAsync(caller, written, cancellationToken);
         return written;
     }
 
@@ -231,6 +235,8 @@ public sealed class BlindCredentialService(
                     throw ConfidantException.BadRequest(ErrorMessages.NoDifferenceBlindCredential, id);
                 }
 
+                await exposure.EnsureRevertAllowedAsync(AclResources.BlindCredential, id, toRevision, ct);
+                await exposure.EnsureNoExposedCiphertextAsync(current, target, ct);
                 if (target.CredentialKeys.Count > 0)
                 {
                     await conflicts.EnsureNoConflictsForResourceAsync(id, target.CredentialKeys, ct);
@@ -239,6 +245,7 @@ public sealed class BlindCredentialService(
                 return target;
             }), cancellationToken);
         await events.BlindCredentialUpdatedAsync(caller, id);
+        await exposure.ReviewAfterWriteAsync(caller, written, cancellationToken);
         return written;
     }
 

@@ -11,9 +11,14 @@ namespace Confidant.Services.Configuration;
 /// renaming anything. This is the only place that knows the old names. The host puts this source above the
 /// appsettings files and just below our own <c>Section__Key</c> environment variables
 /// (<c>Confidant.Web/Configuration/ConfidantConfiguration.cs</c>): <c>Storage__Provider</c> and friends still win.
+/// The settings the original took from its secrets bootstrap are read through <see cref="BootstrappedSettings"/>, with
+/// the decrypted <paramref name="bootstrap"/> when there is one (spec §7.4).
 /// </summary>
-public sealed class LegacyEnvironmentVariables(IDictionary variables) : ConfigurationProvider, IConfigurationSource
+public sealed class LegacyEnvironmentVariables(IDictionary environment, IReadOnlyDictionary<string, string>? bootstrap = null)
+    : ConfigurationProvider, IConfigurationSource
 {
+    private Hashtable _variables = [];
+
     /// <summary>spec §10.1 ACL_MODULE values that have a counterpart here, and the <c>Acl:Policy</c> each becomes.</summary>
     private static readonly Dictionary<string, string> AclModules = new(StringComparer.Ordinal)
     {
@@ -38,6 +43,7 @@ public sealed class LegacyEnvironmentVariables(IDictionary variables) : Configur
 
     public override void Load()
     {
+        _variables = BootstrappedSettings.Apply(environment, bootstrap ?? new Dictionary<string, string>());
         Data = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
         Map("DYNAMODB_TABLE", v => { Put("Storage:DynamoDb:Table", v); Put("Storage:Provider", "DynamoDb"); });
         Map("DYNAMODB_TABLE_ARCHIVE", v => Put("Storage:DynamoDb:ArchiveTable", v));
@@ -120,7 +126,7 @@ public sealed class LegacyEnvironmentVariables(IDictionary variables) : Configur
         {
             // Trimmed, empty entries skipped, as the original read it.
             var cas = names.Split(',').Select(n => n.Trim()).Where(n => n.Length > 0).ToList();
-            if (cas.Count > 0 && variables["CA_TYPE"] is null)
+            if (cas.Count > 0 && _variables["CA_TYPE"] is null)
             {
                 Put("Certificates:Provider", "AcmPca");
             }
@@ -152,8 +158,8 @@ public sealed class LegacyEnvironmentVariables(IDictionary variables) : Configur
 
     /// <summary>
     /// spec §10.9. Keys configured the original's way replace the generated ones, so a moved deployment serves exactly
-    /// its own environments. The original read JWT_CERTIFICATE_AUTHORITIES from the secrets bootstrap unless
-    /// JWT_IS_CA_ENCRYPTED was false; here it is taken from the environment either way (docs/decisions/0005).
+    /// its own environments. JWT_CERTIFICATE_AUTHORITIES comes from the secrets bootstrap unless JWT_IS_CA_ENCRYPTED
+    /// is false (<see cref="BootstrappedSettings"/>).
     /// </summary>
     private void MapJwt()
     {
@@ -174,7 +180,7 @@ public sealed class LegacyEnvironmentVariables(IDictionary variables) : Configur
 
     private void Map(string name, Action<string> apply)
     {
-        if (variables[name] is string value)
+        if (_variables[name] is string value)
         {
             apply(value);
         }
@@ -260,7 +266,7 @@ public sealed class LegacyEnvironmentVariables(IDictionary variables) : Configur
     /// </summary>
     private void MapSignIn()
     {
-        var module = variables["USER_AUTH_MODULE"] as string ?? (variables["GOOGLE_OAUTH_CLIENT_ID"] is string ? "google" : null);
+        var module = _variables["USER_AUTH_MODULE"] as string ?? (_variables["GOOGLE_OAUTH_CLIENT_ID"] is string ? "google" : null);
         switch (module?.Trim().ToLowerInvariant())
         {
             case null:

@@ -4,6 +4,7 @@ using Confidant.Services.Authorization;
 using Confidant.Services.Crypto;
 using Confidant.Services.Errors;
 using Confidant.Services.Events;
+using Confidant.Services.Exposure;
 using Confidant.Services.Maintenance;
 using Confidant.Services.Revisions;
 using Confidant.Services.ServiceMappings;
@@ -24,6 +25,8 @@ public sealed class CredentialService(
     RevisionReverter reverter,
     IOptions<CredentialOptions> options,
     AuditRecorder audit,
+    ValueFingerprinter fingerprinter,
+    ExposureRules exposure,
     ChangeEvents events,
     TimeProvider time)
 {
@@ -56,6 +59,8 @@ public sealed class CredentialService(
         var documentation = CredentialRules.ValidDocumentation(input.Documentation);
         var tags = CredentialRules.ValidTags(input.Tags ?? []);
         await EnsureNameIsFreeAsync(name, exceptId: null, cancellationToken);
+        var fingerprints = await fingerprinter.ComputeAsync(pairs, cancellationToken);
+        await exposure.EnsureNoExposedValuesAsync(null, fingerprints, cancellationToken);
 
         var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
         var encrypted = await cipher.EncryptAsync(id, pairs, cancellationToken);
@@ -76,6 +81,7 @@ public sealed class CredentialService(
             Documentation = documentation,
             Tags = tags,
             LastRotationDate = now,
+            Fingerprints = fingerprints,
         };
         await store.WriteRevisionAsync(item, cancellationToken);
         await audit.SucceededAsync(AuditEntry.For(caller, AuditActions.Create, AclResources.Credential, id, 1));
@@ -121,6 +127,7 @@ public sealed class CredentialService(
             var rotated = current.LastRotationDate;
             var now = RevisionWriter.Now(time);
             finalPairs = storedPairs;
+            var fingerprints = current.Fingerprints;
 
             // Spec §13.10: the original failed without credential_pairs; we keep the stored pairs instead.
             if (input.Pairs is not null)
@@ -137,10 +144,15 @@ public sealed class CredentialService(
                     rotated = now;
                 }
 
+                fingerprints = await fingerprinter.ComputeAsync(pairs, ct);
+                await exposure.EnsureNoExposedValuesAsync(current, fingerprints, ct);
                 var fresh = await cipher.EncryptAsync(id, pairs, ct);
                 encrypted = (fresh.CredentialPairs, fresh.DataKey, fresh.CipherVersion);
                 finalPairs = pairs;
             }
+
+            // The same values as before (metadata changed): the revision they came from may predate fingerprints.
+            fingerprints ??= await fingerprinter.ComputeAsync(storedPairs, ct);
 
             return current with
             {
@@ -157,10 +169,12 @@ public sealed class CredentialService(
                 CipherVersion = encrypted.Version,
                 LastRotationDate = rotated,
                 LastDecryptedDate = null,
+                Fingerprints = fingerprints,
             };
         }, cancellationToken);
         await audit.SucceededAsync(AuditEntry.For(caller, AuditActions.Update, AclResources.Credential, id, written.Revision));
         await events.CredentialUpdatedAsync(caller, id);
+        await exposure.ReviewAfterWriteAsync(caller, written, cancellationToken);
 
         // Values go back only when the caller sent them (a read for an ACL that allows update but not get otherwise),
         // and then as a recorded delivery. The revision is written either way; only the echo waits for the record.
@@ -199,10 +213,14 @@ public sealed class CredentialService(
                 }
 
                 CredentialRules.ValidPairs(targetPairs.ToList());
+                await exposure.EnsureRevertAllowedAsync(AclResources.Credential, id, toRevision, ct);
+                var fingerprints = target.Fingerprints ?? await fingerprinter.ComputeAsync(targetPairs, ct);
+                await exposure.EnsureNoExposedValuesAsync(current, fingerprints, ct);
                 await conflicts.EnsureNoConflictsForResourceAsync(id, targetPairs.Keys, ct);
-                return target with { LastDecryptedDate = null };
+                return target with { LastDecryptedDate = null, Fingerprints = fingerprints };
             }), cancellationToken);
         await events.CredentialUpdatedAsync(caller, id);
+        await exposure.ReviewAfterWriteAsync(caller, written, cancellationToken);
         return reader.View(written, null);
     }
 

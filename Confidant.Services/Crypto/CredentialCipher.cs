@@ -57,8 +57,7 @@ public sealed class CredentialCipher
             throw new CredentialCipherException(item.Id, $"cipher version {item.CipherVersion} is not supported");
         }
 
-        // Spec §7.1 step 3: revisions share the base id's context; credential ids contain no dashes.
-        var contextId = item.DataType == DataType.Credential ? item.Id : item.Id.Split('-', 2)[0];
+        var contextId = ContextIdOf(item);
         byte[] blob;
         try
         {
@@ -105,7 +104,12 @@ public sealed class CredentialCipher
         return result.Plaintext;
     }
 
-    private static Dictionary<string, string> Context(string id) => new(StringComparer.Ordinal) { [ContextKey] = id };
+    /// <summary>The id KMS binds a credential item's data key to.</summary>
+    // Spec §7.1 step 3: revisions share the base id's context; credential ids contain no dashes.
+    internal static string ContextIdOf(CredentialItem item) => item.DataType == DataType.Credential ? item.Id : item.Id.Split('-', 2)[0];
+
+    /// <summary>The encryption context of a data key: <c>{"id": credential id}</c>.</summary>
+    internal static Dictionary<string, string> Context(string id) => new(StringComparer.Ordinal) { [ContextKey] = id };
 }
 
 /// <summary>A stored credential could not be decrypted. The message names only the credential id and the reason.</summary>

@@ -35,4 +35,16 @@ internal sealed class GuardedConfidantStore(IConfidantStore inner, CallGuard gua
 
     public Task<bool> RestoreAsync(string id, CancellationToken cancellationToken = default) =>
         guard.RunAsync(nameof(RestoreAsync), token => inner.RestoreAsync(id, token), cancellationToken);
+
+    public Task<bool> PutExposureAsync(Exposure.ExposureMark mark, CancellationToken cancellationToken = default) =>
+        guard.RunAsync(nameof(PutExposureAsync), token => inner.PutExposureAsync(mark, token), cancellationToken);
+
+    public Task<bool> SetFingerprintsAsync(string id, int revision, Exposure.ValueFingerprints fingerprints, CancellationToken cancellationToken = default) =>
+        guard.RunAsync(nameof(SetFingerprintsAsync), token => inner.SetFingerprintsAsync(id, revision, fingerprints, token), cancellationToken);
+    public Task<DataKeyRewrite> RewriteDataKeyAsync(
+        StoreTable table, CredentialItem rewritten, string expectedDataKey, CancellationToken cancellationToken = default) =>
+        guard.RunAsync(nameof(RewriteDataKeyAsync), token => inner.RewriteDataKeyAsync(table, rewritten, expectedDataKey, token), cancellationToken);
+
+    public Task SaveJobAsync(JobItem job, CancellationToken cancellationToken = default) =>
+        guard.RunAsync(nameof(SaveJobAsync), token => inner.SaveJobAsync(job, token), cancellationToken);
 }

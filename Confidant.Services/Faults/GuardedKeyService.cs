@@ -26,7 +26,7 @@ internal sealed class GuardedKeyService(IKeyService inner, CallGuard guard) : IK
         CancellationToken cancellationToken = default) =>
         guard.RunAsync("Decrypt", token => inner.DecryptAsync(ciphertext, encryptionContext, token), cancellationToken);
 
-    public Task<KmsEncryptResult> ReEncryptAsync(
+    public Task<KmsReEncryptResult> ReEncryptAsync(
         ReadOnlyMemory<byte> ciphertext,
         IReadOnlyDictionary<string, string> sourceEncryptionContext,
         string destinationKeyId,

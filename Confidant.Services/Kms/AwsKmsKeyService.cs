@@ -55,7 +55,7 @@ internal sealed class AwsKmsKeyService(IAmazonKeyManagementService kms) : IKeySe
             return new KmsDecryptResult(response.Plaintext.ToArray(), response.KeyId);
         }, cancellationToken);
 
-    public Task<KmsEncryptResult> ReEncryptAsync(
+    public Task<KmsReEncryptResult> ReEncryptAsync(
         ReadOnlyMemory<byte> ciphertext,
         IReadOnlyDictionary<string, string> sourceEncryptionContext,
         string destinationKeyId,
@@ -71,7 +71,7 @@ internal sealed class AwsKmsKeyService(IAmazonKeyManagementService kms) : IKeySe
                 DestinationKeyId = destinationKeyId,
                 DestinationEncryptionContext = Copy(destinationEncryptionContext),
             }, cancellationToken);
-            return new KmsEncryptResult(response.CiphertextBlob.ToArray(), response.KeyId);
+            return new KmsReEncryptResult(response.CiphertextBlob.ToArray(), response.KeyId, response.SourceKeyId);
         }, cancellationToken);
 
     public Task<KmsKeyMetadata> DescribeKeyAsync(string keyId, CancellationToken cancellationToken = default) =>

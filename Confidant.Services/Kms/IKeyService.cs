@@ -23,8 +23,12 @@ public interface IKeyService
         IReadOnlyDictionary<string, string> encryptionContext,
         CancellationToken cancellationToken = default);
 
-    /// <summary>Re-encrypts a ciphertext under another key and context without exposing the plaintext to the caller.</summary>
-    Task<KmsEncryptResult> ReEncryptAsync(
+    /// <summary>
+    /// Re-encrypts a ciphertext under another key and context without exposing the plaintext to the caller (KMS
+    /// ReEncrypt: the plaintext never leaves the key service). Returns the new ciphertext, the key that wraps it and the
+    /// key that wrapped the old one, so a caller can tell a blob that was already under the destination key.
+    /// </summary>
+    Task<KmsReEncryptResult> ReEncryptAsync(
         ReadOnlyMemory<byte> ciphertext,
         IReadOnlyDictionary<string, string> sourceEncryptionContext,
         string destinationKeyId,
@@ -75,6 +79,9 @@ public static class KeyServiceLimits
 public sealed record KmsEncryptResult(byte[] Ciphertext, string KeyArn);
 
 public sealed record KmsDecryptResult(byte[] Plaintext, string KeyArn);
+
+/// <summary>A re-encrypted ciphertext, the key now wrapping it and the key that wrapped it before (ARNs on AWS KMS).</summary>
+public sealed record KmsReEncryptResult(byte[] Ciphertext, string KeyArn, string SourceKeyArn);
 
 /// <summary>A MAC and the key that made it (an ARN on AWS KMS).</summary>
 public sealed record KmsMacResult(byte[] Mac, string KeyId);

@@ -13,8 +13,8 @@ namespace Confidant.Services.Kms;
 public static class KmsServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers <see cref="IKeyService"/> and <see cref="IKmsGrantManager"/> for the configured provider, plus
-    /// <see cref="CredentialCipher"/> and its data-key cache.
+    /// Registers <see cref="IKeyService"/> and <see cref="IKmsGrantManager"/> for the configured provider (and
+    /// <see cref="ILocalKeyRing"/> for the local one), plus <see cref="CredentialCipher"/> and its data-key cache.
     /// </summary>
     public static IHostApplicationBuilder AddConfidantKms(this IHostApplicationBuilder builder)
     {
@@ -34,7 +34,7 @@ public static class KmsServiceCollectionExtensions
                 services.AddSingleton<IKmsGrantManager>(sp => new AwsKmsGrantManager(sp.GetRequiredService<IAmazonKeyManagementService>()));
                 break;
             case KmsProvider.Local:
-                services.AddSingleton<IKeyService>(sp =>
+                services.AddSingleton(sp =>
                 {
                     var options = sp.GetRequiredService<IOptions<KmsOptions>>().Value;
                     var root = sp.GetRequiredService<IHostEnvironment>().ContentRootPath;
@@ -44,6 +44,10 @@ public static class KmsServiceCollectionExtensions
                         sp.GetRequiredService<TimeProvider>(),
                         sp.GetRequiredService<ILogger<LocalKeyService>>());
                 });
+                services.AddSingleton<IKeyService>(sp => sp.GetRequiredService<LocalKeyService>());
+
+                // The same ring, for the keys verbs: a rotation is seen at once by this process's key service.
+                services.AddSingleton<ILocalKeyRing>(sp => sp.GetRequiredService<LocalKeyService>());
                 services.AddSingleton<IKmsGrantManager, LocalKmsGrantManager>();
                 break;
             default:

@@ -65,6 +65,71 @@ internal sealed partial class LocalKeyRingFile(string path, TimeProvider timePro
         return updated;
     }
 
+    /// <summary>
+    /// Adds a new encryption key carrying <paramref name="alias"/> and takes the alias off the key that held it.
+    /// Returns the ring as written and the new key.
+    /// </summary>
+    public (LocalKeyRing Ring, LocalKey Key) Rotate(string alias)
+    {
+        using var fileLock = AcquireLock();
+        var ring = ReadExisting();
+        var current = ring.Keys.FirstOrDefault(k => k.Aliases.Contains(alias, StringComparer.Ordinal))
+            ?? throw new KeyServiceException(KeyServiceError.KeyNotFound, $"No key of the local key ring carries the alias '{alias}'.");
+        if (current.IsHmac)
+        {
+            throw new KeyServiceException(KeyServiceError.InvalidRequest, $"The alias '{alias}' names an HMAC key; only encryption keys are rotated.");
+        }
+
+        var key = NewKey(alias, hmac: false);
+        var keys = ring.Keys
+            .Select(k => ReferenceEquals(k, current) ? k with { Aliases = [.. k.Aliases.Where(a => a != alias)] } : k)
+            .Append(key)
+            .ToList();
+        var updated = new LocalKeyRing(ring.Version, keys);
+        Publish(updated);
+        LogKeyRotated(logger, alias, current.KeyId, key.KeyId);
+        return (updated, key);
+    }
+
+    /// <summary>Sets a key's <c>enabled</c> flag; a key an alias names stays enabled.</summary>
+    public (LocalKeyRing Ring, LocalKey Key) SetEnabled(string keyId, bool enabled)
+    {
+        using var fileLock = AcquireLock();
+        var ring = ReadExisting();
+        var target = ring.Keys.FirstOrDefault(k => k.KeyId == keyId || k.Arn == keyId)
+            ?? throw new KeyServiceException(KeyServiceError.KeyNotFound, $"Key '{keyId}' is not in the local key ring.");
+        if (!enabled && target.Aliases.Count > 0)
+        {
+            throw new KeyServiceException(
+                KeyServiceError.InvalidRequest,
+                $"Key {target.KeyId} is in use under {string.Join(", ", target.Aliases)}; rotate the alias to a new key first.");
+        }
+
+        if (target.Enabled == enabled)
+        {
+            return (ring, target);
+        }
+
+        var changed = target with { Enabled = enabled };
+        var updated = new LocalKeyRing(ring.Version, [.. ring.Keys.Select(k => ReferenceEquals(k, target) ? changed : k)]);
+        Publish(updated);
+        LogKeyEnabled(logger, changed.KeyId, enabled);
+        return (updated, changed);
+    }
+
+    /// <summary>The file's last write time and length: a new value means another process changed the ring.</summary>
+    public FileStamp Stamp()
+    {
+        var info = new FileInfo(path);
+        return info.Exists ? new FileStamp(info.LastWriteTimeUtc.Ticks, info.Length) : default;
+    }
+
+    /// <summary>When and how long the ring file was as last seen.</summary>
+    public readonly record struct FileStamp(long Ticks, long Length);
+
+    private LocalKeyRing ReadExisting() =>
+        File.Exists(path) ? Read() : throw new InvalidOperationException($"The local key ring {path} does not exist; start Confidant once to create it.");
+
     private LocalKeyRing Read()
     {
         if (!OperatingSystem.IsWindows() && (File.GetUnixFileMode(path) & GroupOrOther) != 0)
@@ -138,4 +203,10 @@ internal sealed partial class LocalKeyRingFile(string path, TimeProvider timePro
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Created local key {KeyId} for {Alias}")]
     private static partial void LogKeyCreated(ILogger logger, string alias, string keyId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Moved {Alias} from local key {OldKeyId} to the new key {KeyId}")]
+    private static partial void LogKeyRotated(ILogger logger, string alias, string oldKeyId, string keyId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Local key {KeyId} enabled: {Enabled}")]
+    private static partial void LogKeyEnabled(ILogger logger, string keyId, bool enabled);
 }

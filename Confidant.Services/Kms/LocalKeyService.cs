@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Logging;
@@ -7,21 +8,53 @@ namespace Confidant.Services.Kms;
 
 // The embedded key provider: AES-256-GCM keys in a 0600 key ring file, with the encryption context bound as
 // associated data so that a wrong context fails as it does in KMS, and HMAC-SHA-256 keys for MACs. File and blob
-// formats: docs/decisions/0004-local-key-ring.md.
-internal sealed class LocalKeyService : IKeyService
+// formats: docs/decisions/0004-local-key-ring.md. The ring is read again when another process changed the file (a key
+// rotated or disabled by a command of the executable), so that running servers follow without a restart.
+internal sealed class LocalKeyService : IKeyService, ILocalKeyRing
 {
     private const byte BlobVersion = 1;
     private const int NonceSize = 12;
     private const int TagSize = 16;
 
+    // Wall-clock, not the injected clock: a frozen test clock must not stop a server from seeing a rotated ring.
+    private static readonly TimeSpan RecheckInterval = TimeSpan.FromSeconds(1);
+
     private readonly LocalKeyRingFile _file;
     private readonly Lock _extendGate = new();
     private volatile KeyIndex _keys;
+    private long _checkedAt;
 
     public LocalKeyService(string ringPath, IEnumerable<string> aliases, TimeProvider timeProvider, ILogger<LocalKeyService> logger)
     {
         _file = new LocalKeyRingFile(Path.GetFullPath(ringPath), timeProvider, logger);
-        _keys = new KeyIndex(_file.LoadOrCreate(aliases));
+        _keys = new KeyIndex(_file.LoadOrCreate(aliases), _file.Stamp());
+        _checkedAt = Stopwatch.GetTimestamp();
+    }
+
+    public IReadOnlyList<LocalKeyInfo> Keys()
+    {
+        Reload();
+        return [.. _keys.Ring.Keys.Select(Info)];
+    }
+
+    public LocalKeyInfo Rotate(string aliasName)
+    {
+        lock (_extendGate)
+        {
+            var (ring, key) = _file.Rotate(aliasName);
+            _keys = new KeyIndex(ring, _file.Stamp());
+            return Info(key);
+        }
+    }
+
+    public LocalKeyInfo SetEnabled(string keyId, bool enabled)
+    {
+        lock (_extendGate)
+        {
+            var (ring, key) = _file.SetEnabled(keyId, enabled);
+            _keys = new KeyIndex(ring, _file.Stamp());
+            return Info(key);
+        }
     }
 
     public Task<byte[]> GenerateRandomAsync(int numberOfBytes, CancellationToken cancellationToken = default)
@@ -55,7 +88,7 @@ internal sealed class LocalKeyService : IKeyService
         return Task.FromResult(new KmsDecryptResult(plaintext, key.Arn));
     }
 
-    public Task<KmsEncryptResult> ReEncryptAsync(
+    public Task<KmsReEncryptResult> ReEncryptAsync(
         ReadOnlyMemory<byte> ciphertext,
         IReadOnlyDictionary<string, string> sourceEncryptionContext,
         string destinationKeyId,
@@ -63,10 +96,10 @@ internal sealed class LocalKeyService : IKeyService
         CancellationToken cancellationToken = default)
     {
         var destination = Resolve(destinationKeyId, "ReEncrypt");
-        var (_, plaintext) = Open(ciphertext.Span, sourceEncryptionContext, "ReEncrypt");
+        var (source, plaintext) = Open(ciphertext.Span, sourceEncryptionContext, "ReEncrypt");
         try
         {
-            return Task.FromResult(new KmsEncryptResult(Seal(destination, plaintext, destinationEncryptionContext), destination.Arn));
+            return Task.FromResult(new KmsReEncryptResult(Seal(destination, plaintext, destinationEncryptionContext), destination.Arn, source.Arn));
         }
         finally
         {
@@ -99,10 +132,63 @@ internal sealed class LocalKeyService : IKeyService
         return Task.FromResult(CryptographicOperations.FixedTimeEquals(expected, mac.Span));
     }
 
-    private LocalKey Find(string keyId, string operation) =>
-        _keys.ByName.TryGetValue(keyId, out var key)
+    private LocalKey Find(string keyId, string operation)
+    {
+        RefreshIfChanged();
+        if (_keys.ByName.TryGetValue(keyId, out var key))
+        {
+            return key;
+        }
+
+        // A key added by another process since the ring was last read (a rotation): read it again once.
+        Reload();
+        return _keys.ByName.TryGetValue(keyId, out key)
             ? key
             : throw new KeyServiceException(KeyServiceError.KeyNotFound, $"{operation}: key '{keyId}' is not in the local key ring.");
+    }
+
+    private LocalKey? FindById(string keyId)
+    {
+        RefreshIfChanged();
+        if (_keys.ById.TryGetValue(keyId, out var key))
+        {
+            return key;
+        }
+
+        Reload();
+        return _keys.ById.GetValueOrDefault(keyId);
+    }
+
+    // At most once a second, a look at the file's time and size; the ring is read again only when they moved.
+    private void RefreshIfChanged()
+    {
+        var now = Stopwatch.GetTimestamp();
+        var last = Interlocked.Read(ref _checkedAt);
+        if (Stopwatch.GetElapsedTime(last, now) < RecheckInterval || Interlocked.CompareExchange(ref _checkedAt, now, last) != last)
+        {
+            return;
+        }
+
+        if (_file.Stamp() != _keys.Stamp)
+        {
+            Reload();
+        }
+    }
+
+    private void Reload()
+    {
+        lock (_extendGate)
+        {
+            var stamp = _file.Stamp();
+            if (stamp != _keys.Stamp)
+            {
+                _keys = new KeyIndex(_file.LoadOrCreate([]), stamp);
+            }
+        }
+    }
+
+    private static LocalKeyInfo Info(LocalKey key) =>
+        new(key.KeyId, key.Arn, key.CreationDate, key.Enabled, key.Aliases, key.IsHmac);
 
     // Encryption keys only: KMS refuses to encrypt with an HMAC key (InvalidKeyUsage).
     private LocalKey Resolve(string keyId, string operation)
@@ -128,7 +214,7 @@ internal sealed class LocalKeyService : IKeyService
             {
                 if (!_keys.ByName.ContainsKey(keyId))
                 {
-                    _keys = new KeyIndex(_file.LoadOrCreate([keyId], hmac: true));
+                    _keys = new KeyIndex(_file.LoadOrCreate([keyId], hmac: true), _file.Stamp());
                 }
             }
         }
@@ -173,7 +259,8 @@ internal sealed class LocalKeyService : IKeyService
         }
 
         var headerSize = 2 + blob[1];
-        if (!_keys.ById.TryGetValue(Encoding.ASCII.GetString(blob[2..headerSize]), out var key) || key.IsHmac)
+        var key = FindById(Encoding.ASCII.GetString(blob[2..headerSize]));
+        if (key is null || key.IsHmac)
         {
             // KMS reports a ciphertext of a key it does not hold as invalid ciphertext too.
             throw Invalid(operation);
@@ -233,8 +320,10 @@ internal sealed class LocalKeyService : IKeyService
     // The keys by every name they answer to; replaced whole when the ring grows, so readers never lock.
     private sealed class KeyIndex
     {
-        public KeyIndex(LocalKeyRing ring)
+        public KeyIndex(LocalKeyRing ring, LocalKeyRingFile.FileStamp stamp)
         {
+            Ring = ring;
+            Stamp = stamp;
             ById = ring.Keys.ToDictionary(k => k.KeyId, StringComparer.Ordinal);
             ByName = new Dictionary<string, LocalKey>(StringComparer.Ordinal);
             foreach (var key in ring.Keys)
@@ -248,6 +337,11 @@ internal sealed class LocalKeyService : IKeyService
                 }
             }
         }
+
+        public LocalKeyRing Ring { get; }
+
+        /// <summary>The file's time and size when this ring was read.</summary>
+        public LocalKeyRingFile.FileStamp Stamp { get; }
 
         public Dictionary<string, LocalKey> ById { get; }
 

@@ -1,3 +1,4 @@
+using Confidant.Services.Audit;
 using Confidant.Services.Authorization;
 using Confidant.Services.Errors;
 using Confidant.Services.Iam;
@@ -12,6 +13,9 @@ namespace Confidant.Services.ServiceMappings;
 /// <summary>Whether a service's role holds the two kmsauth grants on the auth key.</summary>
 public sealed record GrantStatus(bool EncryptGrant, bool DecryptGrant);
 
+/// <summary>A grant removed from the auth key, and the principal it was for.</summary>
+public sealed record RevokedGrant(string GrantId, string GranteePrincipal);
+
 /// <summary>
 /// KMS grants on the auth key (spec §8.4): an encrypt grant constrained to <c>{"from": role}</c> (plus
 /// <c>user_type</c> when only v2 tokens are accepted) and a decrypt grant constrained to <c>{"to": role}</c>, so a
@@ -24,8 +28,12 @@ public sealed class KmsGrantService(
     IConfidantStore store,
     IAclPolicy acl,
     MaintenanceMode maintenance,
-    IOptions<KmsAuthOptions> options)
+    IOptions<KmsAuthOptions> options,
+    AuditRecorder audit)
 {
+    /// <summary>The audit trail's resource type for one grant on the auth key (its id is the grant id).</summary>
+    public const string GrantResource = "kms_grant";
+
     /// <summary>False for a key service without grants (the local key ring): there is no status to show or create.</summary>
     public bool SupportsGrants => grants.SupportsGrants;
 
@@ -47,11 +55,58 @@ public sealed class KmsGrantService(
         maintenance.EnsureWritable();
         if (!acl.IsAllowed(caller, AclResources.Service, AclActions.Update, serviceId, new AclArguments([])))
         {
-            throw ConfidantException.Forbidden($"{caller.Name} does not have access to ensure grants for service {serviceId}", serviceId);
+            throw await audit.DeniedAsync(
+                AuditEntry.For(caller, AuditActions.Grants, AclResources.Service, serviceId),
+                ConfidantException.Forbidden($"{caller.Name} does not have access to ensure grants for service {serviceId}", serviceId));
         }
 
         await RequireServiceAsync(serviceId, cancellationToken);
-        return await EnsureAsync(serviceId, cancellationToken);
+        var status = await EnsureAsync(serviceId, cancellationToken);
+        await audit.SucceededAsync(AuditEntry.For(caller, AuditActions.Grants, AclResources.Service, serviceId));
+        return status;
+    }
+
+    /// <summary>
+    /// Revokes every grant on the auth key, whoever it was for (the original's <c>revoke_all_kms_auth_grants</c>,
+    /// spec §8.4): after a leak of the grants, or before moving to per-role IAM policies. Services get theirs back
+    /// with <see cref="EnsureAsync(ConfidantPrincipal, string, CancellationToken)"/>. <paramref name="revoked"/>
+    /// hears of each grant as it goes.
+    /// </summary>
+    public async Task<IReadOnlyList<RevokedGrant>> RevokeAllAsync(
+        ConfidantPrincipal caller,
+        Func<RevokedGrant, Task>? revoked = null,
+        CancellationToken cancellationToken = default)
+    {
+        maintenance.EnsureWritable();
+
+        // Taking every service's grants away is an admin's act, as creating a service is (spec §3.3 narrowed by roles).
+        if (!acl.IsAllowed(caller, AclResources.Service, AclActions.Create))
+        {
+            throw await audit.DeniedAsync(
+                AuditEntry.For(caller, AuditActions.Grants, GrantResource, string.Empty),
+                ConfidantException.Forbidden($"{caller.Name} does not have access to revoke grants"));
+        }
+
+        if (!grants.SupportsGrants || options.Value.AuthKey is not { Length: > 0 } authKey)
+        {
+            return [];
+        }
+
+        var keyId = (await keys.DescribeKeyAsync(authKey, cancellationToken)).KeyId;
+        var done = new List<RevokedGrant>();
+        foreach (var grant in await grants.ListGrantsAsync(keyId, cancellationToken))
+        {
+            await grants.RevokeGrantAsync(keyId, grant.GrantId, cancellationToken);
+            var gone = new RevokedGrant(grant.GrantId, grant.GranteePrincipal);
+            done.Add(gone);
+            await audit.SucceededAsync(AuditEntry.For(caller, AuditActions.Grants, GrantResource, grant.GrantId));
+            if (revoked is not null)
+            {
+                await revoked(gone);
+            }
+        }
+
+        return done;
     }
 
     private async Task RequireServiceAsync(string serviceId, CancellationToken cancellationToken)

@@ -1,6 +1,9 @@
 namespace Confidant.Services.Storage;
 
-/// <summary>The six item types that share one table (spec §6.2).</summary>
+/// <summary>
+/// The item types that share one table: the six of spec §6.2, and Confidant's own items after them (exposure marks,
+/// job state), which the original Confidant never queries (it reads its own six data types only).
+/// </summary>
 public enum DataType
 {
     Credential,
@@ -9,6 +12,12 @@ public enum DataType
     ArchiveBlindCredential,
     Service,
     ArchiveService,
+
+    /// <summary>An exposure mark (<see cref="Confidant.Services.Exposure.ExposureMark"/>); it keeps no revision records.</summary>
+    Exposure,
+
+    /// <summary>The state of a long-running job (<see cref="JobItem"/>); it has no revision records.</summary>
+    Job,
 }
 
 public static class DataTypes
@@ -21,6 +30,8 @@ public static class DataTypes
         DataType.ArchiveBlindCredential => "archive-blind-credential",
         DataType.Service => "service",
         DataType.ArchiveService => "archive-service",
+        DataType.Exposure => "exposure",
+        DataType.Job => "job",
     };
 
     public static bool TryParse(string? wire, out DataType type)
@@ -33,6 +44,8 @@ public static class DataTypes
             case "archive-blind-credential": type = DataType.ArchiveBlindCredential; return true;
             case "service": type = DataType.Service; return true;
             case "archive-service": type = DataType.ArchiveService; return true;
+            case "exposure": type = DataType.Exposure; return true;
+            case "job": type = DataType.Job; return true;
             default: type = default; return false;
         }
     }
@@ -47,6 +60,8 @@ public static class DataTypes
         DataType.Credential or DataType.ArchiveCredential => DataType.ArchiveCredential,
         DataType.BlindCredential or DataType.ArchiveBlindCredential => DataType.ArchiveBlindCredential,
         DataType.Service or DataType.ArchiveService => DataType.ArchiveService,
+        DataType.Exposure => throw new InvalidOperationException("Exposure marks keep no revision records."),
+        DataType.Job => DataType.Job,
     };
 
     public static DataType CurrentType(this DataType type) => type switch
@@ -54,5 +69,7 @@ public static class DataTypes
         DataType.Credential or DataType.ArchiveCredential => DataType.Credential,
         DataType.BlindCredential or DataType.ArchiveBlindCredential => DataType.BlindCredential,
         DataType.Service or DataType.ArchiveService => DataType.Service,
+        DataType.Exposure => DataType.Exposure,
+        DataType.Job => DataType.Job,
     };
 }

@@ -59,4 +59,43 @@ public interface IConfidantStore
     /// are) and removes it from the archive table. Returns false when the archive holds no such resource.
     /// </summary>
     Task<bool> RestoreAsync(string id, CancellationToken cancellationToken = default);
+
+    // Exposure marks and value fingerprints (docs/decisions/0015-value-fingerprints.md). Marks are read with
+    // GetAsync and QueryAsync(DataType.Exposure, ...) like any item.
+
+    /// <summary>
+    /// Writes an exposure mark, which keeps no revision records: version 1 (<see cref="StoredItem.Revision"/>) only
+    /// when no item has its id, a later version only over the stored mark at the version before. False, and nothing
+    /// written, when another writer got there first.
+    /// </summary>
+    Task<bool> PutExposureAsync(Exposure.ExposureMark mark, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Sets the fingerprints of a credential's current item or revision record in place, provided it is still at
+    /// <paramref name="revision"/>; nothing else of the item changes (a concurrent rewrite of its data key is kept).
+    /// False when there is no such item at that revision.
+    /// </summary>
+    Task<bool> SetFingerprintsAsync(
+        string id,
+        int revision,
+        Exposure.ValueFingerprints fingerprints,
+        CancellationToken cancellationToken = default);
+    // Re-encryption at rest and the state of long-running jobs (docs/decisions/0016-rekey-job.md).
+
+    /// <summary>
+    /// Replaces, in place, the data key, pairs and cipher version of one credential item of <paramref name="table"/>
+    /// (a current item or a revision record) with those of <paramref name="rewritten"/>, provided the stored item is
+    /// still of the same data type and revision and still holds <paramref name="expectedDataKey"/>: a revision written
+    /// or a key replaced meanwhile is never overwritten. Every other field stays as stored. Returns whether the
+    /// replacement landed and the item as it now is in that table (null when it is no longer there).
+    /// </summary>
+    Task<DataKeyRewrite> RewriteDataKeyAsync(
+        StoreTable table, CredentialItem rewritten, string expectedDataKey, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Writes a job's state at revision <c>n = job.Revision</c>, provided the stored job is at revision n-1 (absent when
+    /// n is 1); otherwise a <see cref="Errors.RevisionConflictException"/> is raised and nothing is written. Read a job
+    /// with <see cref="GetAsync"/>.
+    /// </summary>
+    Task SaveJobAsync(JobItem job, CancellationToken cancellationToken = default);
 }

@@ -31,20 +31,20 @@ public static class StorageServiceCollectionExtensions
                         services.GetRequiredService<IOptions<StorageOptions>>().Value.CallTimeout,
                         services.GetRequiredService<ILogger<SqliteConfidantStore>>()));
                 builder.Services.AddSingleton<IConfidantStore>(services => services.GetRequiredService<SqliteConfidantStore>());
-                builder.Services.AddHostedService(services => new StorageStartup(
+                builder.Services.AddSingleton(services => new StorageInitialization(
                     services.GetRequiredService<SqliteConfidantStore>().InitializeAsync));
                 break;
             case StorageProvider.DynamoDb:
                 builder.Services.TryAddSingleton<IAmazonDynamoDB>(_ => CreateClient(options.DynamoDb));
                 builder.Services.AddSingleton<IConfidantStore, DynamoDbConfidantStore>();
-                if (options.DynamoDb.CreateTable)
-                {
-                    builder.Services.AddHostedService(services => new StorageStartup(cancellationToken =>
-                        new TableBootstrapper(
-                                services.GetRequiredService<IAmazonDynamoDB>(),
-                                services.GetRequiredService<TimeProvider>())
-                            .EnsureTablesAsync(TableNames(services.GetRequiredService<IOptions<StorageOptions>>().Value.DynamoDb), cancellationToken)));
-                }
+                builder.Services.AddSingleton(services => new DynamoDbTables(
+                    services.GetRequiredService<IAmazonDynamoDB>(),
+                    services.GetRequiredService<IOptions<StorageOptions>>(),
+                    services.GetRequiredService<TimeProvider>(),
+                    services.GetRequiredService<Audit.AuditRecorder>));
+                builder.Services.AddSingleton(services => new StorageInitialization(options.DynamoDb.CreateTable
+                    ? cancellationToken => services.GetRequiredService<DynamoDbTables>().CreateStoreTablesAsync(cancellationToken)
+                    : _ => Task.CompletedTask));
 
                 break;
             default:
@@ -52,10 +52,11 @@ public static class StorageServiceCollectionExtensions
                 break;
         }
 
+        builder.Services.AddHostedService(services => new StorageStartup(services.GetService<StorageInitialization>()));
         return builder;
     }
 
-    private static AmazonDynamoDBClient CreateClient(DynamoDbStorageOptions options)
+    internal static AmazonDynamoDBClient CreateClient(DynamoDbStorageOptions options)
     {
         var config = new AmazonDynamoDBConfig();
         if (string.IsNullOrEmpty(options.ServiceUrl))
@@ -72,13 +73,10 @@ public static class StorageServiceCollectionExtensions
         return new AmazonDynamoDBClient(config);
     }
 
-    private static IEnumerable<string> TableNames(DynamoDbStorageOptions options) =>
-        options.ArchiveTable is { } archive ? [options.Table!, archive] : [options.Table!];
-
     /// <summary>Runs the backend's schema or table bootstrap once when the host starts.</summary>
-    private sealed class StorageStartup(Func<CancellationToken, Task> start) : IHostedService
+    private sealed class StorageStartup(StorageInitialization? initialization) : IHostedService
     {
-        public Task StartAsync(CancellationToken cancellationToken) => start(cancellationToken);
+        public Task StartAsync(CancellationToken cancellationToken) => initialization?.RunAsync(cancellationToken) ?? Task.CompletedTask;
 
         public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }

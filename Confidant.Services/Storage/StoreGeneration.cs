@@ -51,11 +51,27 @@ internal sealed class GenerationTrackingStore(IConfidantStore inner, StoreGenera
     public Task ArchiveAsync(string id, int expectedRevision, DateTimeOffset archiveDate, CancellationToken cancellationToken = default) =>
         WriteAsync(() => inner.ArchiveAsync(id, expectedRevision, archiveDate, cancellationToken));
 
-    public async Task<bool> RestoreAsync(string id, CancellationToken cancellationToken = default)
+    public Task<bool> RestoreAsync(string id, CancellationToken cancellationToken = default) =>
+        WriteAsync(() => inner.RestoreAsync(id, cancellationToken));
+
+    public Task<bool> PutExposureAsync(Exposure.ExposureMark mark, CancellationToken cancellationToken = default) =>
+        WriteAsync(() => inner.PutExposureAsync(mark, cancellationToken));
+
+    public Task<bool> SetFingerprintsAsync(string id, int revision, Exposure.ValueFingerprints fingerprints, CancellationToken cancellationToken = default) =>
+        WriteAsync(() => inner.SetFingerprintsAsync(id, revision, fingerprints, cancellationToken));
+
+    public Task<DataKeyRewrite> RewriteDataKeyAsync(
+        StoreTable table, CredentialItem rewritten, string expectedDataKey, CancellationToken cancellationToken = default) =>
+        WriteAsync(() => inner.RewriteDataKeyAsync(table, rewritten, expectedDataKey, cancellationToken));
+
+    public Task SaveJobAsync(JobItem job, CancellationToken cancellationToken = default) =>
+        WriteAsync(() => inner.SaveJobAsync(job, cancellationToken));
+
+    private async Task WriteAsync(Func<Task> write)
     {
         try
         {
-            return await inner.RestoreAsync(id, cancellationToken);
+            await write();
         }
         finally
         {
@@ -63,11 +79,11 @@ internal sealed class GenerationTrackingStore(IConfidantStore inner, StoreGenera
         }
     }
 
-    private async Task WriteAsync(Func<Task> write)
+    private async Task<T> WriteAsync<T>(Func<Task<T>> write)
     {
         try
         {
-            await write();
+            return await write();
         }
         finally
         {

@@ -51,6 +51,12 @@ public sealed record CredentialItem : StoredItem
     public IReadOnlyList<string> Tags { get; init; } = [];
     public DateTimeOffset? LastRotationDate { get; init; }
     public DateTimeOffset? LastDecryptedDate { get; init; }
+
+    /// <summary>
+    /// Keyed fingerprints of the values, made when the revision was written (null when written before they were, or
+    /// by another Confidant): compared to find equal values without decrypting. Bookkeeping, not content.
+    /// </summary>
+    public Exposure.ValueFingerprints? Fingerprints { get; init; }
 }
 
 /// <summary>A client-side encrypted credential; the server stores it opaquely (spec §6.6).</summary>
@@ -83,4 +89,14 @@ public sealed record ServiceItem : StoredItem
     public IReadOnlyList<string> BlindCredentials { get; init; } = [];
 
     public string? Account { get; init; }
+}
+
+/// <summary>
+/// The state of a long-running job (the rekey job, docs/decisions/0016-rekey-job.md): a JSON body the job's area owns,
+/// replaced whole by <see cref="IConfidantStore.SaveJobAsync"/>. <see cref="StoredItem.Revision"/> counts the saves, so
+/// each save is conditional on the one it followed. A job has no revision records.
+/// </summary>
+public sealed record JobItem : StoredItem
+{
+    public required string Body { get; init; }
 }

@@ -26,18 +26,26 @@ internal static class StoredItemJson
         {
             DataType.Credential => typeof(CredentialItem),
             DataType.BlindCredential => typeof(BlindCredentialItem),
+            DataType.Exposure => typeof(Exposure.ExposureMark),
+            DataType.Job => typeof(JobItem),
             _ => typeof(ServiceItem),
         };
         return (StoredItem?)JsonSerializer.Deserialize(json, type, Options)
             ?? throw new JsonException("A stored item body is JSON null.");
     }
 
-    /// <summary>True when both items hold the same content, ignoring the bookkeeping a touch may change.</summary>
+    /// <summary>A value in the same JSON form as inside a serialized item (a nested object of the body).</summary>
+    public static string SerializeValue<T>(T value) => JsonSerializer.Serialize(value, Options);
+
+    public static T DeserializeValue<T>(string json) =>
+        JsonSerializer.Deserialize<T>(json, Options) ?? throw new JsonException($"A stored {typeof(T).Name} is JSON null.");
+
+    /// <summary>True when both items hold the same content, ignoring the bookkeeping a touch or a backfill may change.</summary>
     public static bool SameContent(StoredItem a, StoredItem b) =>
         string.Equals(Serialize(WithoutBookkeeping(a)), Serialize(WithoutBookkeeping(b)), StringComparison.Ordinal);
 
     private static StoredItem WithoutBookkeeping(StoredItem item) =>
-        item is CredentialItem credential ? credential with { LastDecryptedDate = null } : item;
+        item is CredentialItem credential ? credential with { LastDecryptedDate = null, Fingerprints = null } : item;
 
     private sealed class StoredDateConverter : JsonConverter<DateTimeOffset>
     {

@@ -25,7 +25,7 @@ internal sealed class MeteredKeyService(IKeyService inner, ConfidantMetrics metr
         CancellationToken cancellationToken = default) =>
         MeasureAsync("Decrypt", () => inner.DecryptAsync(ciphertext, encryptionContext, cancellationToken));
 
-    public Task<KmsEncryptResult> ReEncryptAsync(
+    public Task<KmsReEncryptResult> ReEncryptAsync(
         ReadOnlyMemory<byte> ciphertext,
         IReadOnlyDictionary<string, string> sourceEncryptionContext,
         string destinationKeyId,

@@ -5,6 +5,7 @@ using Confidant.Services.Audit;
 using Confidant.Services.Authorization;
 using Confidant.Services.BlindCredentials;
 using Confidant.Services.Credentials;
+using Confidant.Services.Exposure;
 using Confidant.Services.Faults;
 using Confidant.Services.Iam;
 using Confidant.Services.KmsAuth;
@@ -12,6 +13,7 @@ using Confidant.Services.Maintenance;
 using Confidant.Services.Notifications;
 using Confidant.Services.Notifications.Deliveries;
 using Confidant.Services.Notifications.Owners;
+using Confidant.Services.Rekey;
 using Confidant.Services.ServiceMappings;
 using Confidant.Web.Auth;
 using Confidant.Web.Auth.Origins;
@@ -44,6 +46,7 @@ public class ComponentTestContext : BunitContext, IAsyncLifetime
     {
         Services.AddSingleton(host.Get<CredentialReader>());
         Services.AddSingleton(host.Get<AuditReader>());
+        Services.AddSingleton(host.Get<RekeyService>());
         Services.AddSingleton(host.Get<CredentialService>());
         Services.AddSingleton(host.Get<BlindCredentialService>());
         Services.AddSingleton(host.Get<ServiceMappingService>());
@@ -57,6 +60,10 @@ public class ComponentTestContext : BunitContext, IAsyncLifetime
         Services.AddSingleton(host.Get<DeliveryLogReader>());
         Services.AddSingleton(host.Get<OwnerNotifier>());
         Services.AddSingleton(host.Get<IOptions<NotificationsOptions>>());
+        Services.AddSingleton(host.Get<ExposureIndex>());
+        Services.AddSingleton(host.Get<ExposureService>());
+        Services.AddSingleton(host.Get<BlastRadius>());
+        Services.AddSingleton(host.Get<IncidentProgress>());
     }
 
     /// <summary>Signs alice@example.com in with the given roles (none: a person without access).</summary>

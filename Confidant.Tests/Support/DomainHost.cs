@@ -63,6 +63,8 @@ public sealed class DomainHost : IAsyncDisposable
         return new DomainHost(host, directory, time);
     }
 
+    public IServiceProvider Services => _host.Services;
+
     public T Get<T>()
         where T : notnull => _host.Services.GetRequiredService<T>();
 

@@ -9,6 +9,7 @@ using Amazon.KeyManagementService.Model;
 using Amazon.Runtime;
 using Amazon.Runtime.Signing;
 using Confidant.Services.Audit;
+using Confidant.Services.Exposure;
 
 namespace Confidant.Tests.Support;
 
@@ -158,8 +159,10 @@ public sealed class MotoServerFixture : IAsyncLifetime
         ServiceUrl = $"http://127.0.0.1:{port}";
         _kms = CreateKmsClient();
 
-        // The audit trail's checkpoint key under its default alias, as the operator docs have it created.
+        // The audit trail's checkpoint key and the value fingerprint key under their default aliases, as the operator
+        // docs have them created.
         await CreateMacKeyWithAliasAsync(new AuditOptions().MacKeyId);
+        await CreateMacKeyWithAliasAsync(new ExposureOptions().FingerprintKeyId);
     }
 
     public Task DisposeAsync()

@@ -94,4 +94,37 @@ public static class StoredItemSamples
 
     /// <summary>A 32-hex id unique within the test run.</summary>
     public static string NewId() => Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+
+    public static Confidant.Services.Exposure.ValueFingerprints Fingerprints(string keyId = "arn:aws:kms:us-east-1:111122223333:key/fp") =>
+        new(keyId, new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["password"] = "q1w2e3r4t5y6u7i8o9p0q1w2e3r4t5y6u7i8o9p0abc=",
+            ["user"] = "Zm9vYmFyYmF6cXV4Zm9vYmFyYmF6cXV4Zm9vYmFyYmE=",
+        });
+
+    /// <summary>An exposure mark of a credential with every field set (<paramref name="cleared"/>: its cleared version 2).</summary>
+    public static Confidant.Services.Exposure.ExposureMark Mark(string credentialId, bool cleared = false) => new()
+    {
+        Id = Confidant.Services.Exposure.ExposureMark.IdPrefix + NewId(),
+        DataType = DataType.Exposure,
+        Revision = cleared ? 2 : 1,
+        Enabled = !cleared,
+        ModifiedDate = At(cleared ? 20 : 10, 42),
+        ModifiedBy = "dora@example.com",
+        ResourceType = "credential",
+        ResourceId = credentialId,
+        FromRevision = 2,
+        ToRevision = 3,
+        Reason = "pasted in #général — 支付",
+        Incident = "INC-2024.05:7",
+        ServiceId = cleared ? "web-production" : null,
+        MarkedBy = "dora@example.com",
+        MarkedAt = At(10, 42),
+        FingerprintKeyId = "arn:aws:kms:us-east-1:111122223333:key/fp",
+        Pairs = [new("password", "q1w2e3r4t5y6u7i8o9p0q1w2e3r4t5y6u7i8o9p0abc="), new("user", "Zm9vYmFyYmF6cXV4Zm9vYmFyYmF6cXV4Zm9vYmFyYmE=")],
+        ClearedAt = cleared ? At(20, 42) : null,
+        ClearedBy = cleared ? "erin@example.com" : null,
+        ClearedRevision = cleared ? 4 : null,
+    };
 }
+

@@ -19,7 +19,7 @@ public static class TestData
         Tags = ["FINANCIALLY_SENSITIVE"],
     };
 
-    /// <summary>A blind credential as a client sends it: opaque ciphertexts, and the key names it holds.</summary>
+    /// <summary>A blind credential as a client sends it: one region's ciphertext and data key, and the key names it holds.</summary>
     public static BlindCredentialInput BlindCredential(string name, params string[] keys) => new()
     {
         Name = name,

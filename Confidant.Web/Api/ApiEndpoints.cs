@@ -27,6 +27,8 @@ public static class ApiEndpoints
         v1.MapJwtEndpoints();
         v1.MapAuditEndpoints();
         v1.MapNotificationEndpoints();
+        v1.MapExposureEndpoints();
+        v1.MapRekeyEndpoints();
         return endpoints;
     }
 

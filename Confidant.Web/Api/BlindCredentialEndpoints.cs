@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Confidant.Services.Authorization;
 using Confidant.Services.BlindCredentials;
 using Confidant.Services.Errors;
+using Confidant.Services.Exposure;
 using Confidant.Services.ServiceMappings;
 using Confidant.Web.Api.Binding;
 using Confidant.Web.Api.Contracts;
@@ -31,20 +32,22 @@ public static class BlindCredentialEndpoints
         return v1;
     }
 
-    private static async Task<IResult> ListBlindCredentials(HttpContext http, BlindCredentialService blind)
+    private static async Task<IResult> ListBlindCredentials(HttpContext http, BlindCredentialService blind, ExposureIndex exposures)
     {
         var items = await blind.ListAsync(http.ToConfidantPrincipal(), http.RequestAborted);
+        var snapshot = await exposures.SnapshotAsync(http.RequestAborted);
         return ApiResults.Plain(new JsonObject
         {
-            ["blind_credentials"] = new JsonArray(items.Select(b => (JsonNode?)BlindCredentialContract.ListEntry(b)).ToArray()),
+            ["blind_credentials"] = new JsonArray(items.Select(b => (JsonNode?)BlindCredentialContract.ListEntry(b, snapshot)).ToArray()),
         });
     }
 
-    private static async Task<IResult> GetBlindCredential(HttpContext http, BlindCredentialService blind, string id)
+    private static async Task<IResult> GetBlindCredential(HttpContext http, BlindCredentialService blind, ExposureIndex exposures, string id)
     {
         try
         {
-            return ApiResults.Plain(BlindCredentialContract.Plain(await blind.GetAsync(http.ToConfidantPrincipal(), id, http.RequestAborted)));
+            var item = await blind.GetAsync(http.ToConfidantPrincipal(), id, http.RequestAborted);
+            return ApiResults.Plain(BlindCredentialContract.Plain(item, await exposures.SnapshotAsync(http.RequestAborted)));
         }
         catch (ConfidantException error) when (error.Kind == ConfidantErrorKind.NotFound)
         {
@@ -52,7 +55,8 @@ public static class BlindCredentialEndpoints
         }
     }
 
-    private static async Task<IResult> CreateBlindCredential(HttpContext http, BlindCredentialService blind, IOptions<Services.Credentials.CredentialOptions> options)
+    private static async Task<IResult> CreateBlindCredential(
+        HttpContext http, BlindCredentialService blind, ExposureIndex exposures, IOptions<Services.Credentials.CredentialOptions> options)
     {
         var body = await RequestJson.ReadObjectAsync(http.Request);
         var required = options.Value.EnforceDocumentation ? [.. RequiredOnCreate, "documentation"] : RequiredOnCreate;
@@ -64,38 +68,45 @@ public static class BlindCredentialEndpoints
         }
 
         var created = await blind.CreateAsync(http.ToConfidantPrincipal(), ReadInput(body), http.RequestAborted);
-        return ApiResults.Plain(BlindCredentialContract.Plain(created));
+        return ApiResults.Plain(BlindCredentialContract.Plain(created, await exposures.SnapshotAsync(http.RequestAborted)));
     }
 
-    private static async Task<IResult> UpdateBlindCredential(HttpContext http, BlindCredentialService blind, string id)
+    private static async Task<IResult> UpdateBlindCredential(HttpContext http, BlindCredentialService blind, ExposureIndex exposures, string id)
     {
         var body = await RequestJson.ReadObjectAsync(http.Request);
         var updated = await blind.UpdateAsync(http.ToConfidantPrincipal(), id, ReadInput(body) with
         {
             BypassDocumentationRequirement = RequestJson.IsTruthy(RequestJson.Property(body, "revision")),
         }, http.RequestAborted);
-        return ApiResults.Plain(BlindCredentialContract.Plain(updated));
+        return ApiResults.Plain(BlindCredentialContract.Plain(updated, await exposures.SnapshotAsync(http.RequestAborted)));
     }
 
-    private static async Task<IResult> RevertBlindCredential(HttpContext http, BlindCredentialService blind, string id, string revision)
+    private static async Task<IResult> RevertBlindCredential(HttpContext http, BlindCredentialService blind, ExposureIndex exposures, string id, string revision)
     {
         var target = CredentialEndpoints.TryRevision(revision, out var parsed) ? parsed : 0;
         var reverted = await blind.RevertAsync(http.ToConfidantPrincipal(), id, target, cancellationToken: http.RequestAborted);
-        return ApiResults.Plain(BlindCredentialContract.Plain(reverted));
+        return ApiResults.Plain(BlindCredentialContract.Plain(reverted, await exposures.SnapshotAsync(http.RequestAborted)));
     }
 
     private static async Task<IResult> GetBlindCredentialServices(HttpContext http, ServiceMappingService mappings, string id) =>
         ServiceContract.References(await mappings.ListServicesUsingAsync(http.ToConfidantPrincipal(), AclResources.BlindCredential, id, http.RequestAborted));
 
-    private static Task<WireJsonResult> ListBlindCredentialHistory(HttpContext http, BlindCredentialService blind, IOptions<ApiOptions> options, string? limit, string? page) =>
-        RevisionListings.HistoryAsync(
+    private static async Task<WireJsonResult> ListBlindCredentialHistory(
+        HttpContext http, BlindCredentialService blind, ExposureIndex exposures, IOptions<ApiOptions> options, string? limit, string? page)
+    {
+        var snapshot = await exposures.SnapshotAsync(http.RequestAborted);
+        return await RevisionListings.HistoryAsync(
             limit, options.Value, size => blind.ListHistoryAsync(http.ToConfidantPrincipal(), size, page, http.RequestAborted),
-            "blind_credentials", BlindCredentialContract.Plain, ApiResults.Plain);
+            "blind_credentials", b => BlindCredentialContract.Plain(b, snapshot), ApiResults.Plain);
+    }
 
-    private static Task<WireJsonResult> ListBlindCredentialRevisions(HttpContext http, BlindCredentialService blind, string id) =>
-        RevisionListings.RevisionsAsync(
+    private static async Task<WireJsonResult> ListBlindCredentialRevisions(HttpContext http, BlindCredentialService blind, ExposureIndex exposures, string id)
+    {
+        var snapshot = await exposures.SnapshotAsync(http.RequestAborted);
+        return await RevisionListings.RevisionsAsync(
             () => blind.ListRevisionsAsync(http.ToConfidantPrincipal(), id, http.RequestAborted),
-            BlindCredentialContract.Plain, ApiResults.Plain, withNextPage: false);
+            b => BlindCredentialContract.Plain(b, snapshot), ApiResults.Plain, withNextPage: false);
+    }
 
     private static BlindCredentialInput ReadInput(JsonElement body)
     {

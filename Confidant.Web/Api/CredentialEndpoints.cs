@@ -5,6 +5,7 @@ using Confidant.Services.Audit;
 using Confidant.Services.Authorization;
 using Confidant.Services.Credentials;
 using Confidant.Services.Errors;
+using Confidant.Services.Exposure;
 using Confidant.Services.ServiceMappings;
 using Confidant.Web.Api.Binding;
 using Confidant.Web.Api.Contracts;
@@ -32,18 +33,20 @@ public static class CredentialEndpoints
         return v1;
     }
 
-    private static async Task<IResult> ListCredentials(HttpContext http, CredentialReader reader, string? limit, string? page)
+    private static async Task<IResult> ListCredentials(HttpContext http, CredentialReader reader, ExposureIndex exposures, string? limit, string? page)
     {
         var size = Positive(QueryFlags.LenientInt(limit));
         var result = await reader.ListAsync(http.ToConfidantPrincipal(), size, page, http.RequestAborted);
+        var snapshot = await exposures.SnapshotAsync(http.RequestAborted);
         return ApiResults.Schema(new JsonObject
         {
-            ["credentials"] = new JsonArray(result.Items.Select(c => (JsonNode?)CredentialContract.Summary(c)).ToArray()),
+            ["credentials"] = new JsonArray(result.Items.Select(c => (JsonNode?)CredentialContract.Summary(c, snapshot)).ToArray()),
             ["next_page"] = result.NextPage,
         });
     }
 
-    private static async Task<IResult> GetCredential(HttpContext http, CredentialReader reader, IAclPolicy acl, string id, string? metadata_only)
+    private static async Task<IResult> GetCredential(
+        HttpContext http, CredentialReader reader, IAclPolicy acl, ExposureIndex exposures, string id, string? metadata_only)
     {
         var caller = http.ToConfidantPrincipal();
         try
@@ -53,7 +56,7 @@ public static class CredentialEndpoints
                 ("metadata", true),
                 ("get", acl.IsAllowed(caller, AclResources.Credential, AclActions.Get, id)),
                 ("update", acl.IsAllowed(caller, AclResources.Credential, AclActions.Update, id)));
-            return ApiResults.Schema(CredentialContract.From(credential, permissions));
+            return ApiResults.Schema(CredentialContract.From(credential, await exposures.SnapshotAsync(http.RequestAborted), permissions));
         }
         catch (ConfidantException error) when (error.Kind == ConfidantErrorKind.NotFound)
         {
@@ -64,21 +67,21 @@ public static class CredentialEndpoints
     private static async Task<IResult> GetCredentialAccess(HttpContext http, AuditReader audit, string id) =>
         ApiResults.Schema(AuditContract.Access(await audit.CredentialAccessAsync(http.ToConfidantPrincipal(), id, http.RequestAborted)));
 
-    private static async Task<IResult> CreateCredential(HttpContext http, CredentialService service)
+    private static async Task<IResult> CreateCredential(HttpContext http, CredentialService service, ExposureIndex exposures)
     {
         var body = await RequestJson.ReadObjectAsync(http.Request);
         var created = await service.CreateAsync(http.ToConfidantPrincipal(), ReadInput(body, creating: true), http.RequestAborted);
-        return ApiResults.Schema(CredentialContract.From(created, AllPermissions()));
+        return ApiResults.Schema(CredentialContract.From(created, await exposures.SnapshotAsync(http.RequestAborted), AllPermissions()));
     }
 
-    private static async Task<IResult> UpdateCredential(HttpContext http, CredentialService service, string id)
+    private static async Task<IResult> UpdateCredential(HttpContext http, CredentialService service, ExposureIndex exposures, string id)
     {
         var body = await RequestJson.ReadObjectAsync(http.Request);
         var updated = await service.UpdateAsync(http.ToConfidantPrincipal(), id, ReadInput(body, creating: false), http.RequestAborted);
-        return ApiResults.Schema(CredentialContract.From(updated, AllPermissions()));
+        return ApiResults.Schema(CredentialContract.From(updated, await exposures.SnapshotAsync(http.RequestAborted), AllPermissions()));
     }
 
-    private static async Task<IResult> RevertCredential(HttpContext http, CredentialService service, string id, string revision)
+    private static async Task<IResult> RevertCredential(HttpContext http, CredentialService service, ExposureIndex exposures, string id, string revision)
     {
         var caller = http.ToConfidantPrincipal();
         if (!TryRevision(revision, out var target))
@@ -90,7 +93,8 @@ public static class CredentialEndpoints
         try
         {
             var reverted = await service.RevertAsync(caller, id, target, cancellationToken: http.RequestAborted);
-            return ApiResults.Schema(CredentialContract.From(reverted with { Pairs = null }, new JsonObject(), includeKeys: false));
+            var snapshot = await exposures.SnapshotAsync(http.RequestAborted);
+            return ApiResults.Schema(CredentialContract.From(reverted with { Pairs = null }, snapshot, new JsonObject(), includeKeys: false));
         }
         catch (ConfidantException error) when (error.Kind == ConfidantErrorKind.NotFound && error.Message != ErrorMessages.CredentialNotFound)
         {
@@ -126,15 +130,22 @@ public static class CredentialEndpoints
         return ApiResults.Plain(new JsonObject { ["result"] = moved ? "success" : "dry-run success" });
     }
 
-    private static Task<WireJsonResult> ListCredentialHistory(HttpContext http, CredentialReader reader, Microsoft.Extensions.Options.IOptions<ApiOptions> options, string? limit, string? page) =>
-        RevisionListings.HistoryAsync(
+    private static async Task<WireJsonResult> ListCredentialHistory(
+        HttpContext http, CredentialReader reader, ExposureIndex exposures, Microsoft.Extensions.Options.IOptions<ApiOptions> options, string? limit, string? page)
+    {
+        var snapshot = await exposures.SnapshotAsync(http.RequestAborted);
+        return await RevisionListings.HistoryAsync(
             limit, options.Value, size => reader.ListHistoryAsync(http.ToConfidantPrincipal(), size, page, http.RequestAborted),
-            "credentials", CredentialContract.Summary, ApiResults.Schema);
+            "credentials", c => CredentialContract.Summary(c, snapshot), ApiResults.Schema);
+    }
 
-    private static Task<WireJsonResult> ListCredentialRevisions(HttpContext http, CredentialReader reader, string id) =>
-        RevisionListings.RevisionsAsync(
+    private static async Task<WireJsonResult> ListCredentialRevisions(HttpContext http, CredentialReader reader, ExposureIndex exposures, string id)
+    {
+        var snapshot = await exposures.SnapshotAsync(http.RequestAborted);
+        return await RevisionListings.RevisionsAsync(
             () => reader.ListRevisionsAsync(http.ToConfidantPrincipal(), id, http.RequestAborted),
-            CredentialContract.Summary, ApiResults.Schema, withNextPage: true);
+            c => CredentialContract.Summary(c, snapshot), ApiResults.Schema, withNextPage: true);
+    }
 
     private static async Task<IResult> RevertToUnknownAsync(CredentialService service, ConfidantPrincipal caller, string id, CancellationToken cancellationToken)
     {

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Confidant.Services.Authorization;
 using Confidant.Services.Errors;
+using Confidant.Services.Exposure;
 using Confidant.Services.ServiceMappings;
 using Confidant.Web.Api.Binding;
 using Confidant.Web.Api.Contracts;
@@ -26,13 +27,14 @@ public static class ServiceMappingEndpoints
         return v1;
     }
 
-    private static async Task<IResult> ListServices(HttpContext http, ServiceMappingService mappings, string? limit, string? page)
+    private static async Task<IResult> ListServices(HttpContext http, ServiceMappingService mappings, ExposureIndex exposures, string? limit, string? page)
     {
         var size = CredentialEndpoints.Positive(QueryFlags.LenientInt(limit));
         var result = await mappings.ListAsync(http.ToConfidantPrincipal(), size, size is null ? null : page, http.RequestAborted);
+        var snapshot = await exposures.SnapshotAsync(http.RequestAborted);
         return ApiResults.Schema(new JsonObject
         {
-            ["services"] = new JsonArray(result.Items.Select(s => (JsonNode?)ServiceContract.Summary(s)).ToArray()),
+            ["services"] = new JsonArray(result.Items.Select(s => (JsonNode?)ServiceContract.Summary(s, snapshot)).ToArray()),
             ["next_page"] = result.NextPage,
         });
     }
@@ -45,6 +47,7 @@ public static class ServiceMappingEndpoints
         HttpContext http,
         ServiceMappingService mappings,
         IAclPolicy acl,
+        ExposureIndex exposures,
         string id,
         string? metadata_only)
     {
@@ -52,7 +55,10 @@ public static class ServiceMappingEndpoints
         var metadataOnly = QueryFlags.IsTrue(metadata_only);
         try
         {
-            return new RawJsonResult(await mappings.ReadAsync(caller, id, metadataOnly, mapping => Render(acl, caller, mapping, metadataOnly), http.RequestAborted));
+            // The snapshot is read before the domain's ACL; it only ever shows beside what the domain hands out.
+            var snapshot = await exposures.SnapshotAsync(http.RequestAborted);
+            return new RawJsonResult(await mappings.ReadAsync(
+                caller, id, metadataOnly, mapping => Render(acl, caller, mapping, metadataOnly, snapshot), http.RequestAborted));
         }
         catch (ConfidantException error) when (error.Kind == ConfidantErrorKind.NotFound)
         {
@@ -60,7 +66,7 @@ public static class ServiceMappingEndpoints
         }
     }
 
-    private static byte[] Render(IAclPolicy acl, ConfidantPrincipal caller, ServiceMapping mapping, bool metadataOnly)
+    private static byte[] Render(IAclPolicy acl, ConfidantPrincipal caller, ServiceMapping mapping, bool metadataOnly, ExposureSnapshot exposures)
     {
         // spec §3.4: only the requested action is evaluated; update only for people.
         var ids = mapping.Item.Credentials.Concat(mapping.Item.BlindCredentials).ToList();
@@ -68,10 +74,10 @@ public static class ServiceMappingEndpoints
             ("metadata", metadataOnly),
             ("get", !metadataOnly),
             ("update", !caller.IsService && acl.IsAllowed(caller, AclResources.Service, AclActions.Update, mapping.Item.Id, new AclArguments(ids))));
-        return Encoding.UTF8.GetBytes(ApiResults.Schema(ServiceContract.Expanded(mapping, permissions, includePairs: !metadataOnly)).Text);
+        return Encoding.UTF8.GetBytes(ApiResults.Schema(ServiceContract.Expanded(mapping, permissions, includePairs: !metadataOnly, exposures)).Text);
     }
 
-    private static async Task<IResult> PutService(HttpContext http, ServiceMappingService mappings, string id)
+    private static async Task<IResult> PutService(HttpContext http, ServiceMappingService mappings, ExposureIndex exposures, string id)
     {
         var body = await RequestJson.ReadObjectAsync(http.Request);
         var input = new ServiceMappingInput
@@ -83,16 +89,17 @@ public static class ServiceMappingEndpoints
         };
         var mapping = await mappings.PutAsync(http.ToConfidantPrincipal(), id, input, http.RequestAborted);
         var permissions = CredentialContract.Permissions(("create", true), ("metadata", true), ("get", true), ("update", true));
-        return ApiResults.Schema(ServiceContract.Expanded(mapping, permissions, includePairs: false));
+        return ApiResults.Schema(ServiceContract.Expanded(mapping, permissions, includePairs: false, await exposures.SnapshotAsync(http.RequestAborted)));
     }
 
-    private static async Task<IResult> RevertService(HttpContext http, ServiceMappingService mappings, string id, string revision)
+    private static async Task<IResult> RevertService(HttpContext http, ServiceMappingService mappings, ExposureIndex exposures, string id, string revision)
     {
         try
         {
             var target = CredentialEndpoints.TryRevision(revision, out var parsed) ? parsed : 0;
             var mapping = await mappings.RevertAsync(http.ToConfidantPrincipal(), id, target, cancellationToken: http.RequestAborted);
-            return ApiResults.Schema(ServiceContract.Expanded(mapping, new JsonObject(), includePairs: false));
+            var snapshot = await exposures.SnapshotAsync(http.RequestAborted);
+            return ApiResults.Schema(ServiceContract.Expanded(mapping, new JsonObject(), includePairs: false, snapshot));
         }
         catch (ConfidantException error) when (error.Kind == ConfidantErrorKind.NotFound)
         {
@@ -110,13 +117,20 @@ public static class ServiceMappingEndpoints
         return ApiResults.Plain(await mappings.DiffAsync(http.ToConfidantPrincipal(), id, old, @new, http.RequestAborted));
     }
 
-    private static Task<WireJsonResult> ListServiceHistory(HttpContext http, ServiceMappingService mappings, IOptions<ApiOptions> options, string? limit, string? page) =>
-        RevisionListings.HistoryAsync(
+    private static async Task<WireJsonResult> ListServiceHistory(
+        HttpContext http, ServiceMappingService mappings, ExposureIndex exposures, IOptions<ApiOptions> options, string? limit, string? page)
+    {
+        var snapshot = await exposures.SnapshotAsync(http.RequestAborted);
+        return await RevisionListings.HistoryAsync(
             limit, options.Value, size => mappings.ListHistoryAsync(http.ToConfidantPrincipal(), size, page, http.RequestAborted),
-            "services", ServiceContract.Summary, ApiResults.Schema);
+            "services", s => ServiceContract.Summary(s, snapshot), ApiResults.Schema);
+    }
 
-    private static Task<WireJsonResult> ListServiceRevisions(HttpContext http, ServiceMappingService mappings, string id) =>
-        RevisionListings.RevisionsAsync(
+    private static async Task<WireJsonResult> ListServiceRevisions(HttpContext http, ServiceMappingService mappings, ExposureIndex exposures, string id)
+    {
+        var snapshot = await exposures.SnapshotAsync(http.RequestAborted);
+        return await RevisionListings.RevisionsAsync(
             () => mappings.ListRevisionsAsync(http.ToConfidantPrincipal(), id, http.RequestAborted),
-            ServiceContract.Summary, ApiResults.Schema, withNextPage: true);
+            s => ServiceContract.Summary(s, snapshot), ApiResults.Schema, withNextPage: true);
+    }
 }

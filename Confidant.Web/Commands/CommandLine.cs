@@ -9,7 +9,15 @@ public static class CommandLine
 {
     public const int BadArguments = 2;
 
-    public static IReadOnlyList<CommandVerb> Verbs { get; } = [TokenCommand.Verb, AuditVerifyCommand.Verb, JwtRotateCommand.Verb];
+    public static IReadOnlyList<CommandVerb> Verbs { get; } =
+    [
+        TokenCommand.Verb, AuditVerifyCommand.Verb, JwtRotateCommand.Verb,
+        ArchiveCommand.Verb, RestoreCommand.Verb, GrantsCommand.EnsureVerb, GrantsCommand.RevokeVerb,
+        TablesCreateCommand.Verb, CopyStoreCommand.Verb, BootstrapCommand.GenerateVerb, BootstrapCommand.DecryptVerb,
+        RekeyCommands.Start, RekeyCommands.Status, RekeyCommands.Pause, RekeyCommands.Resume, RekeyRunCommand.Verb,
+        KeysCommands.List, KeysCommands.Rotate, KeysCommands.Disable, KeysCommands.Enable,
+        FingerprintsBackfillCommand.Verb,
+    ];
 
     /// <summary>Whether <paramref name="args"/> ask for a command (or for the list of them) rather than the server.</summary>
     public static bool IsCommand(IReadOnlyList<string> args) =>

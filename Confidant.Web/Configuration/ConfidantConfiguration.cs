@@ -10,9 +10,10 @@ public static class ConfidantConfiguration
     /// appsettings.{Environment}.json, the AWS SDKs' environment names, Confidant's own environment names, our
     /// <c>Section__Key</c> environment variables, the command line. So <c>DYNAMODB_TABLE</c> or
     /// <c>KMS_MASTER_KEY</c> override the shipped defaults, and <c>Storage__Provider</c> still overrides them.
-    /// Also logs, once at start, what that configuration selected.
+    /// Confidant's names include what the secrets bootstrap (<c>SECRETS_BOOTSTRAP</c>) supplies, decrypted here with
+    /// the key service that configuration selects. Also logs, once at start, what that configuration selected.
     /// </summary>
-    public static WebApplicationBuilder AddConfidantConfiguration(this WebApplicationBuilder builder)
+    public static async Task<WebApplicationBuilder> AddConfidantConfigurationAsync(this WebApplicationBuilder builder)
     {
         builder.AddRootAppSettings();
         var variables = Environment.GetEnvironmentVariables();
@@ -20,6 +21,13 @@ public static class ConfidantConfiguration
         var index = IndexOfOwnEnvironmentVariables(sources);
         sources.Insert(index, new LegacyEnvironmentVariables(variables));
         sources.Insert(index, new AwsEnvironmentVariables(variables));
+        var secrets = await SecretsBootstrapStartup.ReadAsync(variables, builder.Configuration, builder.Environment);
+        if (secrets.Count > 0)
+        {
+            // Replacing the source reloads the configuration with the bootstrap's values in place (spec §7.4).
+            sources[index + 1] = new LegacyEnvironmentVariables(variables, secrets);
+        }
+
         builder.Services.AddHostedService<StartupSummary>();
         return builder;
     }

@@ -23,8 +23,6 @@ internal sealed class DynamoDbAccessSummary(IAmazonDynamoDB client, string table
 
     private readonly Lock _lock = new();
     private readonly BoundedLruCache<(string SetId, Principal Principal), bool> _written = new(200_000, TimeSpan.FromDays(1), time);
-    private readonly AuditCanonical _canonical = new();
-    private readonly Lock _canonicalGate = new();
     private Dictionary<(string SetId, Principal Principal), Counter> _pending = [];
 
     /// <summary>Counts a stored block's deliveries.</summary>
@@ -36,12 +34,7 @@ internal sealed class DynamoDbAccessSummary(IAmazonDynamoDB client, string table
             return;
         }
 
-        var lists = delivered.Select(r => r.Entry.Delivered().ToList()).ToList();
-        List<(string SetId, IReadOnlyList<AuditItem> Items)> named;
-        lock (_canonicalGate)
-        {
-            named = [.. lists.Select(items => (DynamoDbItemSets.IdOf(_canonical, items), (IReadOnlyList<AuditItem>)items))];
-        }
+        var named = delivered.Select(r => r.Entry.Delivered()).Select(items => (SetId: AuditItemSets.IdOf(items), Items: items)).ToList();
 
         var now = new Dictionary<(string SetId, Principal Principal), Counter>();
         var markers = new List<AuditAccessKey>();

@@ -14,12 +14,7 @@ namespace Confidant.Services.Audit.DynamoDb;
 internal sealed class DynamoDbAuditBlocks(IAmazonDynamoDB client, string table, DynamoDbWriteUnits units, DynamoDbItemSets sets)
 {
     private const int Window = 50;
-
-    // Records listing several items (a service read) name their list by digest; a single item costs less inline.
-    private const int ItemsStoredApart = 2;
-
-    private readonly AuditCanonical _canonical = new();
-    private readonly Lock _canonicalGate = new();
+    private const int BlocksPerRead = 8;
 
     private readonly ConcurrentDictionary<string, BlockHead> _heads = new(StringComparer.Ordinal);
 
@@ -68,12 +63,9 @@ internal sealed class DynamoDbAuditBlocks(IAmazonDynamoDB client, string table, 
     public async Task<Dictionary<string, AttributeValue>> EncodeAsync(long number, IReadOnlyList<AuditRecord> block, CancellationToken cancellationToken)
     {
         var setIds = new Dictionary<AuditRecord, string>(ReferenceEqualityComparer.Instance);
-        lock (_canonicalGate)
+        foreach (var record in block.Where(r => r.Entry.Items.Count >= AuditBlock.ItemsStoredApart))
         {
-            foreach (var record in block.Where(r => r.Entry.Items.Count >= ItemsStoredApart))
-            {
-                setIds[record] = DynamoDbItemSets.IdOf(_canonical, record.Entry.Items);
-            }
+            setIds[record] = AuditItemSets.IdOf(record.Entry.Items);
         }
 
         await sets.EnsureAsync(setIds.Select(p => (p.Value, p.Key.Entry.Items)), cancellationToken);
@@ -151,19 +143,34 @@ internal sealed class DynamoDbAuditBlocks(IAmazonDynamoDB client, string table, 
         }
     }
 
-    /// <summary>Blocks from <paramref name="from"/> down to 1, newest first.</summary>
-    public async IAsyncEnumerable<IReadOnlyList<AuditRecord>> ReadBackwardAsync(
+    /// <summary>A chain's records newest first, from the last one before <paramref name="before"/> (all when null).</summary>
+    public async IAsyncEnumerable<AuditRecord> NewestFirstAsync(
         string chainId,
-        long from,
-        int window,
+        DateTimeOffset? before,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        for (var end = from; end >= 1; end -= window)
+        if (await FindHeadAsync(chainId, cancellationToken) is not { } head)
         {
-            var numbers = Enumerable.Range(0, window).Select(i => end - i).Where(n => n >= 1);
+            yield break;
+        }
+
+        var start = head.Number;
+        if (before is { } bound)
+        {
+            // The first block that ends at or after the bound holds the newest records before it.
+            var limit = AuditCanonical.Microseconds(bound);
+            start = Math.Min(head.Number, await BisectAsync(chainId, head.Number, "last_time", t => t >= limit, cancellationToken));
+        }
+
+        for (var end = start; end >= 1; end -= BlocksPerRead)
+        {
+            var numbers = Enumerable.Range(0, BlocksPerRead).Select(i => end - i).Where(n => n >= 1);
             foreach (var block in (await ReadManyAsync(chainId, numbers, cancellationToken)).OrderByDescending(b => b.Key))
             {
-                yield return block.Value;
+                for (var i = block.Value.Count - 1; i >= 0; i--)
+                {
+                    yield return block.Value[i];
+                }
             }
         }
     }

@@ -51,7 +51,7 @@ internal static class DynamoDbAuditItems
     /// </summary>
     public static Dictionary<string, AttributeValue> Block(long number, IReadOnlyList<AuditRecord> records, Func<AuditRecord, string?> setIdOf)
     {
-        var (compressed, rawSize) = DynamoDbAuditBlock.Encode(records, setIdOf);
+        var (compressed, rawSize) = AuditBlock.Encode(records, setIdOf);
         return new Dictionary<string, AttributeValue>
         {
             ["id"] = S(BlockKey(records[0].ChainId, number)),
@@ -72,7 +72,7 @@ internal static class DynamoDbAuditItems
             throw new InvalidDataException($"Audit block {id} cannot be read: an attribute is missing.");
         }
 
-        return DynamoDbAuditBlock.Decode(records.B.ToArray(), rawSize, id);
+        return AuditBlock.Decode(records.B.ToArray(), rawSize, id);
     }
 
     public static Dictionary<string, AttributeValue> Checkpoint(AuditCheckpoint checkpoint) => new()

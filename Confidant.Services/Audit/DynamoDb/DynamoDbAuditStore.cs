@@ -19,7 +19,7 @@ internal sealed class DynamoDbAuditStore : IAuditStore
     private readonly TimeProvider _time;
     private readonly DynamoDbAuditBlocks _blocks;
     private readonly DynamoDbAccessSummary _access;
-    private readonly DynamoDbAuditQuery _query;
+    private readonly AuditBlockQuery _query;
 
     public DynamoDbAuditStore(IAmazonDynamoDB client, string table, bool createTable, TimeProvider time)
     {
@@ -30,7 +30,7 @@ internal sealed class DynamoDbAuditStore : IAuditStore
         var sets = new DynamoDbItemSets(client, table, Units, time);
         _blocks = new DynamoDbAuditBlocks(client, table, Units, sets);
         _access = new DynamoDbAccessSummary(client, table, Units, sets, time);
-        _query = new DynamoDbAuditQuery(_blocks, ListChainsAsync);
+        _query = new AuditBlockQuery(_blocks.NewestFirstAsync, ListChainsAsync);
     }
 
     /// <summary>Write capacity units DynamoDB reported for this store's writes.</summary>
@@ -104,16 +104,19 @@ internal sealed class DynamoDbAuditStore : IAuditStore
 
     public async Task<IReadOnlyList<AuditChain>> ListChainsAsync(CancellationToken cancellationToken = default)
     {
-        var chains = new List<AuditChain>();
+        // Open chains first, then closed ones: a chain closed between the two queries is seen in both, and its
+        // later (closed) state wins. Chains only ever go from open to closed, so none can be missed this way.
+        var chains = new Dictionary<string, AuditChain>(StringComparer.Ordinal);
         foreach (var partition in (string[])[DynamoDbAuditItems.OpenChains, DynamoDbAuditItems.ClosedChains])
         {
             await foreach (var item in QueryPartitionAsync(partition, cancellationToken))
             {
-                chains.Add(DynamoDbAuditItems.ReadChain(item));
+                var chain = DynamoDbAuditItems.ReadChain(item);
+                chains[chain.ChainId] = chain;
             }
         }
 
-        return [.. chains.OrderBy(c => c.OpenedAt).ThenBy(c => c.ChainId, StringComparer.Ordinal)];
+        return [.. chains.Values.OrderBy(c => c.OpenedAt).ThenBy(c => c.ChainId, StringComparer.Ordinal)];
     }
 
     public async Task AppendAsync(IReadOnlyList<AuditRecord> block, CancellationToken cancellationToken = default)

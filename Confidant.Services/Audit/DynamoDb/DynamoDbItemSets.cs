@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using Confidant.Services.Caching;
@@ -19,10 +18,6 @@ internal sealed class DynamoDbItemSets(IAmazonDynamoDB client, string table, Dyn
     private const int BatchGetSize = 100;
 
     private readonly BoundedLruCache<string, AuditItem[]> _known = new(50_000, TimeSpan.FromDays(1), time);
-
-    /// <summary>The digest naming an item list: the first 16 bytes of the SHA-256 of its canonical bytes, hex.</summary>
-    public static string IdOf(AuditCanonical canonical, IReadOnlyList<AuditItem> items) =>
-        Convert.ToHexStringLower(SHA256.HashData(canonical.Items(items))[..16]);
 
     /// <summary>Stores the lists this process has not stored or read yet (conditional puts: a list is written once).</summary>
     public async Task EnsureAsync(IEnumerable<(string Id, IReadOnlyList<AuditItem> Items)> sets, CancellationToken cancellationToken)

@@ -3,83 +3,126 @@ using Microsoft.Data.Sqlite;
 namespace Confidant.Services.Audit.Sqlite;
 
 /// <summary>
-/// The access summary in SQLite: one row per (resource, principal, revision) with count, first and last time, kept
-/// in the same transaction as the records it counts, so it is always exact.
+/// The access summary in SQLite, counted per delivered list (<see cref="AuditItemSets"/>) and principal, as on
+/// DynamoDB: a workload's poll of its service adds to one counter, not one per credential, and the resources of each
+/// list are written once (<c>audit_set_resources</c>, with the revision of each). Kept in the same transaction as the
+/// records it counts, so it is always exact. An instance holds the appender's prepared statements; it is used by one
+/// appender at a time.
 /// </summary>
-internal static class SqliteAccessSummary
+internal sealed class SqliteAccessSummary : IAsyncDisposable
 {
-    private static readonly string[] CountParameters = ["$type", "$id", "$actorType", "$actor", "$account", "$revision", "$count", "$first", "$last"];
-    private static readonly string[] KeyParameters = ["$type", "$id", "$actorType", "$actor", "$account"];
+    private const int KnownSets = 100_000;
 
-    public static async Task AddAsync(SqliteTransaction transaction, IReadOnlyList<AuditRecord> block, CancellationToken cancellationToken)
+    private readonly SqliteCommand _member;
+    private readonly SqliteParameter[] _memberParameters;
+    private readonly SqliteCommand _count;
+    private readonly SqliteParameter[] _countParameters;
+
+    // Lists whose resources are stored; those written by a transaction count only once it is committed.
+    private readonly HashSet<string> _storedSets = new(StringComparer.Ordinal);
+    private readonly List<string> _newSets = [];
+    private readonly Dictionary<(string SetId, string ActorType, string ActorName, string Account), (long Count, long First, long Last)> _counts = [];
+
+    public SqliteAccessSummary(SqliteConnection connection)
     {
-        var deliveries = block.Where(record => AuditAccessKey.Counts(record.Entry))
-            .SelectMany(record => AuditAccessKey.Of(record.Entry).Select(d => (d.Key, d.Revision, Time: AuditCanonical.Microseconds(record.Time))))
-            .GroupBy(d => (d.Key, d.Revision))
-            .ToList();
-        if (deliveries.Count == 0)
-        {
-            return;
-        }
-
-        await using var command = transaction.Connection!.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = """
-            INSERT INTO audit_access (resource_type, resource_id, actor_type, actor_name, account, revision, count, first, last)
-            VALUES ($type, $id, $actorType, $actor, $account, $revision, $count, $first, $last)
-            ON CONFLICT (resource_type, resource_id, actor_type, actor_name, account, revision) DO UPDATE SET
+        (_member, _memberParameters) = Prepare(
+            connection,
+            "INSERT OR IGNORE INTO audit_set_resources (resource_id, resource_type, set_id, revision) VALUES ($id, $type, $set, $revision)",
+            "$id", "$type", "$set", "$revision");
+        (_count, _countParameters) = Prepare(
+            connection,
+            """
+            INSERT INTO audit_set_access (set_id, actor_type, actor_name, account, count, first, last)
+            VALUES ($set, $actorType, $actor, $account, $count, $first, $last)
+            ON CONFLICT (set_id, actor_type, actor_name, account) DO UPDATE SET
                 count = count + excluded.count, first = min(first, excluded.first), last = max(last, excluded.last)
-            """;
-        var parameters = CountParameters
-            .Select(name => command.Parameters.Add(new SqliteParameter { ParameterName = name }))
-            .ToArray();
-        foreach (var group in deliveries)
+            """,
+            "$set", "$actorType", "$actor", "$account", "$count", "$first", "$last");
+    }
+
+    /// <summary>Counts a block's deliveries in <paramref name="transaction"/>; call <see cref="Committed"/> once it commits.</summary>
+    public async Task AddAsync(SqliteTransaction transaction, IReadOnlyList<AuditRecord> block, CancellationToken cancellationToken)
+    {
+        _newSets.Clear();
+        _counts.Clear();
+        _member.Transaction = transaction;
+        _count.Transaction = transaction;
+        foreach (var record in block)
         {
-            var (key, revision) = group.Key;
-            object[] values =
-            [
-                key.ResourceType, key.ResourceId, key.ActorType, key.ActorName, key.Account ?? string.Empty, revision,
-                group.LongCount(), group.Min(d => d.Time), group.Max(d => d.Time),
-            ];
-            for (var i = 0; i < values.Length; i++)
+            var entry = record.Entry;
+            if (!AuditAccessKey.Counts(entry))
             {
-                parameters[i].Value = values[i];
+                continue;
             }
 
-            await command.ExecuteNonQueryAsync(cancellationToken);
+            var items = entry.Delivered();
+            var setId = AuditItemSets.IdOf(items);
+            if (!_storedSets.Contains(setId) && !_newSets.Contains(setId))
+            {
+                await AddMembersAsync(setId, items, cancellationToken);
+                _newSets.Add(setId);
+            }
+
+            var key = (setId, entry.Actor.Type, entry.Actor.Name, entry.Actor.Account ?? string.Empty);
+            var time = AuditCanonical.Microseconds(record.Time);
+            _counts[key] = _counts.TryGetValue(key, out var counted)
+                ? (counted.Count + 1, Math.Min(counted.First, time), Math.Max(counted.Last, time))
+                : (1, time, time);
+        }
+
+        foreach (var ((setId, actorType, actorName, account), (count, first, last)) in _counts)
+        {
+            Bind(_countParameters, setId, actorType, actorName, account, count, first, last);
+            await _count.ExecuteNonQueryAsync(cancellationToken);
         }
     }
 
+    /// <summary>The block's transaction committed: its lists are stored.</summary>
+    public void Committed()
+    {
+        if (_storedSets.Count + _newSets.Count > KnownSets)
+        {
+            _storedSets.Clear();
+        }
+
+        _storedSets.UnionWith(_newSets);
+        _newSets.Clear();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _member.DisposeAsync();
+        await _count.DisposeAsync();
+    }
+
+    /// <summary>Which of <paramref name="keys"/> were delivered before: some list holding the resource reached the principal.</summary>
     public static async Task<IReadOnlySet<AuditAccessKey>> FindAsync(
         SqliteConnection connection,
         IReadOnlyCollection<AuditAccessKey> keys,
         CancellationToken cancellationToken)
     {
-        await using var command = connection.CreateCommand();
-        command.CommandText = """
-            SELECT 1 FROM audit_access
-            WHERE resource_type = $type AND resource_id = $id AND actor_type = $actorType AND actor_name = $actor AND account = $account
+        var (command, parameters) = Prepare(
+            connection,
+            """
+            SELECT 1 FROM audit_set_resources s JOIN audit_set_access a ON a.set_id = s.set_id
+            WHERE s.resource_id = $id AND s.resource_type = $type AND a.actor_type = $actorType AND a.actor_name = $actor AND a.account = $account
             LIMIT 1
-            """;
-        var parameters = KeyParameters
-            .Select(name => command.Parameters.Add(new SqliteParameter { ParameterName = name }))
-            .ToArray();
-        var found = new HashSet<AuditAccessKey>();
-        foreach (var key in keys)
+            """,
+            "$id", "$type", "$actorType", "$actor", "$account");
+        await using (command)
         {
-            object[] values = [key.ResourceType, key.ResourceId, key.ActorType, key.ActorName, key.Account ?? string.Empty];
-            for (var i = 0; i < values.Length; i++)
+            var found = new HashSet<AuditAccessKey>();
+            foreach (var key in keys)
             {
-                parameters[i].Value = values[i];
+                Bind(parameters, key.ResourceId, key.ResourceType, key.ActorType, key.ActorName, key.Account ?? string.Empty);
+                if (await command.ExecuteScalarAsync(cancellationToken) is not null)
+                {
+                    found.Add(key);
+                }
             }
 
-            if (await command.ExecuteScalarAsync(cancellationToken) is not null)
-            {
-                found.Add(key);
-            }
+            return found;
         }
-
-        return found;
     }
 
     public static async Task<IReadOnlyList<AuditAccess>> ReadAsync(
@@ -91,8 +134,9 @@ internal static class SqliteAccessSummary
     {
         await using var command = connection.CreateCommand();
         command.CommandText = """
-            SELECT actor_type, actor_name, account, revision, count, first, last FROM audit_access
-            WHERE resource_type = $type AND resource_id = $id AND ($since IS NULL OR last >= $since)
+            SELECT a.actor_type, a.actor_name, a.account, s.revision, a.count, a.first, a.last
+            FROM audit_set_resources s JOIN audit_set_access a ON a.set_id = s.set_id
+            WHERE s.resource_id = $id AND s.resource_type = $type AND ($since IS NULL OR a.last >= $since)
             """;
         command.Parameters.AddWithValue("$type", resourceType);
         command.Parameters.AddWithValue("$id", resourceId);
@@ -112,5 +156,30 @@ internal static class SqliteAccessSummary
         }
 
         return AccessRow.Summarize(rows);
+    }
+
+    private async Task AddMembersAsync(string setId, IReadOnlyList<AuditItem> items, CancellationToken cancellationToken)
+    {
+        foreach (var item in items)
+        {
+            Bind(_memberParameters, item.Id, item.ResourceType, setId, item.Revision ?? 0);
+            await _member.ExecuteNonQueryAsync(cancellationToken);
+        }
+    }
+
+    private static (SqliteCommand Command, SqliteParameter[] Parameters) Prepare(SqliteConnection connection, string sql, params string[] names)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        var parameters = names.Select(name => command.Parameters.Add(new SqliteParameter { ParameterName = name })).ToArray();
+        return (command, parameters);
+    }
+
+    private static void Bind(SqliteParameter[] parameters, params object[] values)
+    {
+        for (var i = 0; i < values.Length; i++)
+        {
+            parameters[i].Value = values[i];
+        }
     }
 }

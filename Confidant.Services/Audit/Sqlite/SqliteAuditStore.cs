@@ -6,46 +6,64 @@ using Microsoft.Data.Sqlite;
 namespace Confidant.Services.Audit.Sqlite;
 
 /// <summary>
-/// The audit trail in the SQLite file of the embedded defaults. A block is one <c>BEGIN IMMEDIATE</c> transaction on
-/// the appender's own connection (records, resource index and access summary together, committed to the WAL with
-/// <c>synchronous = FULL</c>), so a block is stored whole or not at all, and survives a process kill once committed.
+/// The audit trail in the SQLite file of the embedded defaults, kept as DynamoDB keeps it: one row per block of
+/// records (<see cref="SqliteAuditBlocks"/>). A block is one <c>BEGIN IMMEDIATE</c> transaction on the appender's own
+/// connection (<see cref="SqliteAuditAppender"/>: the block and the access summary together, committed to the
+/// write-ahead log), so a block is stored whole or not at all, and survives a process kill once committed. Queries
+/// merge the chains newest first over their blocks (<see cref="AuditBlockQuery"/>).
 /// </summary>
-internal sealed class SqliteAuditStore(string databasePath, TimeSpan busyTimeout) : IAuditStore, IAsyncDisposable
+internal sealed class SqliteAuditStore : IAuditStore, IAsyncDisposable
 {
     private const int PrimaryKeyViolation = 1555;
 
-    private readonly string _connectionString = SqliteConnections.ConnectionString(databasePath, busyTimeout);
-
+    private readonly string _databasePath;
+    private readonly TimeSpan _busyTimeout;
+    private readonly string _connectionString;
+    private readonly SqliteWalCheckpointer _checkpointer;
+    private readonly SqliteAuditBlocks _blocks;
+    private readonly AuditBlockQuery _query;
     private readonly SemaphoreSlim _appendGate = new(1, 1);
-    private SqliteConnection? _appender;
+    private SqliteAuditAppender? _appender;
+
+    public SqliteAuditStore(string databasePath, TimeSpan busyTimeout, TimeProvider time)
+    {
+        _databasePath = databasePath;
+        _busyTimeout = busyTimeout;
+        _connectionString = SqliteConnections.ConnectionString(databasePath, busyTimeout);
+        _checkpointer = new SqliteWalCheckpointer(_connectionString, _appendGate);
+        _blocks = new SqliteAuditBlocks(time);
+        _query = new AuditBlockQuery(NewestFirstAsync, ListChainsAsync);
+    }
 
     public async Task InitializeAsync(CancellationToken cancellationToken = default)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(databasePath))!);
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(_databasePath))!);
         await using var connection = await OpenAsync(cancellationToken);
-        await SqliteAuditSchema.EnsureCreatedAsync(connection, cancellationToken);
+        await SqliteAuditSchema.EnsureCreatedAsync(connection, _blocks, cancellationToken);
     }
 
-    public async Task CreateChainAsync(AuditChain chain, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "INSERT INTO audit_chains (chain_id, opened_at, opened_by) VALUES ($id, $opened, $by)";
-        command.Parameters.AddWithValue("$id", chain.ChainId);
-        command.Parameters.AddWithValue("$opened", AuditCanonical.Microseconds(chain.OpenedAt));
-        command.Parameters.AddWithValue("$by", chain.OpenedBy);
-        await ExecuteConditionalAsync(command, $"Chain {chain.ChainId} exists.", cancellationToken);
-    }
+    public Task CreateChainAsync(AuditChain chain, CancellationToken cancellationToken = default) => WriteAsync(
+        async connection =>
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = "INSERT INTO audit_chains (chain_id, opened_at, opened_by) VALUES ($id, $opened, $by)";
+            command.Parameters.AddWithValue("$id", chain.ChainId);
+            command.Parameters.AddWithValue("$opened", AuditCanonical.Microseconds(chain.OpenedAt));
+            command.Parameters.AddWithValue("$by", chain.OpenedBy);
+            await ExecuteConditionalAsync(command, $"Chain {chain.ChainId} exists.", cancellationToken);
+        },
+        cancellationToken);
 
-    public async Task MarkChainClosedAsync(string chainId, DateTimeOffset closedAt, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "UPDATE audit_chains SET closed_at = $closed WHERE chain_id = $id AND closed_at IS NULL";
-        command.Parameters.AddWithValue("$id", chainId);
-        command.Parameters.AddWithValue("$closed", AuditCanonical.Microseconds(closedAt));
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
+    public Task MarkChainClosedAsync(string chainId, DateTimeOffset closedAt, CancellationToken cancellationToken = default) => WriteAsync(
+        async connection =>
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = "UPDATE audit_chains SET closed_at = $closed WHERE chain_id = $id AND closed_at IS NULL";
+            command.Parameters.AddWithValue("$id", chainId);
+            command.Parameters.AddWithValue("$closed", AuditCanonical.Microseconds(closedAt));
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        },
+        cancellationToken);
 
     public async Task<IReadOnlyList<AuditChain>> ListChainsAsync(CancellationToken cancellationToken = default)
     {
@@ -76,20 +94,8 @@ internal sealed class SqliteAuditStore(string databasePath, TimeSpan busyTimeout
         await _appendGate.WaitAsync(cancellationToken);
         try
         {
-            _appender ??= await OpenAppenderAsync(cancellationToken);
-            // BEGIN IMMEDIATE: the link check below cannot go stale before the commit.
-            await using var transaction = _appender.BeginTransaction(deferred: false);
-            try
-            {
-                await RequireLinkAsync(transaction, block[0], cancellationToken);
-                await InsertRecordsAsync(transaction, block, cancellationToken);
-                await SqliteAccessSummary.AddAsync(transaction, block, cancellationToken);
-                await transaction.CommitAsync(cancellationToken);
-            }
-            catch (SqliteException error) when (error.SqliteExtendedErrorCode == PrimaryKeyViolation)
-            {
-                throw new AuditConflictException($"Chain {block[0].ChainId} already holds sequence {block[0].Sequence} or a later one of this block.");
-            }
+            _appender ??= await SqliteAuditAppender.OpenAsync(_databasePath, _busyTimeout, _blocks, cancellationToken);
+            await _appender.AppendAsync(block, cancellationToken);
         }
         catch (Exception) when (_appender is not null)
         {
@@ -102,16 +108,14 @@ internal sealed class SqliteAuditStore(string databasePath, TimeSpan busyTimeout
         {
             _appendGate.Release();
         }
+
+        _checkpointer.Appended();
     }
 
     public async Task<AuditRecord?> HeadAsync(string chainId, CancellationToken cancellationToken = default)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT {SqliteAuditSchema.RecordColumns} FROM audit_records WHERE chain_id = $chain ORDER BY seq DESC LIMIT 1";
-        command.Parameters.AddWithValue("$chain", chainId);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken) ? ReadRow(reader, chainId) : null;
+        return await _blocks.HeadAsync(connection, chainId, cancellationToken);
     }
 
     public async IAsyncEnumerable<AuditRecord> ReadChainAsync(
@@ -120,37 +124,33 @@ internal sealed class SqliteAuditStore(string databasePath, TimeSpan busyTimeout
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT {SqliteAuditSchema.RecordColumns} FROM audit_records WHERE chain_id = $chain AND seq > $after ORDER BY seq";
-        command.Parameters.AddWithValue("$chain", chainId);
-        command.Parameters.AddWithValue("$after", afterSequence);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
+        await foreach (var record in _blocks.ReadForwardAsync(connection, chainId, afterSequence, cancellationToken))
         {
-            yield return ReadRow(reader, chainId);
+            yield return record;
         }
     }
 
-    public async Task AddCheckpointAsync(AuditCheckpoint checkpoint, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = """
-            INSERT INTO audit_checkpoints (chain_id, idx, seq, head_hash, time, final, witnesses, previous_mac, key_id, mac)
-            VALUES ($chain, $idx, $seq, $head, $time, $final, $witnesses, $previous, $key, $mac)
-            """;
-        command.Parameters.AddWithValue("$chain", checkpoint.ChainId);
-        command.Parameters.AddWithValue("$idx", checkpoint.Index);
-        command.Parameters.AddWithValue("$seq", checkpoint.Sequence);
-        command.Parameters.AddWithValue("$head", Convert.FromHexString(checkpoint.HeadHash));
-        command.Parameters.AddWithValue("$time", AuditCanonical.Microseconds(checkpoint.Time));
-        command.Parameters.AddWithValue("$final", checkpoint.Final ? 1 : 0);
-        command.Parameters.AddWithValue("$witnesses", (object?)SqliteAuditRows.Witnesses(checkpoint.Witnesses) ?? DBNull.Value);
-        command.Parameters.AddWithValue("$previous", Convert.FromHexString(checkpoint.PreviousMac));
-        command.Parameters.AddWithValue("$key", checkpoint.KeyId);
-        command.Parameters.AddWithValue("$mac", Convert.FromHexString(checkpoint.Mac));
-        await ExecuteConditionalAsync(command, $"Checkpoint {checkpoint.Index} of chain {checkpoint.ChainId} exists.", cancellationToken);
-    }
+    public Task AddCheckpointAsync(AuditCheckpoint checkpoint, CancellationToken cancellationToken = default) => WriteAsync(
+        async connection =>
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = """
+                INSERT INTO audit_checkpoints (chain_id, idx, seq, head_hash, time, final, witnesses, previous_mac, key_id, mac)
+                VALUES ($chain, $idx, $seq, $head, $time, $final, $witnesses, $previous, $key, $mac)
+                """;
+            command.Parameters.AddWithValue("$chain", checkpoint.ChainId);
+            command.Parameters.AddWithValue("$idx", checkpoint.Index);
+            command.Parameters.AddWithValue("$seq", checkpoint.Sequence);
+            command.Parameters.AddWithValue("$head", Convert.FromHexString(checkpoint.HeadHash));
+            command.Parameters.AddWithValue("$time", AuditCanonical.Microseconds(checkpoint.Time));
+            command.Parameters.AddWithValue("$final", checkpoint.Final ? 1 : 0);
+            command.Parameters.AddWithValue("$witnesses", (object?)SqliteAuditJson.Witnesses(checkpoint.Witnesses) ?? DBNull.Value);
+            command.Parameters.AddWithValue("$previous", Convert.FromHexString(checkpoint.PreviousMac));
+            command.Parameters.AddWithValue("$key", checkpoint.KeyId);
+            command.Parameters.AddWithValue("$mac", Convert.FromHexString(checkpoint.Mac));
+            await ExecuteConditionalAsync(command, $"Checkpoint {checkpoint.Index} of chain {checkpoint.ChainId} exists.", cancellationToken);
+        },
+        cancellationToken);
 
     public async Task<IReadOnlyList<AuditCheckpoint>> ListCheckpointsAsync(string chainId, CancellationToken cancellationToken = default)
     {
@@ -172,7 +172,7 @@ internal sealed class SqliteAuditStore(string databasePath, TimeSpan busyTimeout
                 Convert.ToHexStringLower((byte[])reader.GetValue(2)),
                 AuditCanonical.FromMicroseconds(reader.GetInt64(3)),
                 reader.GetInt64(4) != 0,
-                await reader.IsDBNullAsync(5, cancellationToken) ? [] : SqliteAuditRows.ParseWitnesses(reader.GetString(5)),
+                await reader.IsDBNullAsync(5, cancellationToken) ? [] : SqliteAuditJson.ParseWitnesses(reader.GetString(5)),
                 Convert.ToHexStringLower((byte[])reader.GetValue(6)),
                 reader.GetString(7),
                 Convert.ToHexStringLower((byte[])reader.GetValue(8))));
@@ -181,12 +181,8 @@ internal sealed class SqliteAuditStore(string databasePath, TimeSpan busyTimeout
         return checkpoints;
     }
 
-    public async Task<AuditPage> QueryAsync(AuditQuery query, CancellationToken cancellationToken = default)
-    {
-        var after = AuditPageToken.Decode(query.Page);
-        await using var connection = await OpenAsync(cancellationToken);
-        return await SqliteAuditQuery.RunAsync(connection, query, after, cancellationToken);
-    }
+    public Task<AuditPage> QueryAsync(AuditQuery query, CancellationToken cancellationToken = default) =>
+        _query.RunAsync(query, AuditPageToken.Decode(query.Page), cancellationToken);
 
     public async Task<IReadOnlySet<AuditAccessKey>> FindDeliveredAsync(IReadOnlyCollection<AuditAccessKey> keys, CancellationToken cancellationToken = default)
     {
@@ -208,6 +204,7 @@ internal sealed class SqliteAuditStore(string databasePath, TimeSpan busyTimeout
 
     public async ValueTask DisposeAsync()
     {
+        await _checkpointer.DisposeAsync();
         if (_appender is not null)
         {
             await _appender.DisposeAsync();
@@ -216,66 +213,17 @@ internal sealed class SqliteAuditStore(string databasePath, TimeSpan busyTimeout
         _appendGate.Dispose();
     }
 
-    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"SQLite audit store at {databasePath}");
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"SQLite audit store at {_databasePath}");
 
-    // A block must continue its chain: its first record's previous hash is the stored hash of the record before it.
-    private static async Task RequireLinkAsync(SqliteTransaction transaction, AuditRecord first, CancellationToken cancellationToken)
+    private async IAsyncEnumerable<AuditRecord> NewestFirstAsync(
+        string chainId,
+        DateTimeOffset? before,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        if (first.Sequence == 1)
+        await using var connection = await OpenAsync(cancellationToken);
+        await foreach (var record in _blocks.NewestFirstAsync(connection, chainId, before, cancellationToken))
         {
-            return;
-        }
-
-        await using var command = transaction.Connection!.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = "SELECT hash FROM audit_records WHERE chain_id = $chain AND seq = $seq";
-        command.Parameters.AddWithValue("$chain", first.ChainId);
-        command.Parameters.AddWithValue("$seq", first.Sequence - 1);
-        if (await command.ExecuteScalarAsync(cancellationToken) is not byte[] previous
-            || !string.Equals(Convert.ToHexStringLower(previous), first.PreviousHash, StringComparison.Ordinal))
-        {
-            throw new AuditConflictException($"Sequence {first.Sequence} of chain {first.ChainId} does not follow the stored head.");
-        }
-    }
-
-    private static async Task InsertRecordsAsync(SqliteTransaction transaction, IReadOnlyList<AuditRecord> block, CancellationToken cancellationToken)
-    {
-        await using var insert = transaction.Connection!.CreateCommand();
-        insert.Transaction = transaction;
-        insert.CommandText = SqliteAuditRows.InsertSql;
-        var parameters = SqliteAuditRows.AddParameters(insert);
-        await using var index = transaction.Connection.CreateCommand();
-        index.Transaction = transaction;
-        index.CommandText = "INSERT OR IGNORE INTO audit_record_resources (resource_id, time, chain_id, seq) VALUES ($resource, $time, $chain, $seq)";
-        var resource = index.Parameters.Add(new SqliteParameter { ParameterName = "$resource" });
-        var time = index.Parameters.Add(new SqliteParameter { ParameterName = "$time" });
-        var chain = index.Parameters.Add(new SqliteParameter { ParameterName = "$chain" });
-        var sequence = index.Parameters.Add(new SqliteParameter { ParameterName = "$seq" });
-        foreach (var record in block)
-        {
-            SqliteAuditRows.Bind(parameters, record);
-            await insert.ExecuteNonQueryAsync(cancellationToken);
-            time.Value = AuditCanonical.Microseconds(record.Time);
-            chain.Value = record.ChainId;
-            sequence.Value = record.Sequence;
-            foreach (var id in record.Entry.Items.Select(i => i.Id).Prepend(record.Entry.ResourceId).Distinct(StringComparer.Ordinal))
-            {
-                resource.Value = id;
-                await index.ExecuteNonQueryAsync(cancellationToken);
-            }
-        }
-    }
-
-    private static AuditRecord ReadRow(SqliteDataReader reader, string chainId)
-    {
-        try
-        {
-            return SqliteAuditRows.Read(reader);
-        }
-        catch (Exception error) when (error is FormatException or InvalidCastException or System.Text.Json.JsonException or OverflowException or InvalidOperationException)
-        {
-            // A row that no longer reads (its columns were edited) is named, so that a verifier can report it.
-            throw new InvalidDataException($"Record {reader.GetValue(1)} of chain {chainId} cannot be read: {error.GetType().Name}.", error);
+            yield return record;
         }
     }
 
@@ -291,16 +239,22 @@ internal sealed class SqliteAuditStore(string databasePath, TimeSpan busyTimeout
         }
     }
 
-    private async Task<SqliteConnection> OpenAppenderAsync(CancellationToken cancellationToken)
+    // Every write to the file, appends and bookkeeping alike, takes its turn at the one gate: left to SQLite's busy
+    // handler, a checkpoint or a chain's registration would lose the lock to a steady stream of appends and time out.
+    private async Task WriteAsync(Func<SqliteConnection, Task> write, CancellationToken cancellationToken)
     {
-        var connection = await OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        // FULL: each commit is synced to the WAL file before the block counts as stored (durable across power loss too).
-        command.CommandText = "PRAGMA synchronous = FULL;";
-        await command.ExecuteNonQueryAsync(cancellationToken);
-        return connection;
+        await _appendGate.WaitAsync(cancellationToken);
+        try
+        {
+            await using var connection = await OpenAsync(cancellationToken);
+            await write(connection);
+        }
+        finally
+        {
+            _appendGate.Release();
+        }
     }
 
     private Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken) =>
-        SqliteConnections.OpenAsync(_connectionString, busyTimeout, cancellationToken);
+        SqliteConnections.OpenAsync(_connectionString, _busyTimeout, cancellationToken);
 }

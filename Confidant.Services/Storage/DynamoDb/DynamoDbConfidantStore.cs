@@ -129,6 +129,14 @@ internal sealed partial class DynamoDbConfidantStore(
                 [":data_type"] = ItemCodec.S(item.DataType.ToWire()),
             },
         };
+        if (item is CredentialItem credential)
+        {
+            // ... and the data key as read: a touch must not undo a re-encryption made since (RewriteDataKeyAsync).
+            request.ConditionExpression += " AND #data_key = :data_key";
+            request.ExpressionAttributeNames["#data_key"] = "data_key";
+            request.ExpressionAttributeValues[":data_key"] = ItemCodec.AsciiBinary(credential.DataKey);
+        }
+
         try
         {
             await client.PutItemAsync(request, cancellationToken);
@@ -224,4 +232,126 @@ internal sealed partial class DynamoDbConfidantStore(
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Revision {Revision} of {Id} was written by another writer first")]
     private partial void LogRevisionConflict(string id, int revision);
+
+    // Exposure marks and value fingerprints.
+
+    public Task<bool> PutExposureAsync(Exposure.ExposureMark mark, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(mark.Revision, 1);
+
+        // Mark ids (exposure/...) are no other item's: credentials' are hex, services' have no '/'.
+        return mark.Revision == 1
+            ? TryPutAsync(_table, mark, "attribute_not_exists(id)", null, cancellationToken)
+            : TryPutAsync(_table, mark, "#revision = :previous", ItemCodec.N(mark.Revision - 1), cancellationToken);
+    }
+
+    public async Task<bool> SetFingerprintsAsync(
+        string id, int revision, Exposure.ValueFingerprints fingerprints, CancellationToken cancellationToken = default)
+    {
+        // An update of that one attribute: a concurrent rewrite of the item's data key or ciphertext is kept.
+        var request = new UpdateItemRequest
+        {
+            TableName = _table,
+            Key = ItemCodec.Key(id),
+            UpdateExpression = "SET #fingerprints = :fingerprints",
+            ConditionExpression = "#revision = :revision AND (#data_type = :current OR #data_type = :record)",
+            ExpressionAttributeNames = new()
+            {
+                ["#fingerprints"] = "fingerprints",
+                ["#revision"] = "revision",
+                ["#data_type"] = "data_type",
+            },
+            ExpressionAttributeValues = new()
+            {
+                [":fingerprints"] = ItemCodec.S(StoredItemJson.SerializeValue(fingerprints)),
+                [":revision"] = ItemCodec.N(revision),
+                [":current"] = ItemCodec.S(DataType.Credential.ToWire()),
+                [":record"] = ItemCodec.S(DataType.ArchiveCredential.ToWire()),
+            },
+        };
+        try
+        {
+            await client.UpdateItemAsync(request, cancellationToken);
+            return true;
+        }
+        catch (ConditionalCheckFailedException)
+        {
+            return false;
+        }
+    }
+
+    // Re-encryption at rest and the state of long-running jobs (docs/decisions/0016-rekey-job.md).
+
+    public async Task<DataKeyRewrite> RewriteDataKeyAsync(
+        StoreTable table, CredentialItem rewritten, string expectedDataKey, CancellationToken cancellationToken = default)
+    {
+        var name = table == StoreTable.Archive ? RequireArchiveTable() : _table;
+        try
+        {
+            // An update, not a put: attributes this version does not know (another writer's) stay as they are.
+            var response = await client.UpdateItemAsync(
+                new UpdateItemRequest
+                {
+                    TableName = name,
+                    Key = ItemCodec.Key(rewritten.Id),
+                    UpdateExpression = "SET #data_key = :data_key, #credential_pairs = :credential_pairs, #cipher_version = :cipher_version",
+                    ConditionExpression = "#revision = :revision AND #data_type = :data_type AND #data_key = :expected",
+                    ExpressionAttributeNames = new()
+                    {
+                        ["#data_key"] = "data_key",
+                        ["#credential_pairs"] = "credential_pairs",
+                        ["#cipher_version"] = "cipher_version",
+                        ["#revision"] = "revision",
+                        ["#data_type"] = "data_type",
+                    },
+                    ExpressionAttributeValues = new()
+                    {
+                        [":data_key"] = ItemCodec.AsciiBinary(rewritten.DataKey),
+                        [":credential_pairs"] = ItemCodec.S(rewritten.CredentialPairs),
+                        [":cipher_version"] = ItemCodec.N(rewritten.CipherVersion),
+                        [":revision"] = ItemCodec.N(rewritten.Revision),
+                        [":data_type"] = ItemCodec.S(rewritten.DataType.ToWire()),
+                        [":expected"] = ItemCodec.AsciiBinary(expectedDataKey),
+                    },
+                    ReturnValues = ReturnValue.ALL_NEW,
+                },
+                cancellationToken);
+            return new DataKeyRewrite(true, ItemCodec.Decode(response.Attributes));
+        }
+        catch (ConditionalCheckFailedException)
+        {
+            return new DataKeyRewrite(false, await GetFromAsync(name, rewritten.Id, cancellationToken));
+        }
+    }
+
+    public async Task SaveJobAsync(JobItem job, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(job.Revision, 1);
+        var request = new PutItemRequest
+        {
+            TableName = _table,
+            Item = ItemCodec.Encode(job with { DataType = DataType.Job, ArchiveDate = null }),
+            ConditionExpression = "attribute_not_exists(id)",
+        };
+        if (job.Revision > 1)
+        {
+            request.ConditionExpression = "#revision = :previous AND #data_type = :data_type";
+            request.ExpressionAttributeNames = new() { ["#revision"] = "revision", ["#data_type"] = "data_type" };
+            request.ExpressionAttributeValues = new()
+            {
+                [":previous"] = ItemCodec.N(job.Revision - 1),
+                [":data_type"] = ItemCodec.S(DataType.Job.ToWire()),
+            };
+        }
+
+        try
+        {
+            await client.PutItemAsync(request, cancellationToken);
+        }
+        catch (ConditionalCheckFailedException)
+        {
+            throw Conflict(job.Id, job.Revision);
+        }
+    }
 }
+

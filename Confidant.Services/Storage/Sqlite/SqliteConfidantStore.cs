@@ -73,15 +73,18 @@ internal sealed partial class SqliteConfidantStore(string databasePath, TimeSpan
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         // Same revision and same write time: only bookkeeping of that very revision may change.
+        // ... and a credential's data key as read: a touch must not undo a re-encryption made since (RewriteDataKeyAsync).
         command.CommandText = $"""
             UPDATE {SqliteSchema.Items} SET body = $body
             WHERE id = $id AND data_type = $data_type AND revision = $revision AND modified_date = $modified_date
+              AND ($data_key IS NULL OR json_extract(body, '$.data_key') = $data_key)
             """;
         command.Parameters.AddWithValue("$body", StoredItemJson.Serialize(item with { ArchiveDate = null }));
         command.Parameters.AddWithValue("$id", item.Id);
         command.Parameters.AddWithValue("$data_type", item.DataType.ToWire());
         command.Parameters.AddWithValue("$revision", item.Revision);
         command.Parameters.AddWithValue("$modified_date", ConfidantDates.ToStored(item.ModifiedDate));
+        command.Parameters.AddWithValue("$data_key", item is CredentialItem credential ? credential.DataKey : DBNull.Value);
         if (await command.ExecuteNonQueryAsync(cancellationToken) == 0)
         {
             throw new RevisionConflictException(item.Id, item.Revision);
@@ -149,4 +152,95 @@ internal sealed partial class SqliteConfidantStore(string databasePath, TimeSpan
 
     [LoggerMessage(Level = LogLevel.Information, Message = "SQLite store ready at {Path}")]
     private partial void LogSchemaReady(string path);
+
+    // Exposure marks and value fingerprints.
+
+    public async Task<bool> PutExposureAsync(Exposure.ExposureMark mark, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(mark.Revision, 1);
+        await using var connection = await OpenAsync(cancellationToken);
+        if (mark.Revision == 1)
+        {
+            return await SqliteRows.WriteAsync(connection, null, SqliteSchema.Items, "INSERT OR IGNORE", mark, cancellationToken);
+        }
+
+        // One conditional statement: of two writers of the same version, exactly one changes the row.
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"""
+            UPDATE {SqliteSchema.Items} SET body = $body, revision = $revision, modified_date = $modified_date
+            WHERE id = $id AND data_type = $data_type AND revision = $previous
+            """;
+        command.Parameters.AddWithValue("$body", StoredItemJson.Serialize(mark));
+        command.Parameters.AddWithValue("$revision", mark.Revision);
+        command.Parameters.AddWithValue("$modified_date", ConfidantDates.ToStored(mark.ModifiedDate));
+        command.Parameters.AddWithValue("$id", mark.Id);
+        command.Parameters.AddWithValue("$data_type", DataType.Exposure.ToWire());
+        command.Parameters.AddWithValue("$previous", mark.Revision - 1);
+        return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
+    }
+
+    public async Task<bool> SetFingerprintsAsync(
+        string id, int revision, Exposure.ValueFingerprints fingerprints, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        // json_set changes that one member of the body in the same statement that checks the revision.
+        command.CommandText = $"""
+            UPDATE {SqliteSchema.Items} SET body = json_set(body, '$.fingerprints', json($fingerprints))
+            WHERE id = $id AND revision = $revision AND data_type IN ($current, $record)
+            """;
+        command.Parameters.AddWithValue("$fingerprints", StoredItemJson.SerializeValue(fingerprints));
+        command.Parameters.AddWithValue("$id", id);
+        command.Parameters.AddWithValue("$revision", revision);
+        command.Parameters.AddWithValue("$current", DataType.Credential.ToWire());
+        command.Parameters.AddWithValue("$record", DataType.ArchiveCredential.ToWire());
+        return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
+    }
+
+    // Re-encryption at rest and the state of long-running jobs (docs/decisions/0016-rekey-job.md).
+
+    public async Task<DataKeyRewrite> RewriteDataKeyAsync(
+        StoreTable table, CredentialItem rewritten, string expectedDataKey, CancellationToken cancellationToken = default)
+    {
+        var name = table == StoreTable.Archive ? SqliteSchema.ArchiveItems : SqliteSchema.Items;
+        await using var connection = await OpenAsync(cancellationToken);
+
+        // BEGIN IMMEDIATE: the item cannot change between the check and the write.
+        await using var transaction = connection.BeginTransaction(deferred: false);
+        var current = await SqliteRows.ReadAsync(connection, transaction, name, rewritten.Id, cancellationToken);
+        if (current is not CredentialItem stored
+            || stored.DataType != rewritten.DataType
+            || stored.Revision != rewritten.Revision
+            || !string.Equals(stored.DataKey, expectedDataKey, StringComparison.Ordinal))
+        {
+            return new DataKeyRewrite(false, current);
+        }
+
+        var updated = stored with
+        {
+            DataKey = rewritten.DataKey,
+            CredentialPairs = rewritten.CredentialPairs,
+            CipherVersion = rewritten.CipherVersion,
+        };
+        await SqliteRows.WriteAsync(connection, transaction, name, "INSERT OR REPLACE", updated, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return new DataKeyRewrite(true, updated);
+    }
+
+    public async Task SaveJobAsync(JobItem job, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(job.Revision, 1);
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = connection.BeginTransaction(deferred: false);
+        var existing = await SqliteRows.ReadAsync(connection, transaction, SqliteSchema.Items, job.Id, cancellationToken);
+        if ((existing?.Revision ?? 0) != job.Revision - 1 || existing is not (null or JobItem))
+        {
+            throw new RevisionConflictException(job.Id, job.Revision);
+        }
+
+        await SqliteRows.WriteAsync(
+            connection, transaction, SqliteSchema.Items, "INSERT OR REPLACE", job with { DataType = DataType.Job, ArchiveDate = null }, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
 }
+

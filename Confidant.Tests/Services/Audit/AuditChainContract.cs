@@ -24,6 +24,33 @@ public abstract class AuditChainContract(AuditBacking backing) : AuditLedgerTest
     }
 
     [Fact]
+    public async Task Record_StoreStalls_EachCallerRefusedAtItsOwnDeadline()
+    {
+        var store = new CountingAuditStore(Store);
+        var log = NewLog(store, configure: o => o.AppendTimeoutSeconds = 5);
+        await log.RecordAsync(Reveal(Person("alice@example.com"), "c0", 1));
+        var release = store.Hold();
+
+        var first = log.RecordAsync(Reveal(Person("alice@example.com"), "c1", 1));
+        Time.Advance(TimeSpan.FromSeconds(3));
+        var second = log.RecordAsync(Reveal(Person("alice@example.com"), "c2", 1));
+        Time.Advance(TimeSpan.FromSeconds(2));
+        var firstError = await first.ContinueWith(t => t.Exception?.InnerException, TaskScheduler.Default);
+        var secondWaitedOn = !second.IsCompleted;
+        Time.Advance(TimeSpan.FromSeconds(3) - TimeSpan.FromMilliseconds(1));
+        var secondStillWaiting = !second.IsCompleted;
+        Time.Advance(TimeSpan.FromMilliseconds(1));
+        var secondError = await second.ContinueWith(t => t.Exception?.InnerException, TaskScheduler.Default);
+        release.SetResult();
+        await log.RecordAsync(Reveal(Person("alice@example.com"), "c3", 1));
+
+        Assert.Equal(AuditUnavailableException.DefaultMessage, Assert.IsType<AuditUnavailableException>(firstError).Message);
+        Assert.IsType<AuditUnavailableException>(secondError);
+        Assert.True(secondWaitedOn && secondStillWaiting, "The later caller was refused before its own deadline.");
+        Assert.True((await VerifyAsync()).Passed);
+    }
+
+    [Fact]
     public async Task TwoLedgersOnOneStore_ConcurrentAppends_NeverForkAndVerify()
     {
         var first = NewLog(Backing.Open());

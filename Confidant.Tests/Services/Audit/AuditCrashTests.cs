@@ -134,7 +134,7 @@ public sealed class AuditCrashTests : IDisposable
 
     private async Task<long> CountServiceReadsAsync()
     {
-        var store = new SqliteAuditStore(_directory.File("confidant.db"), new StorageOptions().CallTimeout);
+        var store = new SqliteAuditStore(_directory.File("confidant.db"), new StorageOptions().CallTimeout, TimeProvider.System);
         var count = 0L;
         string? page = null;
         do

@@ -92,6 +92,41 @@ public abstract class AuditStoreContract(AuditBacking backing) : AuditLedgerTest
     }
 
     [Fact]
+    public async Task Query_ResourceInSeveralDeliveredLists_PagesNewestFirstWithoutLossOrRepeat()
+    {
+        // c1 reaches principals in lists of several shapes and revisions, on its own, and in a diff that names it twice.
+        var log = NewLog();
+        for (var i = 0; i < 6; i++)
+        {
+            Time.Advance(TimeSpan.FromMilliseconds(1));
+            await log.RecordAsync(ServiceRead(Billing, "billing", ("c1", 1 + (i % 3)), ("c2", 1)));
+            await log.RecordAsync(ServiceRead(Workload("payroll"), "payroll", ("c1", 1 + (i % 2))));
+            await log.RecordAsync(Reveal(Alice, "c1", 3));
+            await log.RecordAsync(Reveal(Alice, "c9", 1));
+            await log.RecordAsync(Reveal(Alice, "c1", 3) with
+            {
+                Action = AuditActions.Diff,
+                Items = [new AuditItem("credential", "c1", 2), new AuditItem("credential", "c1", 3)],
+            });
+        }
+
+        var pages = new List<IReadOnlyList<AuditRecord>>();
+        string? page = null;
+        do
+        {
+            var result = await Store.QueryAsync(new AuditQuery(ResourceId: "c1", Limit: 4, Page: page));
+            pages.Add(result.Records);
+            page = result.NextPage;
+        }
+        while (page is not null);
+
+        var expected = (await AllAsync()).Where(new AuditQuery(ResourceId: "c1").Matches).Select(r => r.Position).ToList();
+        Assert.Equal(24, expected.Count);
+        Assert.Equal(expected, pages.SelectMany(p => p).Select(r => r.Position));
+        Assert.All(pages.SkipLast(1), p => Assert.Equal(4, p.Count));
+    }
+
+    [Fact]
     public async Task Query_ChainClosedWhileTheClockStoodStill_StillMergedNewestFirst()
     {
         // With the clock standing still, records are spaced a microsecond apart past it, so a chain can end after the

@@ -19,7 +19,7 @@ public sealed class DynamoDbAuditTamperTests(DynaliteFixture dynalite) : AuditTa
         await log.RecordAsync(read);
         await log.RecordAsync(read);
         await log.CloseAsync();
-        var key = DynamoDbAuditItems.Key(DynamoDbItemSets.Key(DynamoDbItemSets.IdOf(new AuditCanonical(), read.Items)));
+        var key = DynamoDbAuditItems.Key(DynamoDbItemSets.Key(AuditItemSets.IdOf(read.Items)));
         var table = ((DynamoDbAuditBacking)Backing).Table;
 
         // The list now says the workload received another credential than it did.

@@ -64,6 +64,7 @@ public sealed class LegacyCertificateVariablesTests
         {
             ["CA_TYPE"] = "custom_ca",
             ["ACM_PRIVATE_CAS"] = "ignored-name",
+            ["CUSTOM_CA_ENCRYPTED"] = "False",
             ["CUSTOM_CERTIFICATE_AUTHORITIES"] = "eyJpbnRlcm5hbCI6IFtdfQ==",
             ["CUSTOM_CA_ACTIVE_KEYS"] = "{\"internal\": \"k2\"}",
             ["CUSTOM_CA_MAX_VALIDITY_DAYS"] = "45",

@@ -95,6 +95,7 @@ public sealed class LegacyEnvironmentVariablesTests
     {
         var configuration = Load(new Hashtable
         {
+            ["JWT_IS_CA_ENCRYPTED"] = "false",
             ["JWT_CERTIFICATE_AUTHORITIES"] = "eyJzdGFnaW5nIjogW119",
             ["JWT_ACTIVE_SIGNING_KEYS"] = "{\"staging\": \"kid-2\", \"production\": \"kid-9\"}",
             ["JWT_DEFAULT_JWT_EXPIRATION_SECONDS"] = "1800",

@@ -147,6 +147,22 @@ public abstract class KeyServiceContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ReEncryptAsync_NamesTheKeyItCameFromAndTheKeyItIsUnderAsync()
+    {
+        var primary = (await KeyService.DescribeKeyAsync(PrimaryAlias)).Arn;
+        var secondary = (await KeyService.DescribeKeyAsync(SecondaryAlias)).Arn;
+        var encrypted = await KeyService.EncryptAsync(PrimaryAlias, new byte[] { 4, 2 }, Context);
+
+        var moved = await KeyService.ReEncryptAsync(encrypted.Ciphertext, Context, SecondaryAlias, Context);
+        var again = await KeyService.ReEncryptAsync(moved.Ciphertext, Context, secondary, Context);
+
+        // A caller tells a blob already under the destination key by its source key, without ever seeing the plaintext.
+        Assert.Equal((primary, secondary), (moved.SourceKeyArn, moved.KeyArn));
+        Assert.Equal((secondary, secondary), (again.SourceKeyArn, again.KeyArn));
+        Assert.Equal(new byte[] { 4, 2 }, (await KeyService.DecryptAsync(again.Ciphertext, Context)).Plaintext);
+    }
+
+    [Fact]
     public async Task GenerateMacAsync_ThenVerify_MatchesOnlyTheSameMessageAndMacAsync()
     {
         var message = Encoding.UTF8.GetBytes("chain 1, sequence 1000, head 9f86d081");

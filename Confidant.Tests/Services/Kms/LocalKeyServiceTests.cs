@@ -216,6 +216,94 @@ public sealed class LocalKeyServiceTests : KeyServiceContract, IDisposable
         Assert.Equal(KeyServiceError.InvalidRequest, error.Error);
     }
 
+    [Fact]
+    public async Task Rotate_MovesTheAliasToANewKey_WhatTheOldKeyEncryptedStillDecryptsAsync()
+    {
+        var before = await KeyService.EncryptAsync(AtRest, new byte[] { 1 }, Context);
+        var ring = (ILocalKeyRing)KeyService;
+
+        var rotated = ring.Rotate(AtRest);
+        var after = await KeyService.EncryptAsync(AtRest, new byte[] { 2 }, Context);
+
+        Assert.Equal(rotated.Arn, after.KeyArn);
+        Assert.NotEqual(before.KeyArn, after.KeyArn);
+        Assert.Equal(new byte[] { 1 }, (await KeyService.DecryptAsync(before.Ciphertext, Context)).Plaintext);
+        var keys = ring.Keys();
+        Assert.Equal([AtRest], Assert.Single(keys, k => k.Arn == rotated.Arn).Aliases);
+        Assert.Empty(Assert.Single(keys, k => k.Arn == before.KeyArn).Aliases);
+        Assert.Equal(rotated.Arn, (await Open(AtRest).DescribeKeyAsync(AtRest)).Arn);
+    }
+
+    [Fact]
+    public async Task Rotate_ByAnotherProcess_ARunningServiceFollowsWithoutARestartAsync()
+    {
+        var running = KeyService;
+        var before = await running.EncryptAsync(AtRest, new byte[] { 1 }, Context);
+
+        var rotated = Open(AtRest).Rotate(AtRest);
+        var underNewKey = await Open(AtRest).EncryptAsync(AtRest, new byte[] { 2 }, Context);
+
+        // A ciphertext of a key it has not seen makes it read the ring at once; the alias follows within a second.
+        Assert.Equal(new byte[] { 2 }, (await running.DecryptAsync(underNewKey.Ciphertext, Context)).Plaintext);
+        await Eventually.HoldsAsync(async () => (await running.EncryptAsync(AtRest, new byte[] { 3 }, Context)).KeyArn == rotated.Arn, TimeSpan.FromSeconds(5));
+        Assert.Equal(new byte[] { 1 }, (await running.DecryptAsync(before.Ciphertext, Context)).Plaintext);
+    }
+
+    [Fact]
+    public async Task SetEnabled_OldKeyDisabledByAnotherProcess_RefusedEverywhereUntilEnabledAgainAsync()
+    {
+        var running = KeyService;
+        var before = await running.EncryptAsync(AtRest, new byte[] { 1 }, Context);
+        var admin = Open(AtRest);
+        admin.Rotate(AtRest);
+
+        var disabled = admin.SetEnabled(before.KeyArn, enabled: false);
+
+        Assert.False(disabled.Enabled);
+        await Eventually.HoldsAsync(async () => await DecryptErrorAsync(running, before.Ciphertext) == KeyServiceError.KeyDisabled, TimeSpan.FromSeconds(5));
+        admin.SetEnabled(disabled.KeyId, enabled: true);
+        await Eventually.HoldsAsync(async () => await DecryptErrorAsync(running, before.Ciphertext) is null, TimeSpan.FromSeconds(5));
+    }
+
+    private static async Task<KeyServiceError?> DecryptErrorAsync(IKeyService keys, byte[] ciphertext)
+    {
+        try
+        {
+            await keys.DecryptAsync(ciphertext, Context);
+            return null;
+        }
+        catch (KeyServiceException error)
+        {
+            return error.Error;
+        }
+    }
+
+    [Fact]
+    public async Task SetEnabled_KeyAnAliasNames_RefusedSoWritesKeepWorkingAsync()
+    {
+        var ring = (ILocalKeyRing)KeyService;
+        var current = ring.Keys().Single(k => k.Aliases.Contains(AtRest));
+
+        var error = Assert.Throws<KeyServiceException>(() => ring.SetEnabled(current.KeyId, enabled: false));
+
+        Assert.Equal(KeyServiceError.InvalidRequest, error.Error);
+        Assert.Contains(AtRest, error.Message, StringComparison.Ordinal);
+        Assert.Equal(current.Arn, (await KeyService.EncryptAsync(AtRest, new byte[] { 1 }, Context)).KeyArn);
+    }
+
+    [Fact]
+    public async Task Rotate_HmacOrUnknownAlias_RefusedAndTheRingUnchangedAsync()
+    {
+        await KeyService.GenerateMacAsync(Mac, new byte[] { 1 });
+        var ring = (ILocalKeyRing)KeyService;
+        var before = await File.ReadAllTextAsync(RingPath);
+
+        Assert.Equal(KeyServiceError.InvalidRequest, Assert.Throws<KeyServiceException>(() => ring.Rotate(Mac)).Error);
+        Assert.Equal(KeyServiceError.KeyNotFound, Assert.Throws<KeyServiceException>(() => ring.Rotate("alias/nothing")).Error);
+        Assert.Equal(KeyServiceError.KeyNotFound, Assert.Throws<KeyServiceException>(() => ring.SetEnabled("no-such-key", false)).Error);
+        Assert.Equal(before, await File.ReadAllTextAsync(RingPath));
+    }
+
     private LocalKeyService Open(params string[] aliases) =>
         new(RingPath, aliases, TimeProvider.System, NullLogger<LocalKeyService>.Instance);
 }

@@ -85,5 +85,16 @@ public sealed class RevisionWriterTests : IAsyncLifetime
             inner.QueryArchiveAsync(dataType, request, cancellationToken);
 
         public Task<bool> RestoreAsync(string id, CancellationToken cancellationToken = default) => inner.RestoreAsync(id, cancellationToken);
+
+        public Task<bool> PutExposureAsync(Confidant.Services.Exposure.ExposureMark mark, CancellationToken cancellationToken = default) =>
+            inner.PutExposureAsync(mark, cancellationToken);
+
+        public Task<bool> SetFingerprintsAsync(
+            string id, int revision, Confidant.Services.Exposure.ValueFingerprints fingerprints, CancellationToken cancellationToken = default) =>
+            inner.SetFingerprintsAsync(id, revision, fingerprints, cancellationToken);
+        public Task<DataKeyRewrite> RewriteDataKeyAsync(StoreTable table, CredentialItem rewritten, string expectedDataKey, CancellationToken cancellationToken = default) =>
+            inner.RewriteDataKeyAsync(table, rewritten, expectedDataKey, cancellationToken);
+
+        public Task SaveJobAsync(JobItem job, CancellationToken cancellationToken = default) => inner.SaveJobAsync(job, cancellationToken);
     }
 }

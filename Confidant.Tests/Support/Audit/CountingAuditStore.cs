@@ -2,17 +2,26 @@ using Confidant.Services.Audit;
 
 namespace Confidant.Tests.Support.Audit;
 
-/// <summary>The real store, counting the appends (blocks) that reach it.</summary>
+/// <summary>The real store, counting the appends (blocks) that reach it, and holding them up on demand (a stalled store).</summary>
 public sealed class CountingAuditStore(IAuditStore inner) : IAuditStore
 {
     private int _appends;
+    private volatile TaskCompletionSource? _hold;
 
     public int Appends => Volatile.Read(ref _appends);
 
-    public Task AppendAsync(IReadOnlyList<AuditRecord> block, CancellationToken cancellationToken = default)
+    /// <summary>From now on appends wait (or give up when cancelled) until the returned source completes.</summary>
+    public TaskCompletionSource Hold() => _hold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public async Task AppendAsync(IReadOnlyList<AuditRecord> block, CancellationToken cancellationToken = default)
     {
         Interlocked.Increment(ref _appends);
-        return inner.AppendAsync(block, cancellationToken);
+        if (_hold is { } hold)
+        {
+            await hold.Task.WaitAsync(cancellationToken);
+        }
+
+        await inner.AppendAsync(block, cancellationToken);
     }
 
     public Task InitializeAsync(CancellationToken cancellationToken = default) => inner.InitializeAsync(cancellationToken);

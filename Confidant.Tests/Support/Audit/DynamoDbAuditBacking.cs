@@ -28,30 +28,6 @@ public sealed class DynamoDbAuditBacking(DynaliteFixture dynalite) : AuditBackin
 
     public override IAuditStore Open() => new DynamoDbAuditStore(dynalite.Client, Table, createTable: false, TimeProvider.System);
 
-    public override Task ChangeActorAsync(string chainId, long sequence, string actor) => RewriteAsync(chainId, records =>
-    {
-        var i = records.FindIndex(r => r.Sequence == sequence);
-        records[i] = records[i] with { Entry = records[i].Entry with { Actor = records[i].Entry.Actor with { Name = actor } } };
-    });
-
-    public override Task DeleteRecordsAsync(string chainId, Func<long, bool> sequences) =>
-        RewriteAsync(chainId, records => records.RemoveAll(r => sequences(r.Sequence)));
-
-    public override Task SwapWithNextAsync(string chainId, long sequence) => RewriteAsync(chainId, records =>
-    {
-        var i = records.FindIndex(r => r.Sequence == sequence);
-        (records[i], records[i + 1]) = (records[i + 1], records[i]);
-    });
-
-    public override Task InsertAsync(string chainId, long afterSequence, AuditRecord forged) =>
-        RewriteAsync(chainId, records => records.Insert(records.FindIndex(r => r.Sequence == afterSequence) + 1, forged));
-
-    public override Task ReplaceChainAsync(string chainId, IReadOnlyList<AuditRecord> records) => RewriteAsync(chainId, list =>
-    {
-        list.Clear();
-        list.AddRange(records);
-    });
-
     public override Task DeleteCheckpointAsync(string chainId, long index) =>
         dynalite.Client.DeleteItemAsync(Table, DynamoDbAuditItems.Key(DynamoDbAuditItems.CheckpointKey(chainId, index)));
 
@@ -66,7 +42,7 @@ public sealed class DynamoDbAuditBacking(DynaliteFixture dynalite) : AuditBackin
     // The table is left to dynalite, which the fixture stops after the run.
     public override ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
-    private async Task RewriteAsync(string chainId, Action<List<AuditRecord>> change)
+    protected override async Task RewriteAsync(string chainId, Action<List<AuditRecord>> change)
     {
         var records = new List<AuditRecord>();
         var blocks = 0L;

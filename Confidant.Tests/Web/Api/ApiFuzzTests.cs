@@ -171,6 +171,14 @@ public sealed class ApiFuzzTests : IAsyncLifetime
             ["blind_credentials"] = ($"[\"{_blind}\"]", Kind.TextList),
         };
         var archive = new Dictionary<string, (string Base, Kind Kind)> { ["force"] = ("false", Kind.Bool) };
+
+        // Every field valid but the revision, which no credential here has: a mark whose body is refused.
+        var exposure = new Dictionary<string, (string Base, Kind Kind)>
+        {
+            ["reason"] = ("\"leaked\"", Kind.Text),
+            ["incident"] = ("\"INC-1\"", Kind.Text),
+            ["revision"] = ("99", Kind.Int),
+        };
         var routes = new (string Method, string Path, Dictionary<string, (string Base, Kind Kind)> Fields)[]
         {
             ("POST", "/v1/credentials", credential),
@@ -180,6 +188,9 @@ public sealed class ApiFuzzTests : IAsyncLifetime
             ("PUT", $"/v1/blind_credentials/{_blind}", blind),
             ("PUT", "/v1/services/billing", service),
             ("PUT", "/v1/services/newservice", service),
+            ("POST", $"/v1/credentials/{_credential}/exposure", exposure),
+            ("POST", $"/v1/blind_credentials/{_blind}/exposure", exposure),
+            ("POST", "/v1/services/billing/exposure", exposure),
         };
         var random = new XorShift(0x5EED_C0FF_EE15_2026);
         foreach (var (method, path, fields) in routes)
@@ -241,6 +252,7 @@ public sealed class ApiFuzzTests : IAsyncLifetime
             "/v1/credentials/{id}", "/v1/credentials/{id}/services", "/v1/archive/credentials/{id}", "/v1/blind_credentials/{id}",
             "/v1/blind_credentials/{id}/services", "/v1/archive/blind_credentials/{id}", "/v1/services/{id}",
             "/v1/archive/services/{id}", "/v1/grants/{id}", "/v1/jwks/token/{id}?environment=development", "/v1/jwks/public/{id}",
+            "/v1/credentials/{id}/exposure", "/v1/blind_credentials/{id}/exposure", "/v1/incidents/{id}",
         ];
         foreach (var id in ids)
         {
@@ -254,6 +266,8 @@ public sealed class ApiFuzzTests : IAsyncLifetime
             yield return new("PUT", $"/v1/blind_credentials/{id}", "id", Utf8("{\"enabled\": \"x\"}"));
             yield return new("PUT", $"/v1/services/{id}", "id", Utf8("{\"enabled\": \"x\"}"));
             yield return new("POST", $"/v1/credentials/{id}/archive", "id", Utf8("{\"force\": \"x\"}"));
+            yield return new("POST", $"/v1/credentials/{id}/exposure", "id", Utf8("{\"reason\": 1}"));
+            yield return new("POST", $"/v1/services/{id}/exposure", "id", Utf8("{\"reason\": 1}"));
             yield return new("PUT", $"/v1/grants/{id}", "id");
             foreach (var revision in revisions.Concat(["1", "2"]))
             {

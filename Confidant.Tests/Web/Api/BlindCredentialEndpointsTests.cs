@@ -13,7 +13,7 @@ public abstract class BlindCredentialEndpointsTests(ApiBackend backend) : IAsync
     private static readonly string[] BlindFields =
     [
         "cipher_type", "cipher_version", "credential_keys", "credential_pairs", "data_key", "documentation", "enabled",
-        "id", "metadata", "modified_by", "modified_date", "name", "revision",
+        "exposure", "id", "metadata", "modified_by", "modified_date", "name", "revision",
     ];
 
     private ApiTestHost _host = null!;
@@ -124,7 +124,7 @@ public abstract class BlindCredentialEndpointsTests(ApiBackend backend) : IAsync
 
         var items = json.GetProperty("blind_credentials");
         Assert.Equal(["zeta", "alpha"], items.EnumerateArray().Select(b => b.GetProperty("name").GetString()));
-        WireResponse.AssertFields(items[0], "documentation", "enabled", "id", "modified_by", "modified_date", "name", "revision");
+        WireResponse.AssertFields(items[0], "documentation", "enabled", "exposure", "id", "modified_by", "modified_date", "name", "revision");
         WireResponse.AssertHttpDate(items[1].GetProperty("modified_date"));
     }
 

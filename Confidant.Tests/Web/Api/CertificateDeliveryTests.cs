@@ -154,7 +154,7 @@ public sealed class CertificateDeliveryTests : IAsyncLifetime
                 string keyId, ReadOnlyMemory<byte> plaintext, IReadOnlyDictionary<string, string> encryptionContext, CancellationToken cancellationToken = default) =>
                 inner.EncryptAsync(keyId, plaintext, encryptionContext, cancellationToken);
 
-            public Task<KmsEncryptResult> ReEncryptAsync(
+            public Task<KmsReEncryptResult> ReEncryptAsync(
                 ReadOnlyMemory<byte> ciphertext,
                 IReadOnlyDictionary<string, string> sourceEncryptionContext,
                 string destinationKeyId,

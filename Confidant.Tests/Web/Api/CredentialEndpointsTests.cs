@@ -11,7 +11,7 @@ public abstract partial class CredentialEndpointsTests(ApiBackend backend) : IAs
     private static readonly string[] CredentialFields =
     [
         "id", "name", "revision", "enabled", "documentation", "metadata", "credential_keys", "credential_pairs",
-        "modified_date", "modified_by", "permissions", "tags", "last_rotation_date", "next_rotation_date",
+        "modified_date", "modified_by", "permissions", "tags", "last_rotation_date", "next_rotation_date", "exposure",
     ];
 
     private ApiTestHost _host = null!;

@@ -48,3 +48,10 @@ public sealed class LocalAuditEndpointsTests() : AuditEndpointsTests(ApiBackend.
 [Collection(AwsBackendCollection.Name)]
 public sealed class AwsAuditEndpointsTests(DynaliteFixture dynalite, MotoServerFixture moto)
     : AuditEndpointsTests(ApiBackend.Aws(dynalite, moto));
+
+// Exposure: marks, blast radius and incidents on SQLite with the local ring, and on DynamoDB with AWS KMS's HMAC key.
+public sealed class LocalExposureEndpointsTests() : ExposureEndpointsTests(ApiBackend.Local);
+
+[Collection(AwsBackendCollection.Name)]
+public sealed class AwsExposureEndpointsTests(DynaliteFixture dynalite, MotoServerFixture moto)
+    : ExposureEndpointsTests(ApiBackend.Aws(dynalite, moto));

@@ -1,8 +1,8 @@
 using Confidant.Services.Audit;
 using Confidant.Services.Credentials;
 using Confidant.Tests.Support;
+using Confidant.Tests.Support.Audit;
 using Confidant.Web.Commands;
-using Microsoft.Data.Sqlite;
 
 namespace Confidant.Tests.Web.Commands;
 
@@ -49,14 +49,7 @@ public sealed class AuditVerifyCommandTests : IAsyncDisposable
     {
         var chainId = await RevealFiveTimesAsync();
         await _host.Get<AuditLog>().CloseAsync();
-        await using (var connection = new SqliteConnection($"Data Source={Path.Combine(_host.Factory.DataDirectory, "confidant.db")};Pooling=False"))
-        {
-            await connection.OpenAsync();
-            await using var command = connection.CreateCommand();
-            command.CommandText = "UPDATE audit_records SET actor_name = 'someone-else' WHERE chain_id = $chain AND seq = 3";
-            command.Parameters.AddWithValue("$chain", chainId);
-            Assert.Equal(1, await command.ExecuteNonQueryAsync());
-        }
+        await new SqliteAuditBacking(Path.Combine(_host.Factory.DataDirectory, "confidant.db")).ChangeActorAsync(chainId, 3, "someone-else");
 
         var (exit, _, error) = await RunAsync("audit", "verify");
 

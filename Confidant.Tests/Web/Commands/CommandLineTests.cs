@@ -1,3 +1,4 @@
+using Confidant.Tests.Support;
 using Confidant.Web.Commands;
 
 namespace Confidant.Tests.Web.Commands;
@@ -56,14 +57,7 @@ public sealed class CommandLineTests
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
-        var exit = await CommandLine.RunAsync(EmptyServices.Instance, args, output, error);
+        var exit = await CommandLine.RunAsync(NoServices.Instance, args, output, error);
         return (exit, output.ToString(), error.ToString());
-    }
-
-    private sealed class EmptyServices : IServiceProvider
-    {
-        public static EmptyServices Instance { get; } = new();
-
-        public object? GetService(Type serviceType) => throw new InvalidOperationException($"No service expected, asked for {serviceType.Name}.");
     }
 }

@@ -87,15 +87,18 @@ public static class AuditContract
     {
         ["credential_id"] = access.CredentialId,
         ["since"] = WireJson.IsoDate(access.Since),
-        ["principals"] = new JsonArray(access.Principals.Select(p => (JsonNode?)new JsonObject
-        {
-            ["actor_type"] = p.ActorType,
-            ["actor_name"] = p.ActorName,
-            ["account"] = p.Account,
-            ["count"] = p.Count,
-            ["first"] = WireJson.IsoDate(p.First),
-            ["last"] = WireJson.IsoDate(p.Last),
-            ["revisions"] = new JsonArray(p.Revisions.Select(r => (JsonNode?)r).ToArray()),
-        }).ToArray()),
+        ["principals"] = Principals(access.Principals),
     };
+
+    /// <summary>Principals that received a resource, with counts, first and last time, and revisions.</summary>
+    public static JsonArray Principals(IEnumerable<AuditAccess> principals) => new(principals.Select(p => (JsonNode?)new JsonObject
+    {
+        ["actor_type"] = p.ActorType,
+        ["actor_name"] = p.ActorName,
+        ["account"] = p.Account,
+        ["count"] = p.Count,
+        ["first"] = WireJson.IsoDate(p.First),
+        ["last"] = WireJson.IsoDate(p.Last),
+        ["revisions"] = new JsonArray(p.Revisions.Select(r => (JsonNode?)r).ToArray()),
+    }).ToArray());
 }

@@ -1,14 +1,18 @@
 using System.Text.Json.Nodes;
+using Confidant.Services.Exposure;
 using Confidant.Services.Storage;
 using Confidant.Web.Api.Json;
 
 namespace Confidant.Web.Api.Contracts;
 
-/// <summary>Blind credential objects (spec §4.0): style P for its own routes, style S inside service payloads.</summary>
+/// <summary>
+/// Blind credential objects (spec §4.0): style P for its own routes, style S inside service payloads; each with the
+/// added <c>exposure</c> (null unless marked exposed).
+/// </summary>
 public static class BlindCredentialContract
 {
     /// <summary>The full style-P object of the /v1/blind_credentials routes.</summary>
-    public static JsonObject Plain(BlindCredentialItem item) => new()
+    public static JsonObject Plain(BlindCredentialItem item, ExposureSnapshot exposures) => new()
     {
         ["cipher_type"] = item.CipherType,
         ["cipher_version"] = item.CipherVersion,
@@ -17,6 +21,7 @@ public static class BlindCredentialContract
         ["data_key"] = CredentialContract.ParseObject(item.DataKey),
         ["documentation"] = item.Documentation,
         ["enabled"] = item.Enabled,
+        ["exposure"] = ExposureContract.Field(exposures.Of(item), WireJson.HttpDate),
         ["id"] = item.Id,
         ["metadata"] = CredentialContract.ParseObject(item.Metadata),
         ["modified_by"] = item.ModifiedBy,
@@ -26,10 +31,11 @@ public static class BlindCredentialContract
     };
 
     /// <summary>The list entry of GET /v1/blind_credentials.</summary>
-    public static JsonObject ListEntry(BlindCredentialItem item) => new()
+    public static JsonObject ListEntry(BlindCredentialItem item, ExposureSnapshot exposures) => new()
     {
         ["documentation"] = item.Documentation,
         ["enabled"] = item.Enabled,
+        ["exposure"] = ExposureContract.Field(exposures.Of(item), WireJson.HttpDate),
         ["id"] = item.Id,
         ["modified_by"] = item.ModifiedBy,
         ["modified_date"] = WireJson.HttpDate(item.ModifiedDate),
@@ -38,7 +44,7 @@ public static class BlindCredentialContract
     };
 
     /// <summary>The style-S object inside a service payload; ciphertexts only when <paramref name="includePairs"/>.</summary>
-    public static JsonObject Schema(BlindCredentialItem item, bool includePairs) => new()
+    public static JsonObject Schema(BlindCredentialItem item, bool includePairs, ExposureSnapshot exposures) => new()
     {
         ["id"] = item.Id,
         ["name"] = item.Name,
@@ -53,5 +59,6 @@ public static class BlindCredentialContract
         ["modified_date"] = WireJson.IsoDate(item.ModifiedDate),
         ["modified_by"] = item.ModifiedBy,
         ["documentation"] = item.Documentation,
+        ["exposure"] = ExposureContract.Field(exposures.Of(item)),
     };
 }

@@ -1,13 +1,17 @@
 using System.Text.Json.Nodes;
 using Confidant.Services.Credentials;
+using Confidant.Services.Exposure;
 using Confidant.Web.Api.Json;
 
 namespace Confidant.Web.Api.Contracts;
 
-/// <summary>The credential object of spec §4.0 (style S): every field always present.</summary>
+/// <summary>
+/// The credential object of spec §4.0 (style S): every field always present, and <c>exposure</c> added (null unless
+/// marked exposed; clients that do not know it ignore it).
+/// </summary>
 public static class CredentialContract
 {
-    public static JsonObject From(Credential credential, JsonObject? permissions = null, bool includeKeys = true)
+    public static JsonObject From(Credential credential, ExposureSnapshot exposures, JsonObject? permissions = null, bool includeKeys = true)
     {
         var item = credential.Item;
         var pairs = new JsonObject();
@@ -35,11 +39,13 @@ public static class CredentialContract
             ["tags"] = StringArray(item.Tags),
             ["last_rotation_date"] = WireJson.IsoDate(item.LastRotationDate),
             ["next_rotation_date"] = WireJson.IsoDate(credential.NextRotationDate),
+            ["exposure"] = ExposureContract.Field(exposures.Of(item)),
         };
     }
 
     /// <summary>A list/revision entry: no keys, no pairs, empty permissions.</summary>
-    public static JsonObject Summary(Credential credential) => From(credential with { Pairs = null }, null, includeKeys: false);
+    public static JsonObject Summary(Credential credential, ExposureSnapshot exposures) =>
+        From(credential with { Pairs = null }, exposures, null, includeKeys: false);
 
     public static JsonObject Permissions(params (string Name, bool Allowed)[] flags)
     {

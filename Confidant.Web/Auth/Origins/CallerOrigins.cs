@@ -36,9 +36,18 @@ public static class CallerOrigins
         };
     }
 
-    /// <summary>The caller of a command of the executable: the operating-system user on this host, running a verb.</summary>
+    /// <summary>
+    /// The caller of a command of the executable (<paramref name="verb"/>, for example <c>archive</c> or
+    /// <c>grants revoke</c>): the operating-system user on this host, an admin. A command runs with the server's
+    /// configuration, so whoever can run one can already read its keys; its acts still go through the domain's ACL
+    /// and are recorded with the user, the host (as the address) and the verb (as the route).
+    /// </summary>
     public static ConfidantPrincipal ForCommand(string verb) =>
-        new ConfidantPrincipal(Environment.UserName, ConfidantPrincipal.User, Address: Environment.MachineName)
+        new ConfidantPrincipal(
+            Environment.UserName,
+            ConfidantPrincipal.User,
+            Roles: new HashSet<string>(StringComparer.Ordinal) { ConfidantRoles.Admin },
+            Address: Environment.MachineName)
         {
             AuthMethod = AuditAuthMethods.Command,
             Origin = new AuditOrigin(AuditChannels.Command, verb, Environment.MachineName),

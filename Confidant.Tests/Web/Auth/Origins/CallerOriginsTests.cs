@@ -1,4 +1,5 @@
 using Confidant.Services.Audit;
+using Confidant.Services.Authorization;
 using Confidant.Web.Auth.Origins;
 
 namespace Confidant.Tests.Web.Auth.Origins;
@@ -30,5 +31,9 @@ public sealed class CallerOriginsTests
 
         Assert.Equal((Environment.UserName, AuditAuthMethods.Command), (actor.Name, actor.AuthMethod));
         Assert.Equal(new AuditOrigin(AuditChannels.Command, "jwt rotate", Environment.MachineName), caller.Origin);
+        Assert.Equal(Environment.MachineName, caller.Address);
+
+        // An admin whatever the ACL's role rules: whoever runs a verb has the server's configuration and keys.
+        Assert.Equal([ConfidantRoles.Admin], caller.Roles!);
     }
 }

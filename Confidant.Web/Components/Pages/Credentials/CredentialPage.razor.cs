@@ -1,6 +1,7 @@
 using Confidant.Services.Authorization;
 using Confidant.Services.Credentials;
 using Confidant.Services.Errors;
+using Confidant.Services.Exposure;
 using Confidant.Services.Maintenance;
 using Confidant.Services.ServiceMappings;
 using Confidant.Web.Auth.Origins;
@@ -19,6 +20,8 @@ public sealed partial class CredentialPage
 {
     private CredentialForm _form = CredentialForm.ForNew();
     private Credential? _credential;
+    private ResourceExposure? _exposure;
+    private int _exposureVersion;
     private IReadOnlyList<ServiceReference> _services = [];
     private List<KeyConflictRow> _keyConflicts = [];
     private KeyValueEditor? _pairsEditor;
@@ -42,6 +45,7 @@ public sealed partial class CredentialPage
     [Inject] private ServiceMappingService Mappings { get; set; } = null!;
     [Inject] private CredentialConflictDetector Conflicts { get; set; } = null!;
     [Inject] private MaintenanceMode Maintenance { get; set; } = null!;
+    [Inject] private ExposureIndex Exposures { get; set; } = null!;
     [Inject] private UiCaller Callers { get; set; } = null!;
     [Inject] private NavigationManager Navigation { get; set; } = null!;
     [Inject] private ISnackbar Snackbar { get; set; } = null!;
@@ -87,6 +91,7 @@ public sealed partial class CredentialPage
             _credential = await Reader.GetAsync(_caller!, Id, metadataOnly: true);
             _form = CredentialForm.From(_credential.Item);
             _services = await Mappings.ListServicesUsingAsync(_caller!, AclResources.Credential, Id);
+            await RefreshExposureAsync();
         }
         catch (ConfidantException e) when (e.Kind == ConfidantErrorKind.NotFound)
         {
@@ -103,6 +108,13 @@ public sealed partial class CredentialPage
     }
 
     private async Task ReloadAsync() => await LoadAsync();
+
+    /// <summary>The badge and the exposure panel read again: after a mark, or a save that may have cleared one.</summary>
+    private async Task RefreshExposureAsync()
+    {
+        _exposure = _credential is null ? null : (await Exposures.SnapshotAsync()).Of(_credential.Item);
+        _exposureVersion++;
+    }
 
     /// <returns>True when the values are now in the form.</returns>
     private async Task<bool> RevealAsync()
@@ -191,6 +203,7 @@ public sealed partial class CredentialPage
 
             // The page keeps values only while the form shows them revealed.
             _credential = updated with { Pairs = null };
+            await RefreshExposureAsync();
             Snackbar.Add($"Saved as revision {updated.Item.Revision}.", Severity.Success);
         }
         catch (RevisionConflictException)

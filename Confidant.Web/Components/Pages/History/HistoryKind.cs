@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Confidant.Services.Credentials;
+using Confidant.Services.Exposure;
 using Confidant.Services.Storage;
 using Confidant.Web.Components.Shared;
 
@@ -13,8 +14,9 @@ internal enum HistoryKind
     Service,
 }
 
-/// <summary>One revision record in the list of all changes.</summary>
-internal sealed record HistoryEntry(HistoryKind Kind, string Id, string Name, int Revision, string ModifiedBy, DateTimeOffset ModifiedDate)
+/// <summary>One revision record in the list of all changes, with the incidents it was exposed under (none: null).</summary>
+internal sealed record HistoryEntry(
+    HistoryKind Kind, string Id, string Name, int Revision, string ModifiedBy, DateTimeOffset ModifiedDate, IReadOnlyList<string>? Incidents)
 {
     public string Href => $"/history/{HistoryKinds.Slug(Kind)}/{Uri.EscapeDataString(Id)}";
 }
@@ -39,11 +41,11 @@ internal static class HistoryKinds
 
     public static HistoryKind? Parse(string? slug) => All.Cast<HistoryKind?>().FirstOrDefault(k => string.Equals(Slug(k!.Value), slug, StringComparison.Ordinal));
 
-    public static HistoryEntry Entry(StoredItem item) => item switch
+    public static HistoryEntry Entry(StoredItem item, ExposureSnapshot exposures) => item switch
     {
-        CredentialItem c => new(HistoryKind.Credential, c.BaseId, c.Name, c.Revision, c.ModifiedBy, c.ModifiedDate),
-        BlindCredentialItem b => new(HistoryKind.BlindCredential, b.BaseId, b.Name, b.Revision, b.ModifiedBy, b.ModifiedDate),
-        _ => new(HistoryKind.Service, item.BaseId, item.BaseId, item.Revision, item.ModifiedBy, item.ModifiedDate),
+        CredentialItem c => new(HistoryKind.Credential, c.BaseId, c.Name, c.Revision, c.ModifiedBy, c.ModifiedDate, exposures.Of(c)?.Incidents),
+        BlindCredentialItem b => new(HistoryKind.BlindCredential, b.BaseId, b.Name, b.Revision, b.ModifiedBy, b.ModifiedDate, exposures.Of(b)?.Incidents),
+        _ => new(HistoryKind.Service, item.BaseId, item.BaseId, item.Revision, item.ModifiedBy, item.ModifiedDate, null),
     };
 
     /// <summary>A credential revision; <paramref name="credential"/> carries pairs only after a recorded reveal.</summary>

@@ -2,6 +2,7 @@ using Confidant.Services.Authorization;
 using Confidant.Services.BlindCredentials;
 using Confidant.Services.Credentials;
 using Confidant.Services.Errors;
+using Confidant.Services.Exposure;
 using Confidant.Services.Maintenance;
 using Confidant.Services.ServiceMappings;
 using Confidant.Web.Auth.Origins;
@@ -32,6 +33,7 @@ public sealed partial class ResourceHistory
     private string? _success;
     private bool _conflict;
     private (string Kind, string Id)? _loadedFor;
+    private IReadOnlyList<ExposureMark> _marks = [];
 
     [Parameter] public string Kind { get; set; } = string.Empty;
 
@@ -52,6 +54,8 @@ public sealed partial class ResourceHistory
     [Inject] private IDialogService Dialogs { get; set; } = null!;
 
     [Inject] private UiCaller Callers { get; set; } = null!;
+
+    [Inject] private ExposureIndex Exposures { get; set; } = null!;
 
     protected override async Task OnParametersSetAsync()
     {
@@ -85,6 +89,7 @@ public sealed partial class ResourceHistory
             _ => (await Services.ListRevisionsAsync(_caller, Id)).Select(HistoryKinds.Snapshot).ToList(),
         };
         _revisions = [.. _revisions.OrderByDescending(r => r.Revision)];
+        _marks = _kind is HistoryKind.Service ? [] : (await Exposures.SnapshotAsync()).MarksOf(AclResource(_kind!.Value), Id);
         if (_revisions.Count == 0)
         {
             return;
@@ -201,6 +206,10 @@ public sealed partial class ResourceHistory
             };
         }
     }
+
+    /// <summary>The incidents under which revision <paramref name="revision"/> was marked exposed (none: no badge).</summary>
+    private List<string> ExposedUnder(int revision) =>
+        _marks.Where(m => m.Covers(revision)).Select(m => m.Incident).Distinct(StringComparer.Ordinal).ToList();
 
     private static HashSet<string> ChangedKeys(System.Text.Json.Nodes.JsonObject diff)
     {

@@ -1,6 +1,7 @@
 using Confidant.Services.Authorization;
 using Confidant.Services.Crypto;
 using Confidant.Services.Errors;
+using Confidant.Services.Exposure;
 using Confidant.Services.Kms;
 using Confidant.Services.ServiceMappings;
 using Confidant.Services.Storage;
@@ -18,6 +19,7 @@ public sealed partial class ServiceEdit
     private IReadOnlyCollection<string> _initialIds = [];
     private ServiceMappingEditor.Selection? _selection;
     private ServiceItem? _item;
+    private ServiceExposure? _exposure;
     private string? _name;
     private string? _account;
     private bool _enabled = true;
@@ -70,6 +72,7 @@ public sealed partial class ServiceEdit
             _account = _item?.Account ?? string.Empty;
             _readOnly = !Acl.IsAllowed(_caller, AclResources.Service, IsNew ? AclActions.Create : AclActions.Update, Id, new AclArguments([]));
             _editorGeneration++;
+            await RefreshExposureAsync();
         }
         catch (ConfidantException e)
         {
@@ -106,6 +109,8 @@ public sealed partial class ServiceEdit
 
     private void OnSelectionChanged(ServiceMappingEditor.Selection selection) => _selection = selection;
 
+    private async Task RefreshExposureAsync() => _exposure = _item is null ? null : (await Exposures.SnapshotAsync()).Of(_item);
+
     private async Task ReloadAsync() => await LoadAsync();
 
     private async Task SaveAsync()
@@ -141,6 +146,7 @@ public sealed partial class ServiceEdit
 
             // Show what was stored: the domain drops ids of credentials that no longer exist.
             _item = saved.Item;
+            await RefreshExposureAsync();
             _initialIds = [.. saved.Item.Credentials, .. saved.Item.BlindCredentials];
             _enabled = saved.Item.Enabled;
             _editorGeneration++;

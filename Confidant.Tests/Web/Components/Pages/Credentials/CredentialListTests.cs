@@ -15,6 +15,7 @@ public sealed class CredentialListTests : ComponentTestContext, IAsyncLifetime
     {
         _host = await DomainHost.StartAsync();
         Services.AddSingleton(_host.Get<CredentialReader>());
+        Services.AddSingleton(_host.Get<Confidant.Services.Exposure.ExposureIndex>());
         SignIn(ConfidantRoles.Reader);
     }
 

@@ -4,6 +4,7 @@ using Bunit.TestDoubles;
 using Confidant.Services.Audit;
 using Confidant.Services.Authorization;
 using Confidant.Services.Credentials;
+using Confidant.Services.Exposure;
 using Confidant.Services.Maintenance;
 using Confidant.Services.ServiceMappings;
 using Confidant.Tests.Support;
@@ -431,6 +432,9 @@ public sealed class CredentialPageTests : ComponentTestContext, IAsyncLifetime
         Services.AddSingleton(_host.Get<ServiceMappingService>());
         Services.AddSingleton(_host.Get<CredentialConflictDetector>());
         Services.AddSingleton(_host.Get<MaintenanceMode>());
+        Services.AddSingleton(_host.Get<ExposureIndex>());
+        Services.AddSingleton(_host.Get<ExposureService>());
+        Services.AddSingleton(_host.Get<BlastRadius>());
     }
 
     private void SignIn(string role)

@@ -1,14 +1,18 @@
-namespace Confidant.Services.Audit.DynamoDb;
+namespace Confidant.Services.Audit;
 
 /// <summary>
-/// Audit queries in DynamoDB: each chain whose lifetime overlaps the query is read newest first, block by block
-/// (records are packed, so filters apply here rather than in DynamoDB), and the chains are merged by position. At
-/// most <see cref="Budget"/> records are examined per page; a page cut short still carries the position to go on from.
+/// Audit queries over stores that keep records packed in blocks (<see cref="AuditBlock"/>), both of them: each chain
+/// whose lifetime overlaps the query is read newest first, block by block (filters apply here, to the decoded
+/// records), and the chains are merged by position. At most <see cref="Budget"/> records are examined per page; a
+/// page cut short still carries the position to go on from.
 /// </summary>
-internal sealed class DynamoDbAuditQuery(DynamoDbAuditBlocks blocks, Func<CancellationToken, Task<IReadOnlyList<AuditChain>>> listChains)
+/// <param name="newestFirst">A chain's records newest first, from the last one before the given time (all when null).</param>
+/// <param name="listChains">Every chain.</param>
+internal sealed class AuditBlockQuery(
+    Func<string, DateTimeOffset?, CancellationToken, IAsyncEnumerable<AuditRecord>> newestFirst,
+    Func<CancellationToken, Task<IReadOnlyList<AuditChain>>> listChains)
 {
     public const int Budget = 20_000;
-    private const int BlocksPerRead = 8;
 
     public async Task<AuditPage> RunAsync(AuditQuery query, AuditPosition? after, CancellationToken cancellationToken)
     {
@@ -32,7 +36,7 @@ internal sealed class DynamoDbAuditQuery(DynamoDbAuditBlocks blocks, Func<Cancel
                     && (!queue.TryPeek(out _, out var newest) || (chain.ClosedAt ?? DateTimeOffset.MaxValue) >= newest.Time))
                 {
                     chains.Dequeue();
-                    var records = NewestFirstAsync(chain.ChainId, upper, cancellationToken).GetAsyncEnumerator(cancellationToken);
+                    var records = newestFirst(chain.ChainId, upper, cancellationToken).GetAsyncEnumerator(cancellationToken);
                     open.Add(records);
                     await EnqueueNextAsync(queue, records, query, after);
                 }
@@ -107,33 +111,6 @@ internal sealed class DynamoDbAuditQuery(DynamoDbAuditBlocks blocks, Func<Cancel
 
             queue.Enqueue(records, record.Position);
             return;
-        }
-    }
-
-    private async IAsyncEnumerable<AuditRecord> NewestFirstAsync(
-        string chainId,
-        DateTimeOffset? before,
-        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        if (await blocks.FindHeadAsync(chainId, cancellationToken) is not { } head)
-        {
-            yield break;
-        }
-
-        var start = head.Number;
-        if (before is { } bound)
-        {
-            // The first block that ends at or after the bound holds the newest records before it.
-            var limit = AuditCanonical.Microseconds(bound);
-            start = Math.Min(head.Number, await blocks.BisectAsync(chainId, head.Number, "last_time", t => t >= limit, cancellationToken));
-        }
-
-        await foreach (var block in blocks.ReadBackwardAsync(chainId, start, BlocksPerRead, cancellationToken))
-        {
-            for (var i = block.Count - 1; i >= 0; i--)
-            {
-                yield return block[i];
-            }
         }
     }
 

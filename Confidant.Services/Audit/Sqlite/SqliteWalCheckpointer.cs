@@ -1,0 +1,78 @@
+using Confidant.Services.Storage.Sqlite;
+using Microsoft.Data.Sqlite;
+
+namespace Confidant.Services.Audit.Sqlite;
+
+/// <summary>
+/// Copies the write-ahead log into the database file beside the appends, on a connection of its own, after every
+/// <see cref="AppendsPerCheckpoint"/> appends. SQLite's automatic checkpoint would run inside the append that crosses
+/// its threshold, with two file syncs, and hold every waiting delivery up meanwhile. A passive checkpoint first copies
+/// what it can while appends go on; a restarting one then copies the few blocks appended meanwhile and lets the next
+/// append write the log from its start, so that the log does not grow without bound under continuous load. The second
+/// one runs between two appends (it takes <paramref name="appendGate"/>, so it never waits on an append in flight), holds
+/// the next one up for about one file sync, and waits for readers (a long query, <c>audit verify</c>) no longer than
+/// <see cref="RestartWait"/>: when they are still reading it gives up, and the next round tries again.
+/// </summary>
+internal sealed class SqliteWalCheckpointer(string connectionString, SemaphoreSlim appendGate) : IAsyncDisposable
+{
+    public const int AppendsPerCheckpoint = 1000;
+
+    private static readonly TimeSpan RestartWait = TimeSpan.FromMilliseconds(100);
+
+    private readonly Lock _gate = new();
+    private int _appends;
+    private Task _running = Task.CompletedTask;
+
+    /// <summary>Counts an append; starts a checkpoint when enough have been made and none is running.</summary>
+    public void Appended()
+    {
+        lock (_gate)
+        {
+            if (++_appends < AppendsPerCheckpoint || !_running.IsCompleted)
+            {
+                return;
+            }
+
+            _appends = 0;
+            _running = Task.Run(CheckpointAsync);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Task running;
+        lock (_gate)
+        {
+            running = _running;
+        }
+
+#pragma warning disable VSTHRD003 // Started by this instance; it ends on its own.
+        await running;
+#pragma warning restore VSTHRD003
+    }
+
+    private async Task CheckpointAsync()
+    {
+        try
+        {
+            await using var connection = await SqliteConnections.OpenAsync(connectionString, RestartWait, CancellationToken.None);
+            await using var command = connection.CreateCommand();
+            command.CommandText = "PRAGMA wal_checkpoint(PASSIVE);";
+            await command.ExecuteNonQueryAsync();
+            await appendGate.WaitAsync();
+            try
+            {
+                command.CommandText = "PRAGMA wal_checkpoint(RESTART);";
+                await command.ExecuteNonQueryAsync();
+            }
+            finally
+            {
+                appendGate.Release();
+            }
+        }
+        catch (SqliteException)
+        {
+            // Busy (another checkpoint, a long reader): the log is copied on the next round, or when the file closes.
+        }
+    }
+}
