@@ -52,6 +52,7 @@ public static class NotificationsServiceCollectionExtensions
         services.AddSingleton<OwnerAddresses>();
         services.AddSingleton<OwnerMessage>();
         services.AddSingleton<OwnerNotifier>();
+        services.AddSingleton<IIncidentNotices, ExposureIncidentNotices>();
 
         services.AddSingleton<UnusualAccessNotifier>();
         services.AddSingleton<IUnusualAccessSink>(sp => sp.GetRequiredService<UnusualAccessNotifier>());

@@ -59,6 +59,7 @@ public class ComponentTestContext : BunitContext, IAsyncLifetime
         Services.AddSingleton(host.Get<FaultLog>());
         Services.AddSingleton(host.Get<DeliveryLogReader>());
         Services.AddSingleton(host.Get<OwnerNotifier>());
+        Services.AddSingleton(host.Get<IIncidentNotices>());
         Services.AddSingleton(host.Get<IOptions<NotificationsOptions>>());
         Services.AddSingleton(host.Get<ExposureIndex>());
         Services.AddSingleton(host.Get<ExposureService>());

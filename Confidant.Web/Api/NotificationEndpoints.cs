@@ -1,4 +1,3 @@
-using Confidant.Services.Errors;
 using Confidant.Services.Notifications.Deliveries;
 using Confidant.Services.Notifications.Owners;
 using Confidant.Web.Api.Binding;
@@ -29,31 +28,22 @@ public static class NotificationEndpoints
         return ApiResults.Schema(NotificationContract.Deliveries(page));
     }
 
-    private static async Task<IResult> GetOwnerMessage(HttpContext http, string reference, OwnerNotifier owners)
+    private static async Task<IResult> GetOwnerMessage(HttpContext http, string reference, IIncidentNotices incidents, OwnerNotifier owners)
     {
         var caller = http.ToConfidantPrincipal();
-        var incident = await IncidentAsync(http, reference);
+        var incident = await incidents.GetAsync(caller, reference, http.RequestAborted);
         return ApiResults.Schema(NotificationContract.Draft(owners.Draft(caller, incident)));
     }
 
     /// <summary>Body <c>{"subject": "...", "message": "..."}</c>, both optional (the defaults then); an empty body sends the defaults.</summary>
-    private static async Task<IResult> NotifyOwners(HttpContext http, string reference, OwnerNotifier owners)
+    private static async Task<IResult> NotifyOwners(HttpContext http, string reference, IIncidentNotices incidents, OwnerNotifier owners)
     {
         var caller = http.ToConfidantPrincipal();
         var body = await RequestJson.ReadObjectAsync(http.Request, optional: true);
         var subject = RequestJson.OptionalString(body, "subject");
         var message = RequestJson.OptionalString(body, "message");
-        var incident = await IncidentAsync(http, reference);
+        var incident = await incidents.GetAsync(caller, reference, http.RequestAborted);
         var sent = await owners.SendAsync(caller, incident, subject, message, http.RequestAborted);
         return ApiResults.Schema(NotificationContract.Sent(sent));
     }
-
-    /// <summary>
-    /// The incident's notice from the exposure area. Until that area registers its <see cref="IIncidentNotices"/>, no
-    /// incident exists to be told about.
-    /// </summary>
-    private static Task<IncidentNotice> IncidentAsync(HttpContext http, string reference) =>
-        http.RequestServices.GetService<IIncidentNotices>() is { } incidents
-            ? incidents.GetAsync(http.ToConfidantPrincipal(), reference, http.RequestAborted)
-            : throw ConfidantException.NotFound($"No exposure mark names incident {reference}.", reference);
 }

@@ -4,8 +4,7 @@ namespace Confidant.Services.Notifications.Owners;
 
 /// <summary>
 /// Where the notice of an incident comes from: the exposure marks that name it, their reasons, the resources with
-/// their pending keys, owners and services. Implemented by the exposure area; until one is registered, no incident
-/// can be found and <c>POST /v1/incidents/&lt;ref&gt;/notify</c> answers 404.
+/// their pending keys, owners and services (<see cref="ExposureIncidentNotices"/>, over the incident's progress).
 /// </summary>
 public interface IIncidentNotices
 {

@@ -4,11 +4,11 @@ using Confidant.Services.Notifications.Owners;
 using Confidant.Web.Auth.Origins;
 using Microsoft.AspNetCore.Components;
 
-namespace Confidant.Web.Components.Pages.Incidents;
+namespace Confidant.Web.Components.Pages.Exposure;
 
 /// <summary>
 /// The message to an incident's owners: the default text filled in for the incident, edited by the admin, then sent
-/// by e-mail and as the <c>incident_opened</c> event. The incident comes from the exposure area
+/// by e-mail and as the <c>incident_opened</c> event. The incident's pending resources come from its progress
 /// (<see cref="IIncidentNotices"/>); the domain's <see cref="OwnerNotifier"/> decides who may send.
 /// </summary>
 public sealed partial class NotifyOwners
@@ -26,16 +26,14 @@ public sealed partial class NotifyOwners
 
     [Inject] private OwnerNotifier Owners { get; set; } = null!;
     [Inject] private UiCaller Callers { get; set; } = null!;
-    [Inject] private IServiceProvider Services { get; set; } = null!;
+    [Inject] private IIncidentNotices Incidents { get; set; } = null!;
 
     protected override async Task OnInitializedAsync()
     {
         _caller = await Callers.GetAsync();
         try
         {
-            _incident = Services.GetService<IIncidentNotices>() is { } incidents
-                ? await incidents.GetAsync(_caller, Reference)
-                : throw ConfidantException.NotFound($"No exposure mark names incident {Reference}.", Reference);
+            _incident = await Incidents.GetAsync(_caller, Reference);
             _draft = Owners.Draft(_caller, _incident);
             (_subject, _body) = (_draft.Subject, _draft.Body);
         }

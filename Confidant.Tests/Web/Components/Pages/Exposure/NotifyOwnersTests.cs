@@ -1,25 +1,20 @@
+using System.Text.Json;
 using Bunit;
 using Confidant.Services.Authorization;
-using Confidant.Services.Notifications.Owners;
+using Confidant.Services.Credentials;
+using Confidant.Services.Exposure;
 using Confidant.Tests.Support;
 using Confidant.Tests.Support.Notifications;
-using Confidant.Web.Components.Pages.Incidents;
-using Microsoft.Extensions.DependencyInjection;
+using Confidant.Web.Components.Pages.Exposure;
 
-namespace Confidant.Tests.Web.Components.Pages.Incidents;
+namespace Confidant.Tests.Web.Components.Pages.Exposure;
 
 /// <summary>
-/// The owners' message on its page: the default text for the incident to edit, then sent as edited through a real
-/// SMTP server. The incident comes through the <see cref="IIncidentNotices"/> seam the exposure area fills; here a
-/// fixed notice stands in for its marks.
+/// The owners' message on its page: the default text for an incident opened by marking a credential exposed, to edit,
+/// then sent as edited through a real SMTP server to the owner its metadata names.
 /// </summary>
 public sealed class NotifyOwnersTests : ResourceComponentTestContext, IClassFixture<SmtpReceiverFixture>
 {
-    private static readonly IncidentNotice Incident = new(
-        "INC-9",
-        "token pasted in a public channel",
-        [new IncidentNoticeResource("credential", "0123456789abcdef0123456789abcdef", "stripe", ["api_key"], ["dba@example.com", "nobody-team"], ["billing"])]);
-
     private readonly SmtpReceiver _smtp;
 
     public NotifyOwnersTests(SmtpReceiverFixture smtp)
@@ -34,13 +29,13 @@ public sealed class NotifyOwnersTests : ResourceComponentTestContext, IClassFixt
     [Fact]
     public async Task Send_AfterEditing_TheEditedTextArrivesAndTheEventIsShown()
     {
-        Services.AddSingleton<IIncidentNotices>(new KnownIncidents(Incident));
+        var id = await OpenIncidentAsync();
         SignIn(ConfidantRoles.Admin);
         var page = Render<NotifyOwners>(p => p.Add(x => x.Reference, "INC-9"));
         await page.WaitForAssertionAsync(() => Assert.NotNull(page.Find("#notify-send")));
 
         Assert.Equal("Rotate exposed secrets (incident INC-9)", Value(page.Find("#notify-subject")));
-        Assert.Contains("- credential stripe (0123456789abcdef0123456789abcdef): api_key; used by billing", Value(page.Find("#notify-body")), StringComparison.Ordinal);
+        Assert.Contains($"- credential stripe ({id}): api_key; used by billing", Value(page.Find("#notify-body")), StringComparison.Ordinal);
         Assert.Equal("To: dba@example.com", page.Find("#notify-recipients").TextContent.Trim());
         Assert.Contains("nobody-team", page.Find("#notify-unresolved").TextContent, StringComparison.Ordinal);
 
@@ -51,7 +46,7 @@ public sealed class NotifyOwnersTests : ResourceComponentTestContext, IClassFixt
         var mail = await _smtp.NextAsync();
         Assert.Equal(["dba@example.com"], mail.EnvelopeTo);
         Assert.Equal("Stripe key leaked", mail.Message.Subject);
-        Assert.Equal("Rotate - credential stripe (0123456789abcdef0123456789abcdef): api_key; used by billing today, please.", mail.Body.TrimEnd('\r', '\n'));
+        Assert.Equal($"Rotate - credential stripe ({id}): api_key; used by billing today, please.", mail.Body.TrimEnd('\r', '\n'));
         await page.WaitForAssertionAsync(() => Assert.Contains("e-mail to dba@example.com", page.Find("#notify-sent").TextContent, StringComparison.Ordinal));
         Assert.Empty(page.FindAll("#notify-send"));
     }
@@ -59,7 +54,7 @@ public sealed class NotifyOwnersTests : ResourceComponentTestContext, IClassFixt
     [Fact]
     public async Task Render_Editor_RefusedWithoutADraft()
     {
-        Services.AddSingleton<IIncidentNotices>(new KnownIncidents(Incident));
+        await OpenIncidentAsync();
         SignIn(ConfidantRoles.Editor);
 
         var page = Render<NotifyOwners>(p => p.Add(x => x.Reference, "INC-9"));
@@ -79,6 +74,19 @@ public sealed class NotifyOwnersTests : ResourceComponentTestContext, IClassFixt
         await page.WaitForAssertionAsync(() => Assert.Equal("No exposure mark names incident INC-404.", page.Find("#notify-error").TextContent));
         Assert.Empty(page.FindAll("#notify-subject"));
         Assert.False(_smtp.HasPending);
+    }
+
+    /// <summary>Incident INC-9: credential stripe, owned by dba@example.com and nobody-team, mapped to billing, marked exposed.</summary>
+    private async Task<string> OpenIncidentAsync()
+    {
+        var stripe = await Host.Get<CredentialService>().CreateAsync(DomainHost.Alice, TestData.Credential("stripe", ("api_key", "sk_live_1")) with
+        {
+            Metadata = JsonDocument.Parse("{\"owner\": \"dba@example.com, nobody-team\"}").RootElement.Clone(),
+        });
+        await CreateServiceAsync("billing", [stripe.Item.Id]);
+        await Host.Get<ExposureService>().MarkAsync(
+            DomainHost.Alice, AclResources.Credential, stripe.Item.Id, new ExposureInput("token pasted in a public channel", "INC-9"));
+        return stripe.Item.Id;
     }
 
     // Blazor renders a bound value as the element's value attribute, for inputs and text areas alike.
