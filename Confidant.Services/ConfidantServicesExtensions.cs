@@ -11,6 +11,7 @@ using Confidant.Services.Jwt;
 using Confidant.Services.Kms;
 using Confidant.Services.KmsAuth;
 using Confidant.Services.Maintenance;
+using Confidant.Services.Notifications;
 using Confidant.Services.Rekey;
 using Confidant.Services.Revisions;
 using Confidant.Services.ServiceMappings;
@@ -33,6 +34,7 @@ public static class ConfidantServicesExtensions
         builder.AddConfidantStorage();
         StoreGeneration.Track(builder.Services);
         builder.AddConfidantAudit();
+        builder.AddConfidantNotifications();
         builder.AddConfidantKms();
         builder.AddConfidantKmsAuth();
         builder.AddConfidantTelemetry();

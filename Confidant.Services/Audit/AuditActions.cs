@@ -25,6 +25,9 @@ public static class AuditActions
     public const string Grants = "grants";
     public const string Admin = "admin";
 
+    /// <summary>The owners of an incident were sent a message (resource type <c>incident</c>; detail: whom, which event).</summary>
+    public const string NotifyOwners = "notify_owners";
+
     /// <summary>A certificate was issued for a caller's own key (a CSR).</summary>
     public const string CertificateIssue = "certificate_issue";
 

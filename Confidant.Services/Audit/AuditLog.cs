@@ -41,6 +41,7 @@ public sealed partial class AuditLog : IAsyncDisposable
     private Task? _closing;
 
     private readonly ConfidantMetrics? _metrics;
+    private readonly IUnusualAccessSink? _unusual;
 
     public AuditLog(
         IAuditStore store,
@@ -48,9 +49,11 @@ public sealed partial class AuditLog : IAsyncDisposable
         IOptions<AuditOptions> options,
         TimeProvider time,
         ILogger<AuditLog> logger,
-        ConfidantMetrics? metrics = null)
+        ConfidantMetrics? metrics = null,
+        IUnusualAccessSink? unusual = null)
     {
         _metrics = metrics;
+        _unusual = unusual;
         _store = store;
         _options = options.Value;
         _time = time;
@@ -220,6 +223,10 @@ public sealed partial class AuditLog : IAsyncDisposable
             // Only what the next block depends on, after the callers are released; checkpoints run on their own loop.
             _detector.Accept(firsts);
             _maintenance.Appended(_chain.Current, records.Count);
+            if (_unusual is { } sink)
+            {
+                PassOnFlagged(sink, records);
+            }
         }
         catch (Exception error) when (error is not OutOfMemoryException)
         {
@@ -239,6 +246,25 @@ public sealed partial class AuditLog : IAsyncDisposable
         lock (_waitingGate)
         {
             Prune(_time.GetTimestamp());
+        }
+    }
+
+    // Durable now; the sink only queues them, so neither the callers nor the next block wait for it. Most blocks hold
+    // no flagged record: they cost one pass and no allocation.
+    private static void PassOnFlagged(IUnusualAccessSink sink, IReadOnlyList<AuditRecord> records)
+    {
+        List<AuditRecord>? flagged = null;
+        foreach (var record in records)
+        {
+            if (record.Flags.Count > 0)
+            {
+                (flagged ??= []).Add(record);
+            }
+        }
+
+        if (flagged is not null)
+        {
+            sink.Flagged(flagged);
         }
     }
 

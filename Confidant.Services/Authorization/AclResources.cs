@@ -10,6 +10,9 @@ public static class AclResources
     public const string Ca = "ca";
     public const string Jwt = "jwt";
 
+    /// <summary>Notifications: the delivery log (<c>list</c>) and messages to owners (<c>create</c>); admins only, services never.</summary>
+    public const string Notification = "notification";
+
     /// <summary>The audit trail: who received which secret (admins only; services never).</summary>
     public const string Audit = "audit";
 

@@ -37,6 +37,9 @@ public sealed class DefaultAclPolicy(CertificateNameRules? certificateNames = nu
     /// <summary>The least role a person needs for an action.</summary>
     public static string RequiredRole(string resourceType, string action) => (resourceType, action) switch
     {
+        // Where notifications went and whom they told, and telling owners in Confidant's name.
+        (AclResources.Notification, _) => ConfidantRoles.Admin,
+
         // Who received which secret, across every resource: a reader must not learn it from the trail.
         (AclResources.Audit, _) => ConfidantRoles.Admin,
 

@@ -1,3 +1,5 @@
+using Confidant.Services.Notifications.Deliveries;
+
 namespace Confidant.Services.Events;
 
 /// <summary>Where events go: webhook endpoints by name (<c>Events:Webhooks:&lt;name&gt;:Url</c>, …).</summary>
@@ -12,7 +14,7 @@ public sealed class EventsOptions
 }
 
 /// <summary>One webhook endpoint. Each has its own queue and sender, so a slow or dead one holds up only itself.</summary>
-public sealed class WebhookEndpointOptions
+public sealed class WebhookEndpointOptions : ChannelDeliveryOptions
 {
     /// <summary>http or https URL the events are POSTed to.</summary>
     public string Url { get; set; } = "";
@@ -26,7 +28,7 @@ public sealed class WebhookEndpointOptions
     /// <summary>The HMAC key of a signed endpoint (at least 32 characters), shared with the receiver.</summary>
     public string? Secret { get; set; }
 
-    /// <summary>Event types sent to this endpoint; empty sends all.</summary>
+    /// <summary>Event types sent to this endpoint; empty sends all (all of the original's, to an <c>Original</c> endpoint).</summary>
     public string[] Events { get; set; } = [];
 
     /// <summary>HTTP Basic user of an <c>Original</c> endpoint (WEBHOOK_USERNAME).</summary>
@@ -35,28 +37,13 @@ public sealed class WebhookEndpointOptions
     /// <summary>HTTP Basic password of an <c>Original</c> endpoint (WEBHOOK_PASSWORD).</summary>
     public string? Password { get; set; }
 
-    /// <summary>The longest one attempt may take (the original's 3 s).</summary>
-    public double TimeoutSeconds { get; set; } = 3;
-
-    /// <summary>Attempts per event, the first included.</summary>
-    public int MaxAttempts { get; set; } = 6;
-
-    /// <summary>The wait before the first retry; it doubles for each further one, with jitter.</summary>
-    public double RetryDelaySeconds { get; set; } = 1;
-
-    /// <summary>The longest wait between two attempts.</summary>
-    public double MaxRetryDelaySeconds { get; set; } = 300;
-
-    /// <summary>Events waiting for this endpoint; when full, the oldest is dropped (and logged).</summary>
-    public int QueueCapacity { get; set; } = 1000;
-
-    public TimeSpan Timeout => TimeSpan.FromSeconds(TimeoutSeconds);
-
-    public TimeSpan RetryDelay => TimeSpan.FromSeconds(RetryDelaySeconds);
-
-    public TimeSpan MaxRetryDelay => TimeSpan.FromSeconds(MaxRetryDelaySeconds);
-
-    public bool Accepts(string eventType) => Events.Length == 0 || Events.Contains(eventType, StringComparer.Ordinal);
+    /// <summary>
+    /// Whether this endpoint takes events of <paramref name="eventType"/>. A receiver written for the original knows only
+    /// its three occasions and its payload cannot carry the others' fields, so it is sent no other.
+    /// </summary>
+    public bool Accepts(string eventType) =>
+        (Format != WebhookFormat.Original || EventTypes.Original.Contains(eventType, StringComparer.Ordinal))
+        && (Events.Length == 0 || Events.Contains(eventType, StringComparer.Ordinal));
 }
 
 public enum WebhookFormat

@@ -36,21 +36,15 @@ internal sealed class EventsOptionsValidator : IValidateOptions<EventsOptions>
                 failures.Add($"{key}:Events names an unknown event type '{type}' (known: {string.Join(", ", EventTypes.All)}).");
             }
 
-            Range(failures, $"{key}:TimeoutSeconds", webhook.TimeoutSeconds, 0.1, 60);
-            Range(failures, $"{key}:MaxAttempts", webhook.MaxAttempts, 1, 20);
-            Range(failures, $"{key}:RetryDelaySeconds", webhook.RetryDelaySeconds, 0.01, 3600);
-            Range(failures, $"{key}:MaxRetryDelaySeconds", webhook.MaxRetryDelaySeconds, webhook.RetryDelaySeconds, 86_400);
-            Range(failures, $"{key}:QueueCapacity", webhook.QueueCapacity, 1, 1_000_000);
+            foreach (var type in webhook.Events.Where(t => webhook.Format == WebhookFormat.Original
+                         && EventTypes.All.Contains(t, StringComparer.Ordinal) && !EventTypes.Original.Contains(t, StringComparer.Ordinal)))
+            {
+                failures.Add($"{key}:Events names '{type}', which the original's format cannot carry (set {key}:Format to Confidant).");
+            }
+
+            webhook.Validate(key, failures);
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
-    }
-
-    private static void Range(List<string> failures, string key, double value, double min, double max)
-    {
-        if (double.IsNaN(value) || value < min || value > max)
-        {
-            failures.Add($"{key} must be between {min} and {max} (was {value}).");
-        }
     }
 }

@@ -1,3 +1,4 @@
+using Confidant.Services.Notifications.Deliveries;
 using Confidant.Services.Telemetry;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -21,11 +22,12 @@ public sealed class WebhookDispatcher : IEventPublisher, IHostedService, IDispos
         IOptions<EventsOptions> options,
         IHttpClientFactory httpClients,
         TimeProvider time,
+        DeliveryLog log,
         ConfidantMetrics metrics,
         ILogger<WebhookDispatcher> logger)
     {
         _endpoints = options.Value.Webhooks
-            .Select(pair => new WebhookEndpoint(pair.Key, pair.Value, httpClients.CreateClient(HttpClientName), time, metrics, logger))
+            .Select(pair => new WebhookEndpoint(pair.Key, pair.Value, httpClients.CreateClient(HttpClientName), time, log, metrics, logger))
             .ToList();
     }
 

@@ -74,6 +74,14 @@ internal static class WebhookRequest
             json.WriteStartArray("credentials");
             change.Credentials.ToList().ForEach(json.WriteStringValue);
             json.WriteEndArray();
+            if (change.Details is { ValueKind: JsonValueKind.Object } details)
+            {
+                foreach (var property in details.EnumerateObject())
+                {
+                    property.WriteTo(json);
+                }
+            }
+
             json.WriteEndObject();
         }
 

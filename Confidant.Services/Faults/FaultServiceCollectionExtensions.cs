@@ -1,6 +1,7 @@
 using Confidant.Services.Audit;
 using Confidant.Services.Errors;
 using Confidant.Services.Kms;
+using Confidant.Services.Notifications.Deliveries;
 using Confidant.Services.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -11,7 +12,7 @@ namespace Confidant.Services.Faults;
 public static class FaultServiceCollectionExtensions
 {
     /// <summary>
-    /// Puts the registered store, audit store, key service and grant manager behind call guards: bounded in time, faults turned into
+    /// Puts the registered store, audit store, delivery log store, key service and grant manager behind call guards: bounded in time, faults turned into
     /// <see cref="DependencyUnavailableException"/> and logged without flooding. Call after registering them.
     /// </summary>
     public static IHostApplicationBuilder AddConfidantFaultHandling(this IHostApplicationBuilder builder)
@@ -22,6 +23,8 @@ public static class FaultServiceCollectionExtensions
             new GuardedConfidantStore(inner, Guard(sp, Dependency.Store, sp.GetRequiredService<IOptions<StorageOptions>>().Value.CallTimeout)));
         ServiceDecoration.Decorate<IAuditStore>(services, (sp, inner) =>
             new GuardedAuditStore(inner, Guard(sp, Dependency.AuditTrail, sp.GetRequiredService<IOptions<StorageOptions>>().Value.CallTimeout)));
+        ServiceDecoration.Decorate<IDeliveryLogStore>(services, (sp, inner) =>
+            new GuardedDeliveryLogStore(inner, Guard(sp, Dependency.Store, sp.GetRequiredService<IOptions<StorageOptions>>().Value.CallTimeout)));
         ServiceDecoration.Decorate<IKeyService>(services, (sp, inner) =>
             new GuardedKeyService(inner, Guard(sp, Dependency.KeyService, sp.GetRequiredService<IOptions<KmsOptions>>().Value.CallTimeout)));
         ServiceDecoration.Decorate<IKmsGrantManager>(services, (sp, inner) =>

@@ -19,6 +19,7 @@ public sealed class ConfidantMetrics
     private readonly Histogram<double> _auditAppendDuration;
     private readonly Histogram<double> _serviceFetchDuration;
     private readonly Counter<long> _webhookDeliveries;
+    private readonly Counter<long> _emailDeliveries;
     private readonly Counter<long> _rekeyItems;
 
     // Seconds, from a cached key-service answer (well under a millisecond) to a call that hits its timeout.
@@ -46,6 +47,8 @@ public sealed class ConfidantMetrics
             "confidant.get_service_by_id.duration", "s", "Duration of a service fetch in the domain, by outcome (statsd get_service_by_id).", advice: Seconds);
         _webhookDeliveries = meter.CreateCounter<long>(
             "confidant.webhook.deliveries", "{attempt}", "Webhook delivery attempts, by endpoint name and outcome.");
+        _emailDeliveries = meter.CreateCounter<long>(
+            "confidant.email.deliveries", "{attempt}", "E-mail delivery attempts to the SMTP relay, by outcome.");
         _rekeyItems = meter.CreateCounter<long>(
             "confidant.rekey.items", "{item}", "Stored items the re-encryption job has done, by mode (rewrap, rekey) and result (rewritten, skipped, failed).");
     }
@@ -71,6 +74,8 @@ public sealed class ConfidantMetrics
 
     public void WebhookAttempt(string endpoint, string outcome) =>
         _webhookDeliveries.Add(1, new("endpoint", endpoint), new("outcome", outcome));
+
+    public void EmailAttempt(string outcome) => _emailDeliveries.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
 
     public void RekeyItemDone(string mode, string result) =>
         _rekeyItems.Add(1, new("mode", mode), new("result", result));

@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using Amazon.DynamoDBv2;
 using Amazon.Runtime;
 using Confidant.Services.Storage.DynamoDb;
@@ -38,7 +36,7 @@ public sealed class DynaliteFixture : IAsyncLifetime, IDisposable
 
     public async Task InitializeAsync()
     {
-        _port = FreePort();
+        _port = LoopbackPorts.Free();
         ServiceUrl = string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{_port}");
         await StartProcessAsync();
 
@@ -174,15 +172,6 @@ public sealed class DynaliteFixture : IAsyncLifetime, IDisposable
         }
 
         throw new InvalidOperationException($"No Confidant.sln above {AppContext.BaseDirectory}.");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
     }
 }
 

@@ -108,7 +108,7 @@ public sealed class MotoServerFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         ProvideDefaultCredentials();
-        var port = FreePort();
+        var port = LoopbackPorts.Free();
         var start = new ProcessStartInfo("python3")
         {
             ArgumentList = { "-m", "moto.server", "-H", "127.0.0.1", "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture) },
@@ -189,15 +189,6 @@ public sealed class MotoServerFixture : IAsyncLifetime
     public void Freeze() => ProcessSignals.Freeze(_process ?? throw new InvalidOperationException("moto is not running."));
 
     public void Resume() => ProcessSignals.Resume(_process ?? throw new InvalidOperationException("moto is not running."));
-
-    private static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
 
     private static async Task<bool> PortAnswersAsync(int port)
     {

@@ -1,6 +1,4 @@
 using System.Collections.Concurrent;
-using System.Net;
-using System.Net.Sockets;
 using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
@@ -77,7 +75,7 @@ public sealed class TestIdentityProvider : IAsyncDisposable
     /// <param name="endSession">Whether it has an end-session endpoint (Google has none).</param>
     public static async Task<TestIdentityProvider> StartAsync(bool entraShaped, bool endSession = true)
     {
-        var baseAddress = new Uri($"http://127.0.0.1:{FreePort()}/");
+        var baseAddress = new Uri($"http://127.0.0.1:{LoopbackPorts.Free()}/");
         var issuer = entraShaped ? new Uri(baseAddress, $"{TenantId}/v2.0") : baseAddress;
         var prefix = issuer.AbsoluteUri.TrimEnd('/') + "/";
 
@@ -196,13 +194,6 @@ public sealed class TestIdentityProvider : IAsyncDisposable
     {
         await http.SignOutAsync(SessionScheme);
         return Results.SignOut(new AuthenticationProperties { RedirectUri = "/" }, [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme]);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private async Task<IResult> LoginAsync(HttpContext http)

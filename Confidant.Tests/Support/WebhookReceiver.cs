@@ -1,4 +1,7 @@
 using System.Collections.Concurrent;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
 using System.Threading.Channels;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -13,9 +16,26 @@ namespace Confidant.Tests.Support;
 /// <summary>One request as the receiver saw it, with the status it answered.</summary>
 public sealed record ReceivedWebhook(int Status, IReadOnlyDictionary<string, string> Headers, byte[] Body)
 {
-    public string Text => System.Text.Encoding.UTF8.GetString(Body);
+    public string Text => Encoding.UTF8.GetString(Body);
 
     public string? Header(string name) => Headers.TryGetValue(name, out var value) ? value : null;
+
+    /// <summary>
+    /// The receiver's check of <c>Confidant-Signature</c> (<c>t=&lt;unix seconds&gt;,v1=&lt;hex&gt;</c>): HMAC-SHA256 with
+    /// the endpoint's <paramref name="secret"/> over "t." and the body, compared in fixed time.
+    /// </summary>
+    public bool SignedWith(string secret)
+    {
+        var parts = (Header("Confidant-Signature") ?? string.Empty).Split(',').Select(p => p.Split('=', 2)).Where(p => p.Length == 2).ToDictionary(p => p[0], p => p[1]);
+        if (!parts.TryGetValue("t", out var timestamp) || !long.TryParse(timestamp, NumberStyles.None, CultureInfo.InvariantCulture, out _) || !parts.TryGetValue("v1", out var mac))
+        {
+            return false;
+        }
+
+        byte[] signed = [.. Encoding.ASCII.GetBytes(timestamp + "."), .. Body];
+        var expected = HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), signed);
+        return CryptographicOperations.FixedTimeEquals(expected, Convert.FromHexString(mac));
+    }
 }
 
 /// <summary>

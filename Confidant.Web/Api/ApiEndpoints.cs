@@ -26,6 +26,7 @@ public static class ApiEndpoints
         v1.MapCertificateEndpoints();
         v1.MapJwtEndpoints();
         v1.MapAuditEndpoints();
+        v1.MapNotificationEndpoints();
         v1.MapExposureEndpoints();
         v1.MapRekeyEndpoints();
         return endpoints;

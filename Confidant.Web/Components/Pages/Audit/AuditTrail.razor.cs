@@ -44,10 +44,8 @@ public sealed partial class AuditTrail
     private ConfidantPrincipal? _caller;
     private bool _allowed;
     private IReadOnlyList<AuditChainStatus> _chains = [];
-    private List<AuditRecord> _records = [];
+    private readonly PageLoader<AuditRecord> _records = new();
     private AuditQuery? _query;
-    private string? _next;
-    private bool _loading;
     private string? _error;
 
     [Inject] private AuditReader Audit { get; set; } = null!;
@@ -83,33 +81,13 @@ public sealed partial class AuditTrail
             return;
         }
 
-        _query = query;
-        _records = [];
-        _next = null;
-        await LoadPageAsync(query);
-    }
-
-    private Task LoadMoreAsync() =>
-        _query is not null && _next is not null ? LoadPageAsync(_query with { Page = _next }) : Task.CompletedTask;
-
-    private async Task LoadPageAsync(AuditQuery query)
-    {
-        _loading = true;
         _error = null;
-        try
+        _query = query;
+        await _records.StartAsync(async page =>
         {
-            var page = await Audit.QueryAsync(_caller!, query);
-            _records = [.. _records, .. page.Records];
-            _next = page.NextPage;
-        }
-        catch (ConfidantException e)
-        {
-            _error = e.Message;
-        }
-        finally
-        {
-            _loading = false;
-        }
+            var read = await Audit.QueryAsync(_caller!, query with { Page = page });
+            return (read.Records, read.NextPage);
+        });
     }
 
     /// <summary>The export of the filters last applied (what the table shows), all pages of it.</summary>

@@ -55,6 +55,40 @@ public sealed class IncidentPageTests : ResourceComponentTestContext
     }
 
     [Fact]
+    public async Task Render_AdminWithSomethingPending_NotifyOwnersLinksToTheNotifyPage()
+    {
+        var db = await CreateCredentialAsync("db");
+        await Host.Get<ExposureService>().MarkAsync(DomainHost.Alice, AclResources.Credential, db.Item.Id, new ExposureInput("r", "INC:5.a"));
+        SignIn(ConfidantRoles.Admin);
+
+        var page = Render<IncidentPage>(p => p.Add(c => c.Incident, "INC:5.a"));
+        await page.WaitForStateAsync(() => page.FindAll(".incident-resource").Count > 0);
+
+        var link = page.Find("a#incident-notify");
+        Assert.Equal("/incidents/INC%3A5.a/notify", link.GetAttribute("href"));
+        Assert.Equal("Notify owners", link.TextContent.Trim());
+    }
+
+    [Fact]
+    public async Task Render_EditorOrAllRotated_NoNotifyOwnersLink()
+    {
+        var credentials = Host.Get<CredentialService>();
+        var db = await CreateCredentialAsync("db");
+        await Host.Get<ExposureService>().MarkAsync(DomainHost.Alice, AclResources.Credential, db.Item.Id, new ExposureInput("r", "INC-5"));
+        SignIn(ConfidantRoles.Editor);
+        var asEditor = Render<IncidentPage>(p => p.Add(c => c.Incident, "INC-5"));
+        await asEditor.WaitForStateAsync(() => asEditor.FindAll(".incident-resource").Count > 0);
+        Assert.Empty(asEditor.FindAll("#incident-notify"));
+
+        await credentials.UpdateAsync(DomainHost.Alice, db.Item.Id, new CredentialInput { Pairs = TestData.Pairs(("k", "rotated")) });
+        SignIn(ConfidantRoles.Admin);
+        var allRotated = Render<IncidentPage>(p => p.Add(c => c.Incident, "INC-5"));
+        await allRotated.WaitForStateAsync(() => allRotated.FindAll(".incident-resource").Count > 0);
+        Assert.Equal("1 of 1 rotated, 0 pending.", allRotated.Find("#incident-progress").TextContent.Trim());
+        Assert.Empty(allRotated.FindAll("#incident-notify"));
+    }
+
+    [Fact]
     public void Render_Reader_TheDomainsRefusal()
     {
         SignIn(ConfidantRoles.Reader);
