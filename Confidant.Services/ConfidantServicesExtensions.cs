@@ -2,6 +2,7 @@ using Confidant.Services.Audit;
 using Confidant.Services.Authorization;
 using Confidant.Services.BlindCredentials;
 using Confidant.Services.Certificates;
+using Confidant.Services.Cluster;
 using Confidant.Services.Credentials;
 using Confidant.Services.Events;
 using Confidant.Services.Exposure;
@@ -33,6 +34,7 @@ public static class ConfidantServicesExtensions
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.AddConfidantStorage();
         StoreGeneration.Track(builder.Services);
+        builder.AddConfidantCluster();
         builder.AddConfidantAudit();
         builder.AddConfidantNotifications();
         builder.AddConfidantKms();

@@ -49,6 +49,15 @@ internal sealed class DataKeyCache
         return key;
     }
 
+    // Forgets (and zeroes) every key.
+    public void Clear()
+    {
+        lock (_lock)
+        {
+            _cache.Clear();
+        }
+    }
+
     // Stores a copy of key.
     public void Set(ReadOnlySpan<byte> ciphertextBlob, string contextId, ReadOnlySpan<byte> key)
     {

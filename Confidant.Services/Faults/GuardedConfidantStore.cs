@@ -41,10 +41,14 @@ internal sealed class GuardedConfidantStore(IConfidantStore inner, CallGuard gua
 
     public Task<bool> SetFingerprintsAsync(string id, int revision, Exposure.ValueFingerprints fingerprints, CancellationToken cancellationToken = default) =>
         guard.RunAsync(nameof(SetFingerprintsAsync), token => inner.SetFingerprintsAsync(id, revision, fingerprints, token), cancellationToken);
+
     public Task<DataKeyRewrite> RewriteDataKeyAsync(
         StoreTable table, CredentialItem rewritten, string expectedDataKey, CancellationToken cancellationToken = default) =>
         guard.RunAsync(nameof(RewriteDataKeyAsync), token => inner.RewriteDataKeyAsync(table, rewritten, expectedDataKey, token), cancellationToken);
 
     public Task SaveJobAsync(JobItem job, CancellationToken cancellationToken = default) =>
         guard.RunAsync(nameof(SaveJobAsync), token => inner.SaveJobAsync(job, token), cancellationToken);
+
+    public Task<bool> DeleteJobAsync(string id, int revision, CancellationToken cancellationToken = default) =>
+        guard.RunAsync(nameof(DeleteJobAsync), token => inner.DeleteJobAsync(id, revision, token), cancellationToken);
 }

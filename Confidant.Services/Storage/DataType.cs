@@ -16,7 +16,7 @@ public enum DataType
     /// <summary>An exposure mark (<see cref="Confidant.Services.Exposure.ExposureMark"/>); it keeps no revision records.</summary>
     Exposure,
 
-    /// <summary>The state of a long-running job (<see cref="JobItem"/>); it has no revision records.</summary>
+    /// <summary>State the installation keeps for itself, such as a job's (<see cref="JobItem"/>); it has no revision records.</summary>
     Job,
 }
 

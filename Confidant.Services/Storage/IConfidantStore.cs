@@ -98,4 +98,10 @@ public interface IConfidantStore
     /// with <see cref="GetAsync"/>.
     /// </summary>
     Task SaveJobAsync(JobItem job, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Deletes a job item provided it is still at <paramref name="revision"/>. False, and nothing deleted, when it is at
+    /// another revision, is gone, or the id holds another kind of item.
+    /// </summary>
+    Task<bool> DeleteJobAsync(string id, int revision, CancellationToken cancellationToken = default);
 }

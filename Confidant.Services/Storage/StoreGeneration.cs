@@ -1,21 +1,62 @@
+using Confidant.Services.Background;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Confidant.Services.Storage;
 
 /// <summary>
-/// A counter that moves whenever this process changes what a read of the store shows, so read caches built on the
-/// store can tell that what they hold may be stale. Writes made by other processes are not seen: caches also bound
-/// their age. Bookkeeping that leaves every value, name and mark as it was (a data key re-wrapped or replaced by the
-/// re-encryption job, fingerprints filled in, a job's saved state) does not move it: the job saves after every batch,
-/// and would otherwise empty every cache for as long as it runs.
+/// A counter that moves whenever what a read of the store shows may have changed, so read caches built on the store
+/// can tell that what they hold may be stale. It moves at once for this process's writes, and for writes made through
+/// other processes on the same store when the change beacon shows them (<see cref="Cluster.ClusterCoherence"/>,
+/// within <c>Cluster:CoherenceMilliseconds</c>). Bookkeeping that leaves every value, name and mark as it was (a data
+/// key re-wrapped or replaced by the re-encryption job, fingerprints filled in, a job's saved state) does not move it:
+/// the job saves after every batch, and would otherwise empty every cache for as long as it runs.
 /// </summary>
 public sealed class StoreGeneration
 {
     private long _value;
+    private int _unannounced;
+    private int _dataKeysUnannounced;
 
     public long Current => Interlocked.Read(ref _value);
 
-    public void Advance() => Interlocked.Increment(ref _value);
+    /// <summary>Woken by every change made here that other processes have not been told of yet.</summary>
+    internal WakeSignal Unannounced { get; } = new();
+
+    /// <summary>This process changed what reads show: caches here drop what they hold, other processes are told.</summary>
+    public void Advance()
+    {
+        Interlocked.Increment(ref _value);
+        Interlocked.Exchange(ref _unannounced, 1);
+        Unannounced.Wake();
+    }
+
+    /// <summary>
+    /// As <see cref="Advance"/>, and every process also forgets the plaintext data keys it keeps in memory (an item was
+    /// archived, or data keys were replaced): none is kept longer than it is needed.
+    /// </summary>
+    public void AdvanceForgettingDataKeys()
+    {
+        Interlocked.Exchange(ref _dataKeysUnannounced, 1);
+        Advance();
+    }
+
+    /// <summary>Another process changed the store (the change beacon moved): caches here drop what they hold.</summary>
+    internal void AdvanceFromElsewhere() => Interlocked.Increment(ref _value);
+
+    /// <summary>Takes the changes not yet announced: whether there were any, and whether data keys are to be forgotten.</summary>
+    internal (bool Changed, bool ForgetDataKeys) TakeUnannounced() =>
+        (Interlocked.Exchange(ref _unannounced, 0) == 1, Interlocked.Exchange(ref _dataKeysUnannounced, 0) == 1);
+
+    /// <summary>Puts back changes whose announcement failed, to be announced at the next attempt.</summary>
+    internal void Unannounce(bool forgetDataKeys)
+    {
+        if (forgetDataKeys)
+        {
+            Interlocked.Exchange(ref _dataKeysUnannounced, 1);
+        }
+
+        Interlocked.Exchange(ref _unannounced, 1);
+    }
 
     /// <summary>Wraps the registered <see cref="IConfidantStore"/> so that every write advances the generation.</summary>
     internal static void Track(IServiceCollection services)
@@ -52,7 +93,7 @@ internal sealed class GenerationTrackingStore(IConfidantStore inner, StoreGenera
         WriteAsync(() => inner.TouchAsync(item, cancellationToken));
 
     public Task ArchiveAsync(string id, int expectedRevision, DateTimeOffset archiveDate, CancellationToken cancellationToken = default) =>
-        WriteAsync(() => inner.ArchiveAsync(id, expectedRevision, archiveDate, cancellationToken));
+        WriteAsync(() => inner.ArchiveAsync(id, expectedRevision, archiveDate, cancellationToken), forgetDataKeys: true);
 
     public Task<bool> RestoreAsync(string id, CancellationToken cancellationToken = default) =>
         WriteAsync(() => inner.RestoreAsync(id, cancellationToken));
@@ -70,7 +111,10 @@ internal sealed class GenerationTrackingStore(IConfidantStore inner, StoreGenera
     public Task SaveJobAsync(JobItem job, CancellationToken cancellationToken = default) =>
         inner.SaveJobAsync(job, cancellationToken);
 
-    private async Task WriteAsync(Func<Task> write)
+    public Task<bool> DeleteJobAsync(string id, int revision, CancellationToken cancellationToken = default) =>
+        inner.DeleteJobAsync(id, revision, cancellationToken);
+
+    private async Task WriteAsync(Func<Task> write, bool forgetDataKeys = false)
     {
         try
         {
@@ -78,7 +122,14 @@ internal sealed class GenerationTrackingStore(IConfidantStore inner, StoreGenera
         }
         finally
         {
-            generation.Advance();
+            if (forgetDataKeys)
+            {
+                generation.AdvanceForgettingDataKeys();
+            }
+            else
+            {
+                generation.Advance();
+            }
         }
     }
 

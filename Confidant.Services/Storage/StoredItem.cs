@@ -92,8 +92,9 @@ public sealed record ServiceItem : StoredItem
 }
 
 /// <summary>
-/// The state of a long-running job (the rekey job, docs/decisions/0016-rekey-job.md): a JSON body the job's area owns,
-/// replaced whole by <see cref="IConfidantStore.SaveJobAsync"/>. <see cref="StoredItem.Revision"/> counts the saves, so
+/// State the installation keeps for itself: a long-running job's (the rekey job, docs/decisions/0016-rekey-job.md), the
+/// change beacon, and the like. A JSON body its area owns, replaced whole by <see cref="IConfidantStore.SaveJobAsync"/>
+/// and deleted by <see cref="IConfidantStore.DeleteJobAsync"/>. <see cref="StoredItem.Revision"/> counts the saves, so
 /// each save is conditional on the one it followed. A job has no revision records.
 /// </summary>
 public sealed record JobItem : StoredItem

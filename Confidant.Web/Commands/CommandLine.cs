@@ -1,3 +1,5 @@
+using Confidant.Services.Cluster;
+
 namespace Confidant.Web.Commands;
 
 /// <summary>
@@ -48,7 +50,19 @@ public static class CommandLine
             return 0;
         }
 
-        return await verb.RunAsync(services, args, output, error);
+        var exit = await verb.RunAsync(services, args, output, error);
+
+        // A running server's caches learn of what the verb changed at its next look at the beacon, not at their expiry.
+        try
+        {
+            await services.GetRequiredService<ClusterCoherence>().AnnounceAsync();
+        }
+        catch (Exception failure) when (CommandStartup.IsUnavailable(failure))
+        {
+            await error.WriteLineAsync("The change could not be announced to running servers; their caches catch up as they expire.");
+        }
+
+        return exit;
     }
 
     /// <summary>A setting on the command line (<c>--Key=value</c>): configuration for the host, whatever the verb.</summary>

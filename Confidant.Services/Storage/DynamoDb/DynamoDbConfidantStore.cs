@@ -353,5 +353,30 @@ internal sealed partial class DynamoDbConfidantStore(
             throw Conflict(job.Id, job.Revision);
         }
     }
-}
 
+    public async Task<bool> DeleteJobAsync(string id, int revision, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await client.DeleteItemAsync(
+                new DeleteItemRequest
+                {
+                    TableName = _table,
+                    Key = ItemCodec.Key(id),
+                    ConditionExpression = "#revision = :revision AND #data_type = :data_type",
+                    ExpressionAttributeNames = new() { ["#revision"] = "revision", ["#data_type"] = "data_type" },
+                    ExpressionAttributeValues = new()
+                    {
+                        [":revision"] = ItemCodec.N(revision),
+                        [":data_type"] = ItemCodec.S(DataType.Job.ToWire()),
+                    },
+                },
+                cancellationToken);
+            return true;
+        }
+        catch (ConditionalCheckFailedException)
+        {
+            return false;
+        }
+    }
+}

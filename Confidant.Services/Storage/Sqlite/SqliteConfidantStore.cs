@@ -242,5 +242,15 @@ internal sealed partial class SqliteConfidantStore(string databasePath, TimeSpan
             connection, transaction, SqliteSchema.Items, "INSERT OR REPLACE", job with { DataType = DataType.Job, ArchiveDate = null }, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
-}
 
+    public async Task<bool> DeleteJobAsync(string id, int revision, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"DELETE FROM {SqliteSchema.Items} WHERE id = $id AND revision = $revision AND data_type = $data_type";
+        command.Parameters.AddWithValue("$id", id);
+        command.Parameters.AddWithValue("$revision", revision);
+        command.Parameters.AddWithValue("$data_type", DataType.Job.ToWire());
+        return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
+    }
+}

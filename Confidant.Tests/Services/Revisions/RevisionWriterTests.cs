@@ -96,5 +96,8 @@ public sealed class RevisionWriterTests : IAsyncLifetime
             inner.RewriteDataKeyAsync(table, rewritten, expectedDataKey, cancellationToken);
 
         public Task SaveJobAsync(JobItem job, CancellationToken cancellationToken = default) => inner.SaveJobAsync(job, cancellationToken);
+
+        public Task<bool> DeleteJobAsync(string id, int revision, CancellationToken cancellationToken = default) =>
+            inner.DeleteJobAsync(id, revision, cancellationToken);
     }
 }

@@ -152,6 +152,30 @@ public abstract partial class ConfidantStoreContract
         Assert.Single((await Store.QueryAsync(DataType.Job, PageRequest.All)).Items);
     }
 
+    [Fact]
+    public async Task DeleteJobAsync_AtItsRevisionOnly_DeletesTheJobAndNothingElseAsync()
+    {
+        var id = "job:" + NewId();
+        await Store.SaveJobAsync(Job(id, 1, "{}"));
+        await Store.SaveJobAsync(Job(id, 2, "{}"));
+        var service = Service(NewId());
+        await Store.WriteRevisionAsync(service);
+
+        Assert.False(await Store.DeleteJobAsync(id, 1));
+        Assert.False(await Store.DeleteJobAsync(service.Id, 1));
+        Assert.False(await Store.DeleteJobAsync("job:" + NewId(), 1));
+        AssertSameItem(Job(id, 2, "{}"), await Store.GetAsync(id));
+        AssertSameItem(service, await Store.GetAsync(service.Id));
+
+        Assert.True(await Store.DeleteJobAsync(id, 2));
+        Assert.Null(await Store.GetAsync(id));
+        Assert.False(await Store.DeleteJobAsync(id, 2));
+
+        // Deleted, it starts again at revision 1.
+        await Store.SaveJobAsync(Job(id, 1, "{\"again\": true}"));
+        AssertSameItem(Job(id, 1, "{\"again\": true}"), await Store.GetAsync(id));
+    }
+
     private static CredentialItem Rewritten(CredentialItem item) =>
         item with { DataKey = NewDataKey, CredentialPairs = NewPairs, CipherVersion = 2 };
 

@@ -71,4 +71,7 @@ public sealed class InterleavingStore(IConfidantStore inner, IServiceProvider se
         inner.SetFingerprintsAsync(id, revision, fingerprints, cancellationToken);
 
     public Task SaveJobAsync(JobItem job, CancellationToken cancellationToken = default) => inner.SaveJobAsync(job, cancellationToken);
+
+    public Task<bool> DeleteJobAsync(string id, int revision, CancellationToken cancellationToken = default) =>
+        inner.DeleteJobAsync(id, revision, cancellationToken);
 }

@@ -1,0 +1,178 @@
+using Confidant.Services.Crypto;
+using Confidant.Services.Faults;
+using Confidant.Services.Storage;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Confidant.Services.Cluster;
+
+/// <summary>
+/// Keeps this process's caches in step with every other process on the same store. A change made here is announced
+/// on the <see cref="ChangeBeacon"/> at once; the beacon is read every <c>Cluster:CoherenceMilliseconds</c>, and when
+/// it moved for a change made elsewhere the <see cref="StoreGeneration"/> advances, so every cache built on it (service
+/// responses, exposure marks, the catalogue) drops what it holds; when an announcement asked for it, the plaintext data
+/// keys kept in memory are forgotten too. On a server it runs in the background from start to stop; a command
+/// announces its changes before it exits.
+/// </summary>
+public sealed partial class ClusterCoherence : BackgroundService
+{
+    private readonly ChangeBeacon _beacon;
+    private readonly StoreGeneration _generation;
+    private readonly DataKeyCache _dataKeys;
+    private readonly ClusterOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger<ClusterCoherence> _logger;
+    // Never disposed: a host may stop this service after disposing it (as BackgroundService allows).
+    private readonly SemaphoreSlim _turn = new(1, 1);
+    private readonly string _name = $"{Environment.MachineName}/{Environment.ProcessId}";
+    private BeaconState? _seen;
+
+    internal ClusterCoherence(
+        ChangeBeacon beacon,
+        StoreGeneration generation,
+        DataKeyCache dataKeys,
+        IOptions<ClusterOptions> options,
+        TimeProvider time,
+        ILogger<ClusterCoherence> logger)
+    {
+        _beacon = beacon;
+        _generation = generation;
+        _dataKeys = dataKeys;
+        _options = options.Value;
+        _time = time;
+        _logger = logger;
+    }
+
+    /// <summary>Announces this process's changes that are not announced yet (none: nothing is written).</summary>
+    public async Task AnnounceAsync(CancellationToken cancellationToken = default)
+    {
+        await _turn.WaitAsync(cancellationToken);
+        try
+        {
+            await AnnounceInTurnAsync(cancellationToken);
+        }
+        finally
+        {
+            _turn.Release();
+        }
+    }
+
+    /// <summary>One round: announces this process's changes, then reads the beacon for those of others.</summary>
+    internal async Task StepAsync(CancellationToken cancellationToken)
+    {
+        await _turn.WaitAsync(cancellationToken);
+        try
+        {
+            await AnnounceInTurnAsync(cancellationToken);
+            Observe(await _beacon.ReadAsync(cancellationToken), own: false);
+        }
+        finally
+        {
+            _turn.Release();
+        }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        try
+        {
+            await AnnounceAsync(cancellationToken);
+        }
+        catch (Exception error) when (error is OperationCanceledException || FaultClassifier.IsUnavailable(error))
+        {
+            // Others' caches still expire on their own (Api:ServiceResponseCacheSeconds).
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        // Off the start-up path: the host goes on starting while the beacon is first read.
+        await Task.Yield();
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await StepAsync(stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception error) when (FaultClassifier.IsUnavailable(error))
+            {
+                // The guard around the store has logged the fault; the next round tries again.
+            }
+            catch (Exception error) when (error is not OutOfMemoryException)
+            {
+                LogFailed(error);
+            }
+
+            try
+            {
+                await _generation.Unannounced.WaitAsync(_options.Coherence, _time, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    private async Task AnnounceInTurnAsync(CancellationToken cancellationToken)
+    {
+        var (changed, forgetDataKeys) = _generation.TakeUnannounced();
+        if (!changed)
+        {
+            return;
+        }
+
+        if (forgetDataKeys)
+        {
+            _dataKeys.Clear();
+        }
+
+        Announcement announcement;
+        try
+        {
+            announcement = await _beacon.AnnounceAsync(forgetDataKeys, _name, cancellationToken);
+        }
+        catch
+        {
+            _generation.Unannounce(forgetDataKeys);
+            throw;
+        }
+
+        Observe(announcement.State, announcement.Own, forgetDataKeys);
+    }
+
+    /// <summary>
+    /// Takes in the beacon as read or as an announcement of this process left it: anything counted on it since it was
+    /// last seen, besides this process's own announcement, was changed elsewhere.
+    /// </summary>
+    private void Observe(BeaconState state, bool own, bool forgotHere = false)
+    {
+        var seen = _seen;
+        _seen = state;
+        if (seen is null)
+        {
+            // The first look: every cache here was built after whatever the beacon counts so far.
+            return;
+        }
+
+        // Not only more: a beacon restored from a backup, or deleted, also means the store changed under every cache.
+        if (state.Revision != seen.Revision + (own ? 1 : 0))
+        {
+            _generation.AdvanceFromElsewhere();
+        }
+
+        if (state.DataKeyPurges != seen.DataKeyPurges + (forgotHere && own ? 1 : 0))
+        {
+            _dataKeys.Clear();
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The change beacon could not be read or moved; caches here may lag other servers' changes")]
+    private partial void LogFailed(Exception error);
+}
