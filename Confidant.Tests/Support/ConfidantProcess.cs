@@ -23,6 +23,9 @@ public sealed class ConfidantProcess : IAsyncDisposable
         WorkingDirectory = workingDirectory;
     }
 
+    /// <summary>The operating system's id of the process (the one a worker's name in the store carries).</summary>
+    public int ProcessId => _process.Id;
+
     /// <summary>The content root the process runs in (where a default <c>App_Data</c> would be created).</summary>
     public TempDirectory WorkingDirectory { get; }
 
