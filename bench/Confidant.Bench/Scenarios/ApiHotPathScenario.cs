@@ -36,13 +36,17 @@ internal sealed record ApiHotPathResult(
 /// (local key ring; SQLite, and DynamoDB on dynalite), a service mapped to 10 credentials of 3 pairs, called with a
 /// kmsauth token in HTTP Basic as confidant-client sends it, every answer recorded in the audit trail before it
 /// leaves; side by side with a bare Kestrel endpoint returning the same bytes. KMS calls are counted at the
-/// key-service port, audit appends (group commits) and their records at the audit store. A fifth app, as the first,
+/// key-service port, audit appends (group commits) and their records at the audit store. Two more apps on one dynalite
+/// table stand behind a round-robin balancer (YARP), as several servers of one installation; a last app, as the first,
 /// is measured while a re-wrap job (docs/decisions/0016-rekey-job.md) works through its store at the default pace.
 /// </summary>
 internal sealed class ApiHotPathScenario(BenchOptions options)
 {
     private const string ServiceId = "bench-service";
     private const int CredentialCount = 10;
+
+    /// <summary>The backend label of the variant of two servers behind a load balancer.</summary>
+    public const string TwoServersBackend = "dynalite, two servers behind a round-robin balancer";
 
     /// <summary>The backend label of the variant measured while the re-encryption job runs.</summary>
     public const string RekeyBackend = "SQLite while a re-wrap job runs";
@@ -78,6 +82,9 @@ internal sealed class ApiHotPathScenario(BenchOptions options)
                     targets.Add(await StartTargetAsync(backend, settings, cacheSeconds));
                 }
             }
+
+            progress("starting two apps on one dynalite table behind a round-robin balancer, response cache on");
+            targets.Add(await StartTwoServerTargetAsync(dynalite));
 
             // Last, so that its job starts just before the measurement: the same app as the first, under a re-wrap job at
             // the default pace, with enough stored items that the job is still running when the measurement ends.
@@ -168,7 +175,22 @@ internal sealed class ApiHotPathScenario(BenchOptions options)
     {
         var app = await StartAppAsync(settings, cacheSeconds);
         var client = LoadGenerator.CreateClient(options.Workers, app.Basic);
-        return new Target(backend, cacheSeconds > 0, app, client, new Uri(app.Address, $"/v1/services/{ServiceId}"));
+        return new Target(backend, cacheSeconds > 0, [app], client, new Uri(app.Address, $"/v1/services/{ServiceId}"));
+    }
+
+    /// <summary>
+    /// Two apps of one installation (one dynalite table, one key ring) behind YARP sending requests round-robin, as
+    /// operators run several servers; the token is minted by the first and accepted by both.
+    /// </summary>
+    private async Task<Target> StartTwoServerTargetAsync(DynaliteFixture dynalite)
+    {
+        var settings = await DynaliteSettingsAsync(dynalite);
+        settings["Kms:LocalKeyRingPath"] = Path.Combine(Directory.CreateTempSubdirectory("confidant-bench-ring-").FullName, "keyring.json");
+        var first = await StartAppAsync(settings, cacheSeconds: 5);
+        var second = await StartAppAsync(settings, cacheSeconds: 5, seed: first);
+        var proxy = await RoundRobinProxy.StartAsync(new Dictionary<string, Uri> { ["a"] = first.Address, ["b"] = second.Address });
+        var client = LoadGenerator.CreateClient(options.Workers, first.Basic);
+        return new Target(TwoServersBackend, cached: true, [first, second], client, new Uri(proxy.Address, $"/v1/services/{ServiceId}"), proxy);
     }
 
     private async Task<Target> StartRekeyTargetAsync(Action<string> progress)
@@ -191,8 +213,11 @@ internal sealed class ApiHotPathScenario(BenchOptions options)
         return target;
     }
 
-    /// <summary>The real app on Kestrel at 127.0.0.1:0, seeded with the service and its credentials.</summary>
-    private static async Task<RunningApp> StartAppAsync(Dictionary<string, string?> backend, int cacheSeconds)
+    /// <summary>
+    /// The real app on Kestrel at 127.0.0.1:0, seeded with the service and its credentials, or, given the app
+    /// <paramref name="seed"/> of the same installation, sharing its store, key ring, credentials and token.
+    /// </summary>
+    private static async Task<RunningApp> StartAppAsync(Dictionary<string, string?> backend, int cacheSeconds, RunningApp? seed = null)
     {
         // Start-up and seeding log at Information; the request path logs nothing at that level.
         var settings = new Dictionary<string, string?>(backend)
@@ -204,6 +229,12 @@ internal sealed class ApiHotPathScenario(BenchOptions options)
         var host = ApiTestHost.Create(settings, countKeyServiceCalls: true, configureServices: services => audit = CountingAuditAppends.Decorate(services));
         host.Factory.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
         host.Factory.StartServer();
+        var address = new Uri(host.Get<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single());
+        if (seed is not null)
+        {
+            return seed with { Host = host, Keys = (CountingKeyService)host.Get<IKeyService>(), Audit = audit!, Address = address };
+        }
+
         var ids = new List<string>();
         for (var i = 0; i < CredentialCount; i++)
         {
@@ -217,7 +248,7 @@ internal sealed class ApiHotPathScenario(BenchOptions options)
             host,
             (CountingKeyService)host.Get<IKeyService>(),
             audit!,
-            new Uri(host.Get<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single()),
+            address,
             ids,
             token,
             Convert.ToBase64String(Encoding.UTF8.GetBytes($"{token.Username}:{token.Token}")));
@@ -235,14 +266,18 @@ internal sealed class ApiHotPathScenario(BenchOptions options)
         public ValueTask DisposeAsync() => Host.DisposeAsync();
     }
 
-    /// <summary>One app under load: its client, its measured runs and what they cost at the key service and the audit store.</summary>
-    private sealed class Target(string backend, bool cached, RunningApp app, HttpClient client, Uri uri) : IAsyncDisposable
+    /// <summary>
+    /// One deployment under load (one app, or several behind <paramref name="front"/>): its client, its measured runs
+    /// and what they cost at the key service and the audit store, summed over its apps.
+    /// </summary>
+    private sealed class Target(string backend, bool cached, IReadOnlyList<RunningApp> apps, HttpClient client, Uri uri, IAsyncDisposable? front = null)
+        : IAsyncDisposable
     {
         public string Backend => backend;
 
         public bool Cached => cached;
 
-        public RunningApp App => app;
+        public RunningApp App => apps[0];
 
         public HttpClient Client => client;
 
@@ -260,20 +295,32 @@ internal sealed class ApiHotPathScenario(BenchOptions options)
 
         public async Task RunAsync(int workers, TimeSpan duration)
         {
-            var (keys, records, appends) = (app.Keys.Calls, app.Audit.Records, app.Audit.Appends);
+            var (keys, records, appends) = Totals();
             Runs.Add(await LoadGenerator.RunAsync(client, uri, Length, workers, duration));
 
             // Appends still in flight when the load stops land in the next slice; over the rounds they even out.
-            KmsCalls += app.Keys.Calls - keys;
-            Records += app.Audit.Records - records;
-            Appends += app.Audit.Appends - appends;
+            var after = Totals();
+            KmsCalls += after.Keys - keys;
+            Records += after.Records - records;
+            Appends += after.Appends - appends;
         }
 
         public async ValueTask DisposeAsync()
         {
             client.Dispose();
-            await app.DisposeAsync();
+            if (front is not null)
+            {
+                await front.DisposeAsync();
+            }
+
+            foreach (var app in apps)
+            {
+                await app.DisposeAsync();
+            }
         }
+
+        private (long Keys, long Records, long Appends) Totals() =>
+            (apps.Sum(a => a.Keys.Calls), apps.Sum(a => a.Audit.Records), apps.Sum(a => a.Audit.Appends));
     }
 
     private static ResultRow Row(string group, string variant, List<LoadRun> runs, long? kmsCalls) => ResultRow.From(
