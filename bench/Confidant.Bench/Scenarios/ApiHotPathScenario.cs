@@ -186,6 +186,12 @@ internal sealed class ApiHotPathScenario(BenchOptions options)
     {
         var settings = await DynaliteSettingsAsync(dynalite);
         settings["Kms:LocalKeyRingPath"] = Path.Combine(Directory.CreateTempSubdirectory("confidant-bench-ring-").FullName, "keyring.json");
+
+        // Behind a balancer, as operators deploy: a sign-in mode that serves other machines, the balancer trusted.
+        settings["Auth:Mode"] = "Header";
+        settings["Auth:Header:UserNameHeader"] = "X-Confidant-User";
+        settings["Auth:Header:EmailHeader"] = "X-Confidant-Email";
+        settings["Network:TrustedProxies:0"] = "127.0.0.1";
         var first = await StartAppAsync(settings, cacheSeconds: 5);
         var second = await StartAppAsync(settings, cacheSeconds: 5, seed: first);
         var proxy = await RoundRobinProxy.StartAsync(new Dictionary<string, Uri> { ["a"] = first.Address, ["b"] = second.Address });
