@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Threading.Channels;
 using Confidant.Services.Kms;
@@ -30,14 +29,10 @@ public sealed partial class AuditLog : IAsyncDisposable
     private readonly AuditChainWriter _chain;
     private readonly UnusualAccessDetector _detector;
     private readonly AuditMaintenance _maintenance;
-    private readonly Channel<Pending> _queue = Channel.CreateBounded<Pending>(new BoundedChannelOptions(QueueCapacity) { SingleReader = true });
+    private readonly Channel<AuditPending> _queue = Channel.CreateBounded<AuditPending>(new BoundedChannelOptions(QueueCapacity) { SingleReader = true });
     private readonly Task _writer;
     private readonly Lock _closeGate = new();
-    private readonly ConcurrentQueue<Pending> _waiting = new();
-    private readonly Lock _waitingGate = new();
-    private readonly ITimer _sweep;
-    private readonly long _timeoutTicks;
-    private int _sweepArmed;
+    private readonly AuditDeadlines _deadlines;
     private Task? _closing;
 
     private readonly ConfidantMetrics? _metrics;
@@ -61,8 +56,7 @@ public sealed partial class AuditLog : IAsyncDisposable
         _chain = new AuditChainWriter(store, time, OpenedBy(), logger);
         _detector = new UnusualAccessDetector(store, _options.RateThreshold, time);
         _maintenance = new AuditMaintenance(store, keys, _chain, _options, time, logger);
-        _timeoutTicks = (long)(_options.AppendTimeout.TotalSeconds * time.TimestampFrequency);
-        _sweep = time.CreateTimer(_ => Sweep(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        _deadlines = new AuditDeadlines(_options, time, logger);
         _writer = Task.Run(WriteLoopAsync);
     }
 
@@ -72,11 +66,11 @@ public sealed partial class AuditLog : IAsyncDisposable
     /// <summary>Records an entry; completes once it is durable.</summary>
     public Task RecordAsync(AuditEntry entry, CancellationToken cancellationToken = default)
     {
-        var pending = new Pending(AuditEntrySanitizer.Clean(entry), _time.GetTimestamp() + _timeoutTicks);
+        var pending = new AuditPending(AuditEntrySanitizer.Clean(entry), _deadlines.DeadlineFromNow());
         if (cancellationToken.CanBeCanceled)
         {
             // A caller that gives up before its entry is taken delivered nothing: the writer skips it.
-            pending.Cancellation = cancellationToken.UnsafeRegister(static (state, token) => ((Pending)state!).Done.TrySetCanceled(token), pending);
+            pending.Cancellation = cancellationToken.UnsafeRegister(static (state, token) => ((AuditPending)state!).Done.TrySetCanceled(token), pending);
         }
 
         if (!_queue.Writer.TryWrite(pending))
@@ -85,12 +79,7 @@ public sealed partial class AuditLog : IAsyncDisposable
             return Task.FromException(new AuditUnavailableException());
         }
 
-        // One timer for every waiting caller rather than one each: it is armed for the oldest deadline only.
-        _waiting.Enqueue(pending);
-        if (Volatile.Read(ref _sweepArmed) == 0)
-        {
-            ArmSweep(_options.AppendTimeout);
-        }
+        _deadlines.Watch(pending);
 
 #pragma warning disable VSTHRD003 // Completed by this instance's writer, sweep or the caller's own cancellation.
         return pending.Done.Task;
@@ -148,7 +137,7 @@ public sealed partial class AuditLog : IAsyncDisposable
         }
 
         _maintenance.Dispose();
-        await _sweep.DisposeAsync();
+        await _deadlines.DisposeAsync();
     }
 
     private async Task CloseOnceAsync()
@@ -178,7 +167,7 @@ public sealed partial class AuditLog : IAsyncDisposable
 
     private async Task WriteLoopAsync()
     {
-        var batch = new List<Pending>(_options.MaxBatchRecords);
+        var batch = new List<AuditPending>(_options.MaxBatchRecords);
         while (await _queue.Reader.WaitToReadAsync())
         {
             var bytes = 0;
@@ -200,7 +189,7 @@ public sealed partial class AuditLog : IAsyncDisposable
         }
     }
 
-    private async Task WriteBatchAsync(List<Pending> batch)
+    private async Task WriteBatchAsync(List<AuditPending> batch)
     {
         var started = _time.GetTimestamp();
         var outcome = "failed";
@@ -217,7 +206,7 @@ public sealed partial class AuditLog : IAsyncDisposable
 
             var (flags, firsts) = await _detector.FlagAsync(entries, timeout.Token);
             var records = await _chain.AppendAsync(entries, flags, timeout.Token);
-            Release(batch, null);
+            AuditPending.Release(batch, null);
             outcome = "ok";
 
             // Only what the next block depends on, after the callers are released; checkpoints run on their own loop.
@@ -236,17 +225,14 @@ public sealed partial class AuditLog : IAsyncDisposable
                 LogAppendFailed(_logger, batch.Count, error.GetType().Name);
             }
 
-            Release(batch, new AuditUnavailableException(AuditUnavailableException.DefaultMessage, error));
+            AuditPending.Release(batch, new AuditUnavailableException(AuditUnavailableException.DefaultMessage, error));
         }
         finally
         {
             _metrics?.AuditAppended(outcome, _time.GetElapsedTime(started));
         }
 
-        lock (_waitingGate)
-        {
-            Prune(_time.GetTimestamp());
-        }
+        _deadlines.Prune();
     }
 
     // Durable now; the sink only queues them, so neither the callers nor the next block wait for it. Most blocks hold
@@ -268,91 +254,6 @@ public sealed partial class AuditLog : IAsyncDisposable
         }
     }
 
-    // The callers of a block go on where their tasks complete (no continuation is forced onto a thread of its own): a
-    // few thread-pool work items release them all, rather than one thread-pool hop, and wake-up, per caller, and the
-    // writer is free for the next block at once.
-    private static void Release(List<Pending> batch, Exception? error)
-    {
-        var parts = Math.Min(batch.Count, Environment.ProcessorCount);
-        for (var part = 0; part < parts; part++)
-        {
-            var callers = new Pending[((batch.Count - part - 1) / parts) + 1];
-            for (var i = 0; i < callers.Length; i++)
-            {
-                callers[i] = batch[part + (i * parts)];
-            }
-
-            ThreadPool.UnsafeQueueUserWorkItem(
-                static state =>
-                {
-                    foreach (var pending in state.Callers)
-                    {
-                        pending.Cancellation.Unregister();
-                        _ = state.Error is null ? pending.Done.TrySetResult() : pending.Done.TrySetException(state.Error);
-                    }
-                },
-                (Callers: callers, Error: error),
-                preferLocal: false);
-        }
-    }
-
-    private void Sweep()
-    {
-        TimeSpan? next;
-        lock (_waitingGate)
-        {
-            next = Prune(_time.GetTimestamp());
-        }
-
-        if (next is { } due)
-        {
-            _sweep.Change(due, Timeout.InfiniteTimeSpan);
-            return;
-        }
-
-        Volatile.Write(ref _sweepArmed, 0);
-
-        // A caller that queued while this sweep found nobody waiting must not wait without a timer.
-        if (!_waiting.IsEmpty)
-        {
-            ArmSweep(TimeSpan.Zero);
-        }
-    }
-
-    private void ArmSweep(TimeSpan due)
-    {
-        if (Interlocked.Exchange(ref _sweepArmed, 1) == 0)
-        {
-            _sweep.Change(due, Timeout.InfiniteTimeSpan);
-        }
-    }
-
-    // Drops answered callers from the front of the waiting queue and refuses those past their deadline; the time until
-    // the oldest one still waiting is due, or null when nobody waits. Callers queue, and are answered, in deadline order.
-    private TimeSpan? Prune(long now)
-    {
-        while (_waiting.TryPeek(out var oldest))
-        {
-            if (!oldest.Done.Task.IsCompleted)
-            {
-                if (now < oldest.Deadline)
-                {
-                    return TimeSpan.FromSeconds((oldest.Deadline - now) / (double)_time.TimestampFrequency);
-                }
-
-                // Not written yet: the writer skips it. Already in a block being written: the record may still appear,
-                // for a delivery that did not happen (never the other way round).
-                var timedOut = new TimeoutException($"The audit record was not stored within {_options.AppendTimeoutSeconds} s.");
-                LogTimedOut(_logger, oldest.Entry.Action, _options.AppendTimeoutSeconds);
-                Release([oldest], new AuditUnavailableException(AuditUnavailableException.DefaultMessage, timedOut));
-            }
-
-            _waiting.TryDequeue(out _);
-        }
-
-        return null;
-    }
-
     private static string OpenedBy()
     {
         using var process = Process.GetCurrentProcess();
@@ -362,22 +263,6 @@ public sealed partial class AuditLog : IAsyncDisposable
     [LoggerMessage(Level = LogLevel.Error, Message = "Audit append of {Count} records failed ({Error}); those deliveries are refused")]
     private static partial void LogAppendFailed(ILogger logger, int count, string error);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Audit record of a {Action} not stored within {Seconds} s; refused")]
-    private static partial void LogTimedOut(ILogger logger, string action, int seconds);
-
     [LoggerMessage(Level = LogLevel.Warning, Message = "The audit chain could not be closed ({Error}); another process will seal it")]
     private static partial void LogCloseFailed(ILogger logger, string error);
-
-    private sealed class Pending(AuditEntry entry, long deadline)
-    {
-        public AuditEntry Entry { get; } = entry;
-
-        /// <summary>When the caller stops waiting, as a timestamp of the ledger's time provider.</summary>
-        public long Deadline { get; } = deadline;
-
-        /// <summary>Completed by <see cref="Release"/> (or by the caller's cancellation), which runs the caller on.</summary>
-        public TaskCompletionSource Done { get; } = new();
-
-        public CancellationTokenRegistration Cancellation { get; set; }
-    }
 }
