@@ -3,6 +3,7 @@ using Confidant.Web.Api;
 using Confidant.Web.Auth;
 using Confidant.Web.Auth.Origins;
 using Confidant.Web.Components.Shared;
+using Confidant.Web.DataProtection;
 using Confidant.Web.Errors;
 using Confidant.Web.Network;
 using Confidant.Web.Telemetry;
@@ -24,6 +25,7 @@ public static class WebServiceCollectionExtensions
         builder.AddConfidantApi();
         builder.AddConfidantTelemetryExport();
         builder.Services.AddAntiforgery();
+        builder.AddConfidantDataProtection();
         builder.Services.AddHealthChecks();
         builder.Services.AddConfidantErrorHandling();
 

@@ -31,6 +31,7 @@ public static class StorageServiceCollectionExtensions
                         services.GetRequiredService<IOptions<StorageOptions>>().Value.CallTimeout,
                         services.GetRequiredService<ILogger<SqliteConfidantStore>>()));
                 builder.Services.AddSingleton<IConfidantStore>(services => services.GetRequiredService<SqliteConfidantStore>());
+                builder.Services.AddSingleton(new SqliteBackup(path));
                 builder.Services.AddSingleton(services => new StorageInitialization(
                     services.GetRequiredService<SqliteConfidantStore>().InitializeAsync));
                 break;

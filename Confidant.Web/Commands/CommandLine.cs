@@ -15,7 +15,7 @@ public static class CommandLine
     [
         TokenCommand.Verb, AuditVerifyCommand.Verb, JwtRotateCommand.Verb,
         ArchiveCommand.Verb, RestoreCommand.Verb, GrantsCommand.EnsureVerb, GrantsCommand.RevokeVerb,
-        TablesCreateCommand.Verb, CopyStoreCommand.Verb, BootstrapCommand.GenerateVerb, BootstrapCommand.DecryptVerb,
+        TablesCreateCommand.Verb, CopyStoreCommand.Verb, BackupCommand.Verb, BootstrapCommand.GenerateVerb, BootstrapCommand.DecryptVerb,
         RekeyCommands.Start, RekeyCommands.Status, RekeyCommands.Pause, RekeyCommands.Resume, RekeyRunCommand.Verb,
         KeysCommands.List, KeysCommands.Rotate, KeysCommands.Disable, KeysCommands.Enable,
         FingerprintsBackfillCommand.Verb,

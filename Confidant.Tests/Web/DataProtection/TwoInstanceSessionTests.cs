@@ -1,0 +1,116 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Confidant.Tests.Support;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Confidant.Tests.Web.DataProtection;
+
+/// <summary>
+/// Two real app hosts on Kestrel over one store and one key ring file, as two instances behind a load balancer: a
+/// person's antiforgery token, sign-in cookie and XSRF token from one are accepted by the other.
+/// </summary>
+[Collection(DynaliteCollection.Name)]
+public sealed class TwoInstanceSessionTests(DynaliteFixture dynalite) : IDisposable
+{
+    private readonly TempDirectory _shared = new();
+
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("dynamodb")]
+    public async Task SessionStartedOnOneInstance_WorksOnTheOtherAsync(string backend)
+    {
+        var settings = await SharedSettingsAsync(backend);
+        await using var first = ConfidantAppHost.Build(settings);
+        await using var second = ConfidantAppHost.Build(settings);
+        await first.StartAsync();
+        await second.StartAsync();
+        var cookies = new CookieContainer();
+        using var onFirst = Client(first, cookies);
+        using var onSecond = Client(second, cookies);
+
+        // The form (and its antiforgery token) from the first, posted to the second, which issues the session cookie.
+        var formToken = await SignInClient.GetAntiforgeryTokenAsync(onFirst);
+        using var signIn = await onSecond.PostAsync(new Uri("/signin", UriKind.Relative), new FormUrlEncodedContent(
+            new Dictionary<string, string> { ["__RequestVerificationToken"] = formToken, ["name"] = "alice@example.com" }));
+        Assert.Equal(HttpStatusCode.Redirect, signIn.StatusCode);
+
+        // The session on the first; its XSRF token echoed on a write to the second; the write read back on the first.
+        using var email = await onFirst.GetAsync(new Uri("/v1/user/email", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, email.StatusCode);
+        Assert.Contains("alice@example.com", await email.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var xsrf = cookies.GetCookies(onFirst.BaseAddress!)["XSRF-TOKEN"]?.Value;
+        Assert.False(string.IsNullOrEmpty(xsrf), "the first instance set no XSRF cookie");
+        using var write = new HttpRequestMessage(HttpMethod.Post, new Uri("/v1/credentials", UriKind.Relative))
+        {
+            Content = new StringContent("""{"name": "shared", "credential_pairs": {"password": "x"}}""", Encoding.UTF8, "application/json"),
+        };
+        write.Headers.Add("X-XSRF-TOKEN", Uri.UnescapeDataString(xsrf));
+        using var created = await onSecond.SendAsync(write);
+        Assert.Equal(HttpStatusCode.OK, created.StatusCode);
+        var id = JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetString();
+        using var read = await onFirst.GetAsync(new Uri($"/v1/credentials/{id}", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, read.StatusCode);
+        Assert.Contains("\"shared\"", await read.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SessionStartedOnAnInstanceOfAnotherStore_IsRefusedAsync()
+    {
+        var settings = await SharedSettingsAsync("sqlite");
+        await using var first = ConfidantAppHost.Build(settings);
+        await using var stranger = ConfidantAppHost.Build(["--urls=http://127.0.0.1:0"]);
+        await first.StartAsync();
+        await stranger.StartAsync();
+        var cookies = new CookieContainer();
+        using var onFirst = Client(first, cookies);
+        using var onStranger = Client(stranger, cookies);
+
+        using var signIn = await SignInClient.PostSignInAsync(onFirst, "alice@example.com", null);
+        Assert.Equal(HttpStatusCode.Redirect, signIn.StatusCode);
+        using var accepted = await onFirst.GetAsync(new Uri("/v1/user/email", UriKind.Relative));
+        using var refused = await onStranger.GetAsync(new Uri("/v1/user/email", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+    }
+
+    public void Dispose()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        _shared.Dispose();
+    }
+
+    private async Task<string[]> SharedSettingsAsync(string backend)
+    {
+        List<string> settings =
+        [
+            "--urls=http://127.0.0.1:0",
+            $"--Kms:LocalKeyRingPath={_shared.File("keyring.json")}",
+            $"--Certificates:Local:Path={_shared.File("local-ca.json")}",
+            $"--Jwt:KeyFile={_shared.File("jwt-keys.json")}",
+        ];
+        if (backend == "sqlite")
+        {
+            settings.Add($"--Storage:Sqlite:Path={_shared.File("confidant.db")}");
+        }
+        else
+        {
+            MotoServerFixture.ProvideDefaultCredentials();
+            settings.AddRange((await dynalite.StorageSettingsAsync()).Select(setting => $"--{setting.Key}={setting.Value}"));
+        }
+
+        return [.. settings];
+    }
+
+    private static HttpClient Client(ConfidantAppHost host, CookieContainer cookies)
+    {
+        var address = host.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+#pragma warning disable CA2000 // The client owns the handler.
+        var handler = new HttpClientHandler { CookieContainer = cookies, AllowAutoRedirect = false };
+#pragma warning restore CA2000
+        return new HttpClient(handler, disposeHandler: true) { BaseAddress = new Uri(address) };
+    }
+}
