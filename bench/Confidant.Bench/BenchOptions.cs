@@ -6,7 +6,7 @@ namespace Confidant.Bench;
 internal sealed record BenchOptions
 {
     public const string Usage =
-        "usage: bench/run.sh [--iterations N] [--rounds N] [--workers N] [--duration SECONDS] [--warmup SECONDS] [--audit-records N] [--rekey-credentials N] [--only audit|api|rekey] [--quick]";
+        "usage: bench/run.sh [--iterations N] [--rounds N] [--workers N] [--duration SECONDS] [--warmup SECONDS] [--audit-records N] [--rekey-credentials N] [--sidebar-credentials N,N,...] [--only audit|api|rekey|sidebar] [--quick]";
 
     /// <summary>Timed operations per variant of the scenarios that cross a process boundary (moto, dynalite, SQLite).</summary>
     public int Iterations { get; init; } = 400;
@@ -39,7 +39,10 @@ internal sealed record BenchOptions
     /// <summary>Credentials of the re-encryption scenario on SQLite (a quarter of them on dynalite), 4 stored items each.</summary>
     public int RekeyCredentials { get; init; } = 500;
 
-    /// <summary>Only this scenario (<c>audit</c>, <c>api</c>: the REST hot path, <c>rekey</c>), or every one when null.</summary>
+    /// <summary>Credentials of each variant of the browser scenario, side by side in one run; the first is the baseline.</summary>
+    public IReadOnlyList<int> SidebarCredentials { get; init; } = [100, 10_000];
+
+    /// <summary>Only this scenario (<c>audit</c>, <c>api</c>: the REST hot path, <c>rekey</c>, <c>sidebar</c>), or every one when null.</summary>
     public string? Only { get; init; }
 
     public static BenchOptions Parse(IReadOnlyList<string> args)
@@ -56,13 +59,23 @@ internal sealed record BenchOptions
                 "--warmup" => options with { Warmup = TimeSpan.FromSeconds(Positive(args, ++i)) },
                 "--audit-records" => options with { AuditRecords = Positive(args, ++i) },
                 "--rekey-credentials" => options with { RekeyCredentials = Positive(args, ++i) },
-                "--only" => options with { Only = ++i < args.Count && args[i] is "audit" or "api" or "rekey" ? args[i] : throw new ArgumentException($"--only takes 'audit', 'api' or 'rekey'. {Usage}") },
+                "--sidebar-credentials" => options with { SidebarCredentials = Counts(args, ++i) },
+                "--only" => options with { Only = ++i < args.Count && args[i] is "audit" or "api" or "rekey" or "sidebar" ? args[i] : throw new ArgumentException($"--only takes 'audit', 'api', 'rekey' or 'sidebar'. {Usage}") },
                 "--quick" => options with { Iterations = 60, Rounds = 2, Duration = TimeSpan.FromSeconds(2), Warmup = TimeSpan.FromSeconds(1), PageLoads = 4, Keystrokes = 10, AuditRecords = 20_000, DynamoAuditRecords = 4_000, RekeyCredentials = 40 },
                 _ => throw new ArgumentException($"Unknown argument '{args[i]}'. {Usage}"),
             };
         }
 
         return options;
+    }
+
+    private static int[] Counts(IReadOnlyList<string> args, int index)
+    {
+        var parts = index < args.Count ? args[index].Split(',') : [];
+        var counts = parts.Select(p => int.TryParse(p, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0 ? n : 0).ToArray();
+        return counts.Length >= 2 && counts.All(n => n > 0)
+            ? counts
+            : throw new ArgumentException($"'{args[index - 1]}' needs two or more positive whole numbers separated by commas. {Usage}");
     }
 
     private static int Positive(IReadOnlyList<string> args, int index) =>
