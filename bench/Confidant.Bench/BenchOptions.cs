@@ -6,7 +6,7 @@ namespace Confidant.Bench;
 internal sealed record BenchOptions
 {
     public const string Usage =
-        "usage: bench/run.sh [--iterations N] [--rounds N] [--workers N] [--duration SECONDS] [--warmup SECONDS] [--audit-records N] [--rekey-credentials N] [--sidebar-credentials N,N,...] [--only audit|api|rekey|sidebar] [--quick]";
+        "usage: bench/run.sh [--iterations N] [--rounds N] [--workers N] [--duration SECONDS] [--warmup SECONDS] [--audit-records N] [--rekey-credentials N] [--sidebar-credentials N,N,...] [--only audit|api|rekey|sidebar|soak] [--soak-seconds N] [--quick]";
 
     /// <summary>Timed operations per variant of the scenarios that cross a process boundary (moto, dynalite, SQLite).</summary>
     public int Iterations { get; init; } = 400;
@@ -42,7 +42,10 @@ internal sealed record BenchOptions
     /// <summary>Credentials of each variant of the browser scenario, side by side in one run; the first is the baseline.</summary>
     public IReadOnlyList<int> SidebarCredentials { get; init; } = [100, 10_000];
 
-    /// <summary>Only this scenario (<c>audit</c>, <c>api</c>: the REST hot path, <c>rekey</c>, <c>sidebar</c>), or every one when null.</summary>
+    /// <summary>Measured seconds of the soak scenario (<c>--only soak</c>), after its warm-up.</summary>
+    public int SoakSeconds { get; init; } = 600;
+
+    /// <summary>Only this scenario (<c>audit</c>, <c>api</c>: the REST hot path, <c>rekey</c>, <c>sidebar</c>, <c>soak</c>), or every one when null.</summary>
     public string? Only { get; init; }
 
     public static BenchOptions Parse(IReadOnlyList<string> args)
@@ -60,7 +63,8 @@ internal sealed record BenchOptions
                 "--audit-records" => options with { AuditRecords = Positive(args, ++i) },
                 "--rekey-credentials" => options with { RekeyCredentials = Positive(args, ++i) },
                 "--sidebar-credentials" => options with { SidebarCredentials = Counts(args, ++i) },
-                "--only" => options with { Only = ++i < args.Count && args[i] is "audit" or "api" or "rekey" or "sidebar" ? args[i] : throw new ArgumentException($"--only takes 'audit', 'api', 'rekey' or 'sidebar'. {Usage}") },
+                "--soak-seconds" => options with { SoakSeconds = Positive(args, ++i) },
+                "--only" => options with { Only = ++i < args.Count && args[i] is "audit" or "api" or "rekey" or "sidebar" or "soak" ? args[i] : throw new ArgumentException($"--only takes 'audit', 'api', 'rekey', 'sidebar' or 'soak'. {Usage}") },
                 "--quick" => options with { Iterations = 60, Rounds = 2, Duration = TimeSpan.FromSeconds(2), Warmup = TimeSpan.FromSeconds(1), PageLoads = 4, Keystrokes = 10, AuditRecords = 20_000, DynamoAuditRecords = 4_000, RekeyCredentials = 40 },
                 _ => throw new ArgumentException($"Unknown argument '{args[i]}'. {Usage}"),
             };

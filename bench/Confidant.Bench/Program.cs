@@ -43,6 +43,11 @@ if (options.Only == "sidebar")
     return await RunSidebarOnlyAsync(options, started, loadAtStart);
 }
 
+if (options.Only == "soak")
+{
+    return await RunSoakAsync(options, started, loadAtStart);
+}
+
 var rows = new List<ResultRow>();
 ApiHotPathResult api;
 SidebarBrowserResult sidebar;
@@ -241,6 +246,29 @@ static async Task<int> RunSidebarOnlyAsync(BenchOptions options, DateTimeOffset 
         .. SidebarLines(sidebar),
     ];
     var report = string.Join(Environment.NewLine, lines) + Environment.NewLine;
+    Console.WriteLine(report);
+    var file = ResultsFile();
+    Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+    await File.WriteAllTextAsync(file, report);
+    return 0;
+}
+
+// The soak (--only soak): never part of a full run, which it would lengthen by its duration.
+static async Task<int> RunSoakAsync(BenchOptions options, DateTimeOffset started, string loadAtStart)
+{
+    string soak;
+    try
+    {
+        soak = await new SoakScenario(options).RunAsync(Progress);
+    }
+    catch (Exception error) when (error is InvalidOperationException or IOException or TimeoutException or PlaywrightException)
+    {
+        await Console.Error.WriteLineAsync($"bench failed: {error.Message}");
+        return 1;
+    }
+
+    var report = MarkdownReport.Invariant($"Run {started:yyyy-MM-dd HH:mm} UTC · {RuntimeInformation.FrameworkDescription} · {Environment.ProcessorCount} logical cores · {Configuration()} · load average at start {loadAtStart}")
+        + Environment.NewLine + Environment.NewLine + soak;
     Console.WriteLine(report);
     var file = ResultsFile();
     Directory.CreateDirectory(Path.GetDirectoryName(file)!);
