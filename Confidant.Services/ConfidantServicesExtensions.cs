@@ -1,6 +1,7 @@
 using Confidant.Services.Audit;
 using Confidant.Services.Authorization;
 using Confidant.Services.BlindCredentials;
+using Confidant.Services.Catalogue;
 using Confidant.Services.Certificates;
 using Confidant.Services.Cluster;
 using Confidant.Services.Credentials;
@@ -69,6 +70,10 @@ public static class ConfidantServicesExtensions
             .Validate(o => o.ServiceResponseCacheSize is >= 1 and <= 100_000, "Api:ServiceResponseCacheSize must be between 1 and 100000.")
             .ValidateOnStart();
         builder.Services.AddSingleton<ServiceResponseCache>();
+        builder.Services.AddOptions<CatalogueOptions>().BindConfiguration(CatalogueOptions.SectionName)
+            .Validate(o => o.MaxAgeSeconds is >= 1 and <= 3600, "Catalogue:MaxAgeSeconds must be between 1 and 3600.")
+            .ValidateOnStart();
+        builder.Services.AddSingleton<ResourceCatalogue>();
         FaultClock.AddTo(builder.Services);
         builder.Services.AddSingleton<RevisionWriter>();
         builder.Services.AddSingleton<KmsGrantService>();

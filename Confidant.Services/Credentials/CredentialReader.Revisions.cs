@@ -1,7 +1,6 @@
 using Confidant.Services.Audit;
 using Confidant.Services.Authorization;
 using Confidant.Services.Errors;
-using Confidant.Services.Storage;
 
 namespace Confidant.Services.Credentials;
 
@@ -57,21 +56,6 @@ public sealed partial class CredentialReader
             (await cipher.DecryptAsync(first, cancellationToken), await cipher.DecryptAsync(second, cancellationToken)));
         await audit.DeliveredAsync(entry, cancellationToken);
         return (View(first, firstPairs), View(second, secondPairs));
-    }
-
-    /// <summary>
-    /// Current items of the credentials moved to the archive table (spec §4.2 archive, §9.3), most recently archived
-    /// first. Pairs are never included.
-    /// </summary>
-    public async Task<IReadOnlyList<Credential>> ListArchivedAsync(ConfidantPrincipal caller, CancellationToken cancellationToken = default)
-    {
-        RequireList(caller);
-        var result = await store.QueryArchiveAsync(DataType.Credential, PageRequest.All, cancellationToken);
-        return result.Items.OfType<CredentialItem>()
-            .Where(i => i.DataType == DataType.Credential)
-            .OrderByDescending(i => i.ArchiveDate ?? i.ModifiedDate)
-            .Select(i => View(i, null))
-            .ToList();
     }
 
     /// <summary>Metadata access to the revisions, and for a delivery (<paramref name="delivery"/>) read access too; refusals of a delivery are recorded.</summary>

@@ -4,6 +4,7 @@ using Bunit.TestDoubles;
 using Confidant.Services.Audit;
 using Confidant.Services.Authorization;
 using Confidant.Services.BlindCredentials;
+using Confidant.Services.Catalogue;
 using Confidant.Services.Credentials;
 using Confidant.Services.Exposure;
 using Confidant.Services.Faults;
@@ -45,6 +46,7 @@ public class ComponentTestContext : BunitContext, IAsyncLifetime
     protected void AddDomainServices(DomainHost host)
     {
         Services.AddSingleton(host.Get<CredentialReader>());
+        Services.AddSingleton(host.Get<ResourceCatalogue>());
         Services.AddSingleton(host.Get<AuditReader>());
         Services.AddSingleton(host.Get<RekeyService>());
         Services.AddSingleton(host.Get<CredentialService>());

@@ -6,7 +6,7 @@ namespace Confidant.Bench;
 internal sealed record BenchOptions
 {
     public const string Usage =
-        "usage: bench/run.sh [--iterations N] [--rounds N] [--workers N] [--duration SECONDS] [--warmup SECONDS] [--audit-records N] [--rekey-credentials N] [--only audit|api|rekey] [--quick]";
+        "usage: bench/run.sh [--iterations N] [--rounds N] [--workers N] [--duration SECONDS] [--warmup SECONDS] [--audit-records N] [--rekey-credentials N] [--sidebar-credentials N,N,...] [--only audit|api|rekey|sidebar|soak] [--soak-seconds N] [--quick]";
 
     /// <summary>Timed operations per variant of the scenarios that cross a process boundary (moto, dynalite, SQLite).</summary>
     public int Iterations { get; init; } = 400;
@@ -39,7 +39,13 @@ internal sealed record BenchOptions
     /// <summary>Credentials of the re-encryption scenario on SQLite (a quarter of them on dynalite), 4 stored items each.</summary>
     public int RekeyCredentials { get; init; } = 500;
 
-    /// <summary>Only this scenario (<c>audit</c>, <c>api</c>: the REST hot path, <c>rekey</c>), or every one when null.</summary>
+    /// <summary>Credentials of each variant of the browser scenario, side by side in one run; the first is the baseline.</summary>
+    public IReadOnlyList<int> SidebarCredentials { get; init; } = [100, 10_000];
+
+    /// <summary>Measured seconds of the soak scenario (<c>--only soak</c>), after its warm-up.</summary>
+    public int SoakSeconds { get; init; } = 600;
+
+    /// <summary>Only this scenario (<c>audit</c>, <c>api</c>: the REST hot path, <c>rekey</c>, <c>sidebar</c>, <c>soak</c>), or every one when null.</summary>
     public string? Only { get; init; }
 
     public static BenchOptions Parse(IReadOnlyList<string> args)
@@ -56,13 +62,24 @@ internal sealed record BenchOptions
                 "--warmup" => options with { Warmup = TimeSpan.FromSeconds(Positive(args, ++i)) },
                 "--audit-records" => options with { AuditRecords = Positive(args, ++i) },
                 "--rekey-credentials" => options with { RekeyCredentials = Positive(args, ++i) },
-                "--only" => options with { Only = ++i < args.Count && args[i] is "audit" or "api" or "rekey" ? args[i] : throw new ArgumentException($"--only takes 'audit', 'api' or 'rekey'. {Usage}") },
+                "--sidebar-credentials" => options with { SidebarCredentials = Counts(args, ++i) },
+                "--soak-seconds" => options with { SoakSeconds = Positive(args, ++i) },
+                "--only" => options with { Only = ++i < args.Count && args[i] is "audit" or "api" or "rekey" or "sidebar" or "soak" ? args[i] : throw new ArgumentException($"--only takes 'audit', 'api', 'rekey', 'sidebar' or 'soak'. {Usage}") },
                 "--quick" => options with { Iterations = 60, Rounds = 2, Duration = TimeSpan.FromSeconds(2), Warmup = TimeSpan.FromSeconds(1), PageLoads = 4, Keystrokes = 10, AuditRecords = 20_000, DynamoAuditRecords = 4_000, RekeyCredentials = 40 },
                 _ => throw new ArgumentException($"Unknown argument '{args[i]}'. {Usage}"),
             };
         }
 
         return options;
+    }
+
+    private static int[] Counts(IReadOnlyList<string> args, int index)
+    {
+        var parts = index < args.Count ? args[index].Split(',') : [];
+        var counts = parts.Select(p => int.TryParse(p, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0 ? n : 0).ToArray();
+        return counts.Length >= 2 && counts.All(n => n > 0)
+            ? counts
+            : throw new ArgumentException($"'{args[index - 1]}' needs two or more positive whole numbers separated by commas. {Usage}");
     }
 
     private static int Positive(IReadOnlyList<string> args, int index) =>

@@ -38,6 +38,16 @@ if (options.Only == "rekey")
     return await RunRekeyOnlyAsync(options, started, loadAtStart);
 }
 
+if (options.Only == "sidebar")
+{
+    return await RunSidebarOnlyAsync(options, started, loadAtStart);
+}
+
+if (options.Only == "soak")
+{
+    return await RunSoakAsync(options, started, loadAtStart);
+}
+
 var rows = new List<ResultRow>();
 ApiHotPathResult api;
 SidebarBrowserResult sidebar;
@@ -208,11 +218,90 @@ static string Report(BenchOptions options, DateTimeOffset started, string loadAt
         "- Wall-time figures (mean, p50, p99, ops/s) move with other load on the machine; CPU/op (process CPU time ÷ ops) moves much less.",
         "- Alloc/op and CPU/op are process-wide over the timed loop ÷ ops; for the HTTP rows they include the in-process load generator.",
         "- Cold decrypt: a data-key cache of 1 entry with 2 credentials read alternately, so every decrypt unwraps its data key at the key service (KMS calls/op = 1).",
-        MarkdownReport.Invariant($"- Sidebar, {sidebar.LargeCount:#,0} ÷ {sidebar.SmallCount:#,0} credentials: page load p50 **{sidebar.LoadP50Ratio:0.00}×** (mean {sidebar.LoadMeanRatio:0.00}×), filter keystroke p50 **{sidebar.KeystrokeP50Ratio:0.00}×** (mean {sidebar.KeystrokeMeanRatio:0.00}×)"),
-        MarkdownReport.Invariant($"- Sidebar rows in the DOM (`a.sidebar-item`) after a load: {sidebar.SmallDomRows} of {sidebar.SmallCount:#,0}, {sidebar.LargeDomRows} of {sidebar.LargeCount:#,0} (virtualised; target < 200: {Verdict(sidebar.LargeDomRows < 200)})"),
-        "- Sidebar rows: Alloc/op and CPU/op are this process's (the app server), not the browser's; keystroke Ops/s is keystrokes per second of keystroke latency.",
+        .. SidebarLines(sidebar),
     ];
     return string.Join(Environment.NewLine, lines) + Environment.NewLine;
+}
+
+// Scenario 5 alone (--only sidebar): the browser scenario at each --sidebar-credentials size.
+static async Task<int> RunSidebarOnlyAsync(BenchOptions options, DateTimeOffset started, string loadAtStart)
+{
+    SidebarBrowserResult sidebar;
+    try
+    {
+        sidebar = await new SidebarBrowserScenario(options).RunAsync(Progress);
+    }
+    catch (Exception error) when (error is InvalidOperationException or IOException or TimeoutException or PlaywrightException)
+    {
+        await Console.Error.WriteLineAsync($"bench failed: {error.Message}");
+        return 1;
+    }
+
+    List<string> lines =
+    [
+        MarkdownReport.Invariant($"Run {started:yyyy-MM-dd HH:mm} UTC · {RuntimeInformation.FrameworkDescription} · {Environment.ProcessorCount} logical cores · {Configuration()} · load average at start {loadAtStart}"),
+        MarkdownReport.Invariant($"Browser: {options.PageLoads} page loads and {options.Keystrokes} filter keystrokes per variant, alternated in {options.Rounds} rounds."),
+        string.Empty,
+        MarkdownReport.Table(sidebar.Rows),
+        .. SidebarLines(sidebar),
+    ];
+    var report = string.Join(Environment.NewLine, lines) + Environment.NewLine;
+    Console.WriteLine(report);
+    var file = ResultsFile();
+    Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+    await File.WriteAllTextAsync(file, report);
+    return 0;
+}
+
+// The soak (--only soak): never part of a full run, which it would lengthen by its duration.
+static async Task<int> RunSoakAsync(BenchOptions options, DateTimeOffset started, string loadAtStart)
+{
+    string soak;
+    try
+    {
+        soak = await new SoakScenario(options).RunAsync(Progress);
+    }
+    catch (Exception error) when (error is InvalidOperationException or IOException or TimeoutException or PlaywrightException)
+    {
+        await Console.Error.WriteLineAsync($"bench failed: {error.Message}");
+        return 1;
+    }
+
+    var report = MarkdownReport.Invariant($"Run {started:yyyy-MM-dd HH:mm} UTC · {RuntimeInformation.FrameworkDescription} · {Environment.ProcessorCount} logical cores · {Configuration()} · load average at start {loadAtStart}")
+        + Environment.NewLine + Environment.NewLine + soak;
+    Console.WriteLine(report);
+    var file = ResultsFile();
+    Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+    await File.WriteAllTextAsync(file, report);
+    return 0;
+}
+
+// Per catalogue size against the first: load and keystroke ratios, allocation and CPU per load, each against its
+// target (the ratio and allocation targets are set for 10,000 credentials; the CPU target for every size).
+static IEnumerable<string> SidebarLines(SidebarBrowserResult sidebar)
+{
+    var baseline = sidebar.Variants[0];
+    foreach (var v in sidebar.Variants)
+    {
+        var loadRatio = v.Load.P50Ms / baseline.Load.P50Ms;
+        var keystrokeRatio = v.Keystroke.P50Ms / baseline.Keystroke.P50Ms;
+        var allocationMb = v.Load.AllocatedBytesPerOp / 1_000_000.0;
+        var targets = v.Count <= 10_000 && v != baseline
+            ? $" (target ≤ 1.5×: {Verdict(loadRatio <= 1.5)})"
+            : string.Empty;
+        string[] parts =
+        [
+            MarkdownReport.Invariant($"- {v.Count:#,0} credentials: page load p50 {v.Load.P50Ms:0} ms, **{loadRatio:0.00}×** the {baseline.Count:#,0}{targets}"),
+            MarkdownReport.Invariant($"allocation per load **{allocationMb:0.0} MB**{(v.Count <= 10_000 ? $" (target ≤ 10 MB: {Verdict(allocationMb <= 10)})" : string.Empty)}"),
+            MarkdownReport.Invariant($"CPU per load **{v.Load.CpuMsPerOp:0} ms** (target < 1 s: {Verdict(v.Load.CpuMsPerOp < 1000)})"),
+            MarkdownReport.Invariant($"keystroke p50 {v.Keystroke.P50Ms:0.0} ms, **{keystrokeRatio:0.00}×**{(v.Count <= 10_000 && v != baseline ? $" (target ≤ 1.2×: {Verdict(keystrokeRatio <= 1.2)})" : string.Empty)}"),
+            MarkdownReport.Invariant($"first load after start (builds the catalogue) {v.FirstLoad.TotalMilliseconds:0} ms, {v.FirstLoadCpu.TotalMilliseconds:0} ms CPU"),
+            MarkdownReport.Invariant($"rows in the DOM {v.DomRows} (virtualised; target < 200: {Verdict(v.DomRows < 200)})"),
+        ];
+        yield return string.Join("; ", parts);
+    }
+
+    yield return "- Sidebar rows: Alloc/op and CPU/op are this process's (the app server), not the browser's; keystroke Ops/s is keystrokes per second of keystroke latency.";
 }
 
 // The 1-minute load average (Linux), so a reader can tell a busy machine's figures from a quiet one's.

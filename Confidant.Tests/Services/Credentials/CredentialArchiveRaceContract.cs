@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Confidant.Services.Catalogue;
 using Confidant.Services.Credentials;
 using Confidant.Services.Errors;
 using Confidant.Services.Revisions;
@@ -84,7 +85,7 @@ public abstract class CredentialArchiveRaceContract : IAsyncLifetime
         var current = await _host.Get<CredentialReader>().GetAsync(DomainHost.Alice, id, metadataOnly: true);
         Assert.Equal(updated.Item.Revision, current.Item.Revision);
         Assert.True(current.Item.Enabled);
-        Assert.Empty(await _host.Get<CredentialReader>().ListArchivedAsync(DomainHost.Alice));
+        Assert.Empty(await _host.Get<ResourceCatalogue>().ArchivedCredentialsAsync(DomainHost.Alice));
     }
 
     [Fact]
@@ -119,7 +120,7 @@ public abstract class CredentialArchiveRaceContract : IAsyncLifetime
             var (archive, map, update) = (await archiving, await mapping, await updating);
 
             var live = await Store.GetAsync(id);
-            var archived = (await _host.Get<CredentialReader>().ListArchivedAsync(DomainHost.Alice)).SingleOrDefault(c => c.Item.Id == id)?.Item;
+            var archived = (await _host.Get<ResourceCatalogue>().ArchivedCredentialsAsync(DomainHost.Alice)).SingleOrDefault(c => c.Id == id);
             Assert.True(live is null != archived is null, $"round {round}: live {live is not null}, archived {archived is not null}");
             if (archive.Error is null)
             {
@@ -133,7 +134,7 @@ public abstract class CredentialArchiveRaceContract : IAsyncLifetime
 
             if (update is { Error: null, Value: { } written })
             {
-                Assert.True((live ?? archived)!.Revision >= written.Item.Revision, $"round {round}: the update to revision {written.Item.Revision} was lost");
+                Assert.True((live?.Revision ?? archived!.Revision) >= written.Item.Revision, $"round {round}: the update to revision {written.Item.Revision} was lost");
             }
 
             if (archived is not null && map.Error is null)
@@ -156,15 +157,15 @@ public abstract class CredentialArchiveRaceContract : IAsyncLifetime
     {
         Assert.NotNull(await Store.GetAsync(id));
         Assert.Contains(id, (await ServiceAsync(service)).Credentials);
-        Assert.DoesNotContain(await _host.Get<CredentialReader>().ListArchivedAsync(DomainHost.Alice), c => c.Item.Id == id);
+        Assert.DoesNotContain(await _host.Get<ResourceCatalogue>().ArchivedCredentialsAsync(DomainHost.Alice), c => c.Id == id);
     }
 
     private async Task AssertArchivedAsync(string id, int revision)
     {
         Assert.Null(await Store.GetAsync(id));
         Assert.Empty(await Store.GetManyAsync(Enumerable.Range(1, revision).Select(n => RevisionId.Of(id, n))));
-        var archived = Assert.Single(await _host.Get<CredentialReader>().ListArchivedAsync(DomainHost.Alice), c => c.Item.Id == id);
-        Assert.Equal(revision, archived.Item.Revision);
+        var archived = Assert.Single(await _host.Get<ResourceCatalogue>().ArchivedCredentialsAsync(DomainHost.Alice), c => c.Id == id);
+        Assert.Equal(revision, archived.Revision);
     }
 
     private static Task<T> AfterJitterAsync<T>(Func<Task<T>> operation) => Task.Run(async () =>

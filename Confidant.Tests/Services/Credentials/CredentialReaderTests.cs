@@ -1,5 +1,6 @@
 using Confidant.Services.Audit;
 using Confidant.Services.Authorization;
+using Confidant.Services.Catalogue;
 using Confidant.Services.Credentials;
 using Confidant.Services.Errors;
 using Confidant.Tests.Support;
@@ -69,25 +70,24 @@ public sealed class CredentialReaderTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task ListArchivedAsync_OnlyArchivedCredentials_WithTheirArchiveDate()
+    public async Task ArchivedCredentials_OnlyArchivedCredentials_WithTheirArchiveDate()
     {
         var archived = await TwoRevisionsAsync("old-db", enabledAtEnd: false);
         await TwoRevisionsAsync("live-db");
         _host.Time.Advance(TimeSpan.FromHours(1));
         await Service.ArchiveAsync(DomainHost.Alice, archived, force: true);
 
-        var list = await Credentials.ListArchivedAsync(Reader);
+        var list = await _host.Get<ResourceCatalogue>().ArchivedCredentialsAsync(Reader);
 
         var only = Assert.Single(list);
-        Assert.Equal((archived, 2), (only.Item.Id, only.Item.Revision));
-        Assert.Equal(_host.Time.GetUtcNow(), only.Item.ArchiveDate);
-        Assert.Null(only.Pairs);
+        Assert.Equal((archived, 2, "old-db"), (only.Id, only.Revision, only.Name));
+        Assert.Equal(_host.Time.GetUtcNow(), only.ArchiveDate);
     }
 
     [Fact]
-    public async Task ListArchivedAsync_WithoutRole_Forbidden()
+    public async Task ArchivedCredentials_WithoutRole_Forbidden()
     {
-        var error = await Assert.ThrowsAsync<ConfidantException>(() => Credentials.ListArchivedAsync(ConfidantPrincipal.ForUser("nobody", roles: new HashSet<string>())));
+        var error = await Assert.ThrowsAsync<ConfidantException>(() => _host.Get<ResourceCatalogue>().ArchivedCredentialsAsync(ConfidantPrincipal.ForUser("nobody", roles: new HashSet<string>())));
 
         Assert.Equal(ConfidantErrorKind.Forbidden, error.Kind);
     }

@@ -350,7 +350,7 @@ public sealed class CredentialServiceTests : IAsyncLifetime
         Assert.Null(restored.Pairs);
         Assert.Equal("hunter2", TestData.Value((await Reader.GetAsync(DomainHost.Alice, created.Item.Id)).Pairs, "password"));
         Assert.Equal(2, (await Reader.ListRevisionsAsync(DomainHost.Alice, created.Item.Id)).Count);
-        Assert.Empty(await Reader.ListArchivedAsync(DomainHost.Alice));
+        Assert.Empty(await _host.Get<Confidant.Services.Catalogue.ResourceCatalogue>().ArchivedCredentialsAsync(DomainHost.Alice));
         var audit = await _host.Get<AuditLog>().QueryAsync(new AuditQuery(ResourceId: created.Item.Id));
         Assert.Contains(audit.Records, r => r.Entry.Action == AuditActions.Restore && r.Entry.Revision == 2);
     }

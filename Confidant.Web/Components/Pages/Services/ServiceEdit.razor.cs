@@ -60,11 +60,11 @@ public sealed partial class ServiceEdit
         try
         {
             _item = Id is null ? null : (await Mappings.GetAsync(_caller, Id, metadataOnly: true)).Item;
-            var credentials = await CredentialReader.ListAsync(_caller);
-            var blind = await BlindCredentials.ListAsync(_caller);
+            var credentials = await Catalogue.CredentialsAsync(_caller);
+            var blind = await Catalogue.BlindCredentialsAsync(_caller);
             _candidates =
             [
-                .. credentials.Items.Select(c => new ServiceMappingEditor.Candidate(c.Item.Id, c.Item.Name, c.Item.Enabled, Blind: false)),
+                .. credentials.Select(c => new ServiceMappingEditor.Candidate(c.Id, c.Name, c.Enabled, Blind: false)),
                 .. blind.Select(b => new ServiceMappingEditor.Candidate(b.Id, b.Name, b.Enabled, Blind: true)),
             ];
             _initialIds = _item is null ? [] : [.. _item.Credentials, .. _item.BlindCredentials];

@@ -16,6 +16,7 @@ public sealed class CredentialListTests : ComponentTestContext, IAsyncLifetime
         _host = await DomainHost.StartAsync();
         Services.AddSingleton(_host.Get<CredentialReader>());
         Services.AddSingleton(_host.Get<Confidant.Services.Exposure.ExposureIndex>());
+        Services.AddSingleton(_host.Get<Confidant.Services.Catalogue.ResourceCatalogue>());
         SignIn(ConfidantRoles.Reader);
     }
 

@@ -64,7 +64,7 @@ public sealed class HistoryListTests : RevisionPagesTestContext
     }
 
     [Fact]
-    public async Task Render_LongHistory_RendersOnlyAWindowOfRows()
+    public async Task Render_LongHistory_LoadsAPageAtATimeAndRendersOnlyAWindow()
     {
         var credential = await Credentials.CreateAsync(DomainHost.Alice, TestData.Credential("busy", ("k", "0")));
         for (var i = 1; i < 150; i++)
@@ -74,8 +74,15 @@ public sealed class HistoryListTests : RevisionPagesTestContext
 
         var page = RenderList();
 
-        // Virtualised: the count covers every revision, the DOM only the rows in view.
-        Assert.Contains("150 of 150", page.Find("#history-count").TextContent, StringComparison.Ordinal);
+        // Paged: the newest 100 are read; virtualised: the DOM holds only the rows in view.
+        Assert.Contains("100 of 100 changes loaded", page.Find("#history-count").TextContent, StringComparison.Ordinal);
+        Assert.InRange(page.FindAll(".history-row").Count, 1, HistoryFeed.PageSize);
+        Assert.Equal("Credential busy 150", Rows(page)[0]);
+
+        await page.Find("#history-load-more").ClickAsync(new());
+
+        await page.WaitForAssertionAsync(() => Assert.Contains("150 of 150 changes, newest first", page.Find("#history-count").TextContent, StringComparison.Ordinal));
+        Assert.Empty(page.FindAll("#history-load-more"));
         Assert.InRange(page.FindAll(".history-row").Count, 1, 149);
         Assert.Equal("Credential busy 150", Rows(page)[0]);
     }

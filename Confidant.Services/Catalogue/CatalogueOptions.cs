@@ -1,0 +1,13 @@
+namespace Confidant.Services.Catalogue;
+
+/// <summary>The shared catalogue of names behind every list of the UI (<see cref="ResourceCatalogue"/>).</summary>
+public sealed class CatalogueOptions
+{
+    public const string SectionName = "Catalogue";
+
+    /// <summary>
+    /// The longest a catalogue is kept, whatever the store generation says: a bound on staleness should a change be
+    /// missed. It is rebuilt on the next read after that, which costs one listing of every item.
+    /// </summary>
+    public int MaxAgeSeconds { get; set; } = 60;
+}

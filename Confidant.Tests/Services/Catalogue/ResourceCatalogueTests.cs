@@ -1,0 +1,124 @@
+using Confidant.Services.Authorization;
+using Confidant.Services.Catalogue;
+using Confidant.Services.Credentials;
+using Confidant.Services.Errors;
+using Confidant.Services.ServiceMappings;
+using Confidant.Services.Storage;
+using Confidant.Tests.Support;
+
+namespace Confidant.Tests.Services.Catalogue;
+
+public sealed class ResourceCatalogueTests : IAsyncLifetime
+{
+    private DomainHost _host = null!;
+
+    private ResourceCatalogue Catalogue => _host.Get<ResourceCatalogue>();
+
+    private CredentialService Credentials => _host.Get<CredentialService>();
+
+    public async Task InitializeAsync() => _host = await DomainHost.StartAsync();
+
+    public async Task DisposeAsync() => await _host.DisposeAsync();
+
+    [Fact]
+    public async Task Write_CreateRenameArchive_EachShowsOnTheNextRead()
+    {
+        Assert.Empty(await Catalogue.CredentialsAsync(DomainHost.Alice));
+
+        var created = await Credentials.CreateAsync(DomainHost.Alice, TestData.Credential("prod-db", ("k", "v")));
+        Assert.Equal(["prod-db"], Names(await Catalogue.CredentialsAsync(DomainHost.Alice)));
+
+        await Credentials.UpdateAsync(DomainHost.Alice, created.Item.Id, new CredentialInput { Name = "prod-database" });
+        var renamed = Assert.Single(await Catalogue.CredentialsAsync(DomainHost.Alice));
+        Assert.Equal(("prod-database", 2, true), (renamed.Name, renamed.Revision, renamed.Enabled));
+
+        await Credentials.UpdateAsync(DomainHost.Alice, created.Item.Id, new CredentialInput { Enabled = false });
+        Assert.False(Assert.Single(await Catalogue.CredentialsAsync(DomainHost.Alice)).Enabled);
+        Assert.True(await Credentials.ArchiveAsync(DomainHost.Alice, created.Item.Id, force: true));
+
+        Assert.Empty(await Catalogue.CredentialsAsync(DomainHost.Alice));
+        var archived = Assert.Single(await Catalogue.ArchivedCredentialsAsync(DomainHost.Alice));
+        Assert.Equal((created.Item.Id, "prod-database", CatalogueKind.ArchivedCredential), (archived.Id, archived.Name, archived.Kind));
+        Assert.NotNull(archived.ArchiveDate);
+    }
+
+    [Fact]
+    public async Task Read_EveryKind_ListsNamesSortedWithWhatTheListsShow()
+    {
+        var beta = await Credentials.CreateAsync(DomainHost.Alice, TestData.Credential("Beta", ("k", "v")));
+        await Credentials.CreateAsync(DomainHost.Alice, TestData.Credential("alpha", ("k2", "v")));
+        await _host.Get<ServiceMappingService>().PutAsync(DomainHost.Alice, "zeta-api", new ServiceMappingInput { Credentials = [beta.Item.Id] });
+        await _host.Get<ServiceMappingService>().PutAsync(DomainHost.Alice, "Api", new ServiceMappingInput());
+
+        Assert.Equal(["alpha", "Beta"], Names(await Catalogue.CredentialsAsync(DomainHost.Alice)));
+        var services = await Catalogue.ServicesAsync(DomainHost.Alice);
+        Assert.Equal([("Api", 0), ("zeta-api", 1)], services.Select(s => (s.Name, s.MappedCount)));
+        Assert.Empty(await Catalogue.BlindCredentialsAsync(DomainHost.Alice));
+    }
+
+    [Fact]
+    public async Task Read_ManyCallersWithoutWrites_ShareOneCatalogue()
+    {
+        await Credentials.CreateAsync(DomainHost.Alice, TestData.Credential("prod-db", ("k", "v")));
+        var bob = ConfidantPrincipal.ForUser("bob@example.com", "bob@example.com", new HashSet<string>(StringComparer.Ordinal) { ConfidantRoles.Reader });
+
+        var reads = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => Catalogue.CredentialsAsync(i % 2 == 0 ? DomainHost.Alice : bob)));
+
+        // One build serves every circuit: the very same entries, not a copy per caller.
+        Assert.All(reads, r => Assert.Same(reads[0], r));
+    }
+
+    [Fact]
+    public async Task Read_AnotherInstancesWrite_ShowsOnceTheStoreGenerationMoves()
+    {
+        await Credentials.CreateAsync(DomainHost.Alice, TestData.Credential("prod-db", ("k", "v")));
+        Assert.Equal(["prod-db"], Names(await Catalogue.CredentialsAsync(DomainHost.Alice)));
+        await using var other = await OtherInstanceAsync();
+
+        await other.Get<CredentialService>().CreateAsync(DomainHost.Alice, TestData.Credential("from-other", ("k", "v")));
+
+        // This process saw no write: the catalogue is kept, as every other cache is, until the generation moves.
+        Assert.Equal(["prod-db"], Names(await Catalogue.CredentialsAsync(DomainHost.Alice)));
+        _host.Get<StoreGeneration>().Advance();
+        Assert.Equal(["from-other", "prod-db"], Names(await Catalogue.CredentialsAsync(DomainHost.Alice)));
+    }
+
+    [Fact]
+    public async Task Read_AnotherInstancesWrite_ShowsAfterTheMaximumAge()
+    {
+        Assert.Empty(await Catalogue.ServicesAsync(DomainHost.Alice));
+        await using var other = await OtherInstanceAsync();
+        await other.Get<ServiceMappingService>().PutAsync(DomainHost.Alice, "from-other", new ServiceMappingInput());
+
+        _host.Time.Advance(TimeSpan.FromSeconds(59));
+        Assert.Empty(await Catalogue.ServicesAsync(DomainHost.Alice));
+        _host.Time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(["from-other"], Names(await Catalogue.ServicesAsync(DomainHost.Alice)));
+    }
+
+    [Fact]
+    public async Task Read_CallerTheAclRefusesTheList_IsRefusedAndSeesNothing()
+    {
+        await Credentials.CreateAsync(DomainHost.Alice, TestData.Credential("prod-db", ("k", "v")));
+        var service = ConfidantPrincipal.ForService("billing");
+        var nobody = ConfidantPrincipal.ForUser("eve@example.com", "eve@example.com", new HashSet<string>(StringComparer.Ordinal));
+
+        foreach (var caller in new[] { service, nobody })
+        {
+            var refused = await Assert.ThrowsAsync<ConfidantException>(() => Catalogue.CredentialsAsync(caller));
+            Assert.Equal(ConfidantErrorKind.Forbidden, refused.Kind);
+            await Assert.ThrowsAsync<ConfidantException>(() => Catalogue.ArchivedCredentialsAsync(caller));
+            await Assert.ThrowsAsync<ConfidantException>(() => Catalogue.BlindCredentialsAsync(caller));
+            await Assert.ThrowsAsync<ConfidantException>(() => Catalogue.ServicesAsync(caller));
+        }
+    }
+
+    // A second "instance" on the same SQLite file and key ring, with caches and a store generation of its own.
+    private Task<DomainHost> OtherInstanceAsync() => DomainHost.StartAsync(new Dictionary<string, string?>
+    {
+        ["Storage:Sqlite:Path"] = Path.Combine(_host.DataDirectory, "confidant.db"),
+        ["Kms:LocalKeyRingPath"] = Path.Combine(_host.DataDirectory, "confidant.keyring.json"),
+    });
+
+    private static List<string> Names(IReadOnlyList<CatalogueEntry> entries) => [.. entries.Select(e => e.Name)];
+}

@@ -1,0 +1,162 @@
+using System.Diagnostics;
+using System.Globalization;
+using Confidant.Bench.Harness;
+using Confidant.Services.Authorization;
+using Confidant.Services.Credentials;
+using Confidant.Services.ServiceMappings;
+using Confidant.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+
+namespace Confidant.Bench.Scenarios;
+
+/// <summary>
+/// A bounded soak of one real app (<see cref="BrowserSession"/>: Kestrel, SQLite, local key ring, headless
+/// Chromium): for <see cref="BenchOptions.SoakSeconds"/>, service reads of a mapped service (through the domain, as
+/// the endpoint calls it: ACL, response cache, audit record), credential updates (each moves the store generation,
+/// so the next page load rebuilds the catalogue) and full page loads (a new circuit each), all at once. Working set
+/// and GC heap are taken after a warm-up and at the end, each after a full collection.
+/// </summary>
+internal sealed class SoakScenario(BenchOptions options)
+{
+    public const int Credentials = 1_000;
+    private const int Mapped = 10;
+    private const string ServiceId = "soak-service";
+    private static readonly TimeSpan WriteEvery = TimeSpan.FromMilliseconds(250);
+
+    private readonly TimeProvider _time = TimeProvider.System;
+
+    public async Task<string> RunAsync(Action<string> progress)
+    {
+        await using var session = await BrowserSession.StartAsync();
+        progress($"soak: seeding {Credentials:#,0} credentials");
+        await SampleCredentials.SeedAsync(session.Services, Credentials - Mapped, _time);
+
+        // The mapped ones through the domain, each encrypted under its own id, with keys of their own (a service
+        // cannot map two values for one key).
+        var admin = ConfidantPrincipal.ForUser("bench@example.com");
+        var credentials = session.Services.GetRequiredService<CredentialService>();
+        var ids = new List<string>();
+        for (var i = 0; i < Mapped; i++)
+        {
+            var created = await credentials.CreateAsync(admin, new CredentialInput { Name = $"soak-mapped-{i}", Pairs = TestData.Pairs(SampleCredentials.Pairs(Prefix(i))) });
+            ids.Add(created.Item.Id);
+        }
+
+        await session.Services.GetRequiredService<ServiceMappingService>()
+            .PutAsync(admin, ServiceId, new ServiceMappingInput { Credentials = ids });
+        await session.SignInAsync("bench@example.com");
+
+        var total = TimeSpan.FromSeconds(options.SoakSeconds);
+        var warmup = TimeSpan.FromSeconds(Math.Min(30, options.SoakSeconds / 10.0));
+        using var stop = new CancellationTokenSource(warmup + total);
+        var counts = new long[3];
+        progress($"soak: {warmup.TotalSeconds:0} s of warm-up, then {total.TotalSeconds:0} s measured");
+        var work = Task.WhenAll(
+            ReadsAsync(session, counts, stop.Token),
+            WritesAsync(session, ids, counts, stop.Token),
+            PageLoadsAsync(session, counts, stop.Token));
+
+        await Task.Delay(warmup);
+        var start = Memory.Take();
+        var countsAtStart = counts.ToArray();
+        var clock = Stopwatch.StartNew();
+        progress($"soak: start: working set {start.WorkingSetMb:0} MB, GC heap {start.HeapMb:0} MB");
+        while (!work.IsCompleted)
+        {
+            await Task.WhenAny(work, Task.Delay(TimeSpan.FromSeconds(30)));
+            if (!work.IsCompleted)
+            {
+                var now = Memory.Take();
+                progress($"soak: {clock.Elapsed.TotalSeconds:0} s: working set {now.WorkingSetMb:0} MB, GC heap {now.HeapMb:0} MB, {counts[0] - countsAtStart[0]:#,0} reads, {counts[1] - countsAtStart[1]:#,0} writes, {counts[2] - countsAtStart[2]:#,0} page loads");
+            }
+        }
+
+        await work;
+        var seconds = clock.Elapsed.TotalSeconds;
+        var end = Memory.Take();
+        var done = counts.Select((c, i) => c - countsAtStart[i]).ToArray();
+        var workingSetGrowth = (end.WorkingSetMb / start.WorkingSetMb) - 1;
+        var heapGrowth = (end.HeapMb / start.HeapMb) - 1;
+        List<string> lines =
+        [
+            MarkdownReport.Invariant($"Soak: {seconds:0} s measured after {warmup.TotalSeconds:0} s of warm-up, {Credentials:#,0} credentials, one service mapping {Mapped}; service reads, an update of a mapped credential every {WriteEvery.TotalMilliseconds:0} ms and full page loads, all at once."),
+            string.Empty,
+            "| | Working set | GC heap (after a full collection) |",
+            "|---|--:|--:|",
+            MarkdownReport.Invariant($"| Start | {start.WorkingSetMb:0.0} MB | {start.HeapMb:0.0} MB |"),
+            MarkdownReport.Invariant($"| End | {end.WorkingSetMb:0.0} MB | {end.HeapMb:0.0} MB |"),
+            MarkdownReport.Invariant($"| Growth | **{workingSetGrowth:+0.0%;-0.0%}** | **{heapGrowth:+0.0%;-0.0%}** |"),
+            string.Empty,
+            MarkdownReport.Invariant($"- Done while measured: {done[0]:#,0} service reads ({done[0] / seconds:0}/s), {done[1]:#,0} credential updates, {done[2]:#,0} page loads ({done[2] / seconds:0.0}/s)"),
+            MarkdownReport.Invariant($"- Growth target ≤ 10 %: working set {Verdict(workingSetGrowth <= 0.10)}, GC heap {Verdict(heapGrowth <= 0.10)}"),
+            "- Working set and GC heap are this process's: the app server and the harness (Chromium runs in its own processes).",
+        ];
+        return string.Join(Environment.NewLine, lines) + Environment.NewLine;
+    }
+
+    private static string Prefix(int i) => string.Create(CultureInfo.InvariantCulture, $"c{i}_");
+
+    private static string Verdict(bool met) => met ? "met" : "MISSED";
+
+    // A workload polling its service, one read at a time (the domain call GET /v1/services/<id> makes).
+    private static async Task ReadsAsync(BrowserSession session, long[] counts, CancellationToken stop)
+    {
+        var mappings = session.Services.GetRequiredService<ServiceMappingService>();
+        var workload = ConfidantPrincipal.ForService(ServiceId);
+        while (!stop.IsCancellationRequested)
+        {
+            await mappings.GetAsync(workload, ServiceId, cancellationToken: CancellationToken.None);
+            Interlocked.Increment(ref counts[0]);
+        }
+    }
+
+    // A person changing a mapped credential's values now and then, through the domain (ACL, audit, a new revision, the generation moved).
+    private static async Task WritesAsync(BrowserSession session, List<string> ids, long[] counts, CancellationToken stop)
+    {
+        var credentials = session.Services.GetRequiredService<CredentialService>();
+        var admin = ConfidantPrincipal.ForUser("bench@example.com");
+        var n = 0;
+        while (!stop.IsCancellationRequested)
+        {
+            var i = n++ % ids.Count;
+            await credentials.UpdateAsync(admin, ids[i], new CredentialInput { Pairs = TestData.Pairs(SampleCredentials.Pairs(Prefix(i))) }, CancellationToken.None);
+            Interlocked.Increment(ref counts[1]);
+            try
+            {
+                await Task.Delay(WriteEvery, stop);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+        }
+    }
+
+    // Full loads of the home page with its sidebar, each a new circuit, until the whole catalogue is listed.
+    private static async Task PageLoadsAsync(BrowserSession session, long[] counts, CancellationToken stop)
+    {
+        var full = string.Create(CultureInfo.InvariantCulture, $"{Credentials + 1} of {Credentials + 1}");
+        while (!stop.IsCancellationRequested)
+        {
+            await session.Page.GotoAsync(session.BaseUrl + "/", new PageGotoOptions { WaitUntil = WaitUntilState.Commit });
+            await session.Page.WaitForFunctionAsync(
+                "full => (document.querySelector('#sidebar-count')?.textContent ?? '').replace(/\\s+/g, ' ').trim() === full && document.querySelector('#circuit[data-interactive=true]') !== null",
+                full,
+                new PageWaitForFunctionOptions { PollingInterval = 20, Timeout = 120_000 });
+            Interlocked.Increment(ref counts[2]);
+        }
+    }
+
+    private sealed record Memory(double WorkingSetMb, double HeapMb)
+    {
+        public static Memory Take()
+        {
+            GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+            GC.WaitForPendingFinalizers();
+            GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+            using var process = Process.GetCurrentProcess();
+            return new Memory(process.WorkingSet64 / 1_048_576.0, GC.GetTotalMemory(forceFullCollection: false) / 1_048_576.0);
+        }
+    }
+}
