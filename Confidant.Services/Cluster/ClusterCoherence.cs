@@ -26,6 +26,7 @@ public sealed partial class ClusterCoherence : BackgroundService
     // Never disposed: a host may stop this service after disposing it (as BackgroundService allows).
     private readonly SemaphoreSlim _turn = new(1, 1);
     private readonly string _name = $"{Environment.MachineName}/{Environment.ProcessId}";
+    private readonly TaskCompletionSource _firstRound = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private BeaconState? _seen;
 
     internal ClusterCoherence(
@@ -43,6 +44,11 @@ public sealed partial class ClusterCoherence : BackgroundService
         _time = time;
         _logger = logger;
     }
+
+    /// <summary>Completes once the background loop has made its first round (looked at the beacon, or failed to).</summary>
+#pragma warning disable VSTHRD003 // Completed by this instance's own loop.
+    internal Task FirstRound => _firstRound.Task;
+#pragma warning restore VSTHRD003
 
     /// <summary>Announces this process's changes that are not announced yet (none: nothing is written).</summary>
     public async Task AnnounceAsync(CancellationToken cancellationToken = default)
@@ -109,6 +115,7 @@ public sealed partial class ClusterCoherence : BackgroundService
                 LogFailed(error);
             }
 
+            _firstRound.TrySetResult();
             try
             {
                 await _generation.Unannounced.WaitAsync(_options.Coherence, _time, stoppingToken);

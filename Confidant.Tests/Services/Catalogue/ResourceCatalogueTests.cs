@@ -16,7 +16,13 @@ public sealed class ResourceCatalogueTests : IAsyncLifetime
 
     private CredentialService Credentials => _host.Get<CredentialService>();
 
-    public async Task InitializeAsync() => _host = await DomainHost.StartAsync();
+    // The change beacon is read once a minute on the fake clock, so that another instance's write reaches this one
+    // only through what a test does: advancing the generation, or the catalogue's own maximum age (30 s here).
+    public async Task InitializeAsync() => _host = await DomainHost.StartAsync(new Dictionary<string, string?>
+    {
+        ["Cluster:CoherenceMilliseconds"] = "60000",
+        ["Catalogue:MaxAgeSeconds"] = "30",
+    });
 
     public async Task DisposeAsync() => await _host.DisposeAsync();
 
@@ -90,7 +96,7 @@ public sealed class ResourceCatalogueTests : IAsyncLifetime
         await using var other = await OtherInstanceAsync();
         await other.Get<ServiceMappingService>().PutAsync(DomainHost.Alice, "from-other", new ServiceMappingInput());
 
-        _host.Time.Advance(TimeSpan.FromSeconds(59));
+        _host.Time.Advance(TimeSpan.FromSeconds(29));
         Assert.Empty(await Catalogue.ServicesAsync(DomainHost.Alice));
         _host.Time.Advance(TimeSpan.FromSeconds(1));
         Assert.Equal(["from-other"], Names(await Catalogue.ServicesAsync(DomainHost.Alice)));

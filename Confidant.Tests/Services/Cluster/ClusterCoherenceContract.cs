@@ -1,5 +1,6 @@
 using System.Text;
 using Confidant.Services.Authorization;
+using Confidant.Services.Catalogue;
 using Confidant.Services.Cluster;
 using Confidant.Services.Credentials;
 using Confidant.Services.Crypto;
@@ -13,7 +14,7 @@ namespace Confidant.Tests.Services.Cluster;
 /// <summary>
 /// Two servers on one store: a change made through one reaches the other's caches at the other's next look at the
 /// change beacon (every <c>Cluster:CoherenceMilliseconds</c>), long before the caches would expire; a look that finds
-/// nothing new drops nothing; an archive makes every server forget its data keys. Each host's own loop waits on a fake
+/// nothing new drops nothing; an archive makes every server forget its data keys; the lists of names follow. Each host's own loop waits on a fake
 /// clock that never moves, so the test decides when each host looks. Run once per backend.
 /// </summary>
 public abstract class ClusterCoherenceContract : IAsyncLifetime
@@ -26,7 +27,14 @@ public abstract class ClusterCoherenceContract : IAsyncLifetime
     /// <summary>Two hosts on one store and one key ring; the second is disposed first.</summary>
     protected abstract Task<(DomainHost A, DomainHost B)> StartHostsAsync();
 
-    public async Task InitializeAsync() => (_a, _b) = await StartHostsAsync();
+    public async Task InitializeAsync()
+    {
+        (_a, _b) = await StartHostsAsync();
+
+        // From here on each host looks only when a test says so (or wakes it with a write of its own).
+        await _a.Get<ClusterCoherence>().FirstRound;
+        await _b.Get<ClusterCoherence>().FirstRound;
+    }
 
     public async Task DisposeAsync()
     {
@@ -112,6 +120,40 @@ public abstract class ClusterCoherenceContract : IAsyncLifetime
 
         Assert.Equal("p2", await ReadAsync(_b));
     }
+
+    [Fact]
+    public async Task Catalogue_CreateRenameAndArchiveOnA_ShowOnBsListsAfterItsNextLook()
+    {
+        var credentials = _a.Get<CredentialService>();
+        await LookAsync(_b);
+        var beforeCreate = await NamesOnBAsync();
+
+        var db = await credentials.CreateAsync(DomainHost.Alice, TestData.Credential("db", ("password", "p1")));
+        await LookAsync(_a);
+        var createdBeforeLook = await NamesOnBAsync();
+        await LookAsync(_b);
+        var created = await NamesOnBAsync();
+
+        await credentials.UpdateAsync(DomainHost.Alice, db.Item.Id, new CredentialInput { Name = "db-renamed" });
+        await LookAsync(_a);
+        await LookAsync(_b);
+        var renamed = await NamesOnBAsync();
+
+        await credentials.UpdateAsync(DomainHost.Alice, db.Item.Id, new CredentialInput { Enabled = false });
+        Assert.True(await credentials.ArchiveAsync(DomainHost.Alice, db.Item.Id, force: true));
+        await LookAsync(_a);
+        await LookAsync(_b);
+
+        Assert.Empty(beforeCreate);
+        Assert.Empty(createdBeforeLook);
+        Assert.Equal(["db"], created);
+        Assert.Equal(["db-renamed"], renamed);
+        Assert.Empty(await NamesOnBAsync());
+        Assert.Equal(["db-renamed"], (await _b.Get<ResourceCatalogue>().ArchivedCredentialsAsync(DomainHost.Alice)).Select(e => e.Name));
+    }
+
+    private async Task<List<string>> NamesOnBAsync() =>
+        [.. (await _b.Get<ResourceCatalogue>().CredentialsAsync(DomainHost.Alice)).Select(e => e.Name)];
 
     private static Task LookAsync(DomainHost host) => host.Get<ClusterCoherence>().StepAsync(CancellationToken.None);
 
