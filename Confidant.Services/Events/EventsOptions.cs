@@ -11,6 +11,19 @@ public sealed class EventsOptions
     public const string OriginalWebhookName = "original";
 
     public Dictionary<string, WebhookEndpointOptions> Webhooks { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// How long one server's claim on the stored webhook retries lasts: a server that dies holding it delays the
+    /// retries that long at most before another takes them over.
+    /// </summary>
+    public int RetryLeaseSeconds { get; set; } = 30;
+
+    /// <summary>How often each server looks for due retries (and the holder renews its claim): at most a third of the lease.</summary>
+    public int RetryPollSeconds { get; set; } = 5;
+
+    public TimeSpan RetryLease => TimeSpan.FromSeconds(RetryLeaseSeconds);
+
+    public TimeSpan RetryPoll => TimeSpan.FromSeconds(RetryPollSeconds);
 }
 
 /// <summary>One webhook endpoint. Each has its own queue and sender, so a slow or dead one holds up only itself.</summary>

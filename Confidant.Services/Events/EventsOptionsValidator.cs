@@ -10,6 +10,18 @@ internal sealed class EventsOptionsValidator : IValidateOptions<EventsOptions>
     public ValidateOptionsResult Validate(string? name, EventsOptions options)
     {
         List<string> failures = [];
+        if (options.RetryLeaseSeconds is < 3 or > 3600)
+        {
+            failures.Add($"{EventsOptions.SectionName}:RetryLeaseSeconds must be between 3 and 3600 (was {options.RetryLeaseSeconds}).");
+        }
+
+        // Renewed at each look, so a claim survives two missed looks.
+        if (options.RetryPollSeconds < 1 || options.RetryPollSeconds * 3 > options.RetryLeaseSeconds)
+        {
+            failures.Add($"{EventsOptions.SectionName}:RetryPollSeconds must be at least 1 and at most a third of " +
+                $"{EventsOptions.SectionName}:RetryLeaseSeconds (was {options.RetryPollSeconds}).");
+        }
+
         foreach (var (endpoint, webhook) in options.Webhooks)
         {
             var key = $"{EventsOptions.SectionName}:Webhooks:{endpoint}";

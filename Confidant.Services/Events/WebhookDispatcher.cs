@@ -1,3 +1,4 @@
+using Confidant.Services.Events.Retries;
 using Confidant.Services.Notifications.Deliveries;
 using Confidant.Services.Telemetry;
 using Microsoft.Extensions.Hosting;
@@ -18,18 +19,22 @@ public sealed class WebhookDispatcher : IEventPublisher, IHostedService, IDispos
     private readonly CancellationTokenSource _stopping = new();
     private readonly List<Task> _senders = [];
 
-    public WebhookDispatcher(
+    internal WebhookDispatcher(
         IOptions<EventsOptions> options,
         IHttpClientFactory httpClients,
         TimeProvider time,
         DeliveryLog log,
         ConfidantMetrics metrics,
+        WebhookRetries retries,
         ILogger<WebhookDispatcher> logger)
     {
         _endpoints = options.Value.Webhooks
-            .Select(pair => new WebhookEndpoint(pair.Key, pair.Value, httpClients.CreateClient(HttpClientName), time, log, metrics, logger))
+            .Select(pair => new WebhookEndpoint(pair.Key, pair.Value, httpClients.CreateClient(HttpClientName), time, log, metrics, retries, logger))
             .ToList();
     }
+
+    /// <summary>The configured endpoint named <paramref name="name"/>, or null.</summary>
+    internal WebhookEndpoint? Endpoint(string name) => _endpoints.FirstOrDefault(e => e.Name == name);
 
     public bool Wants(string eventType) => _endpoints.Any(e => e.Accepts(eventType));
 
@@ -48,7 +53,7 @@ public sealed class WebhookDispatcher : IEventPublisher, IHostedService, IDispos
     }
 
     /// <summary>
-    /// Events still queued at stop are not sent: stopping must not wait on a dead endpoint. The web host is stopped
+    /// Events still queued at stop, before their first attempt, are not sent: stopping must not wait on a dead endpoint. The web host is stopped
     /// both by its owner and by its own run loop, which may dispose it in between, so a stop may come after
     /// <see cref="Dispose"/>: the token source is cancelled there, never disposed (as BackgroundService does).
     /// </summary>

@@ -15,6 +15,8 @@ public sealed class DomainHost : IAsyncDisposable
 {
     private readonly IHost _host;
     private readonly DirectoryInfo _directory;
+    private bool _dead;
+    private bool _disposed;
 
     private DomainHost(IHost host, DirectoryInfo directory, FakeTimeProvider time)
     {
@@ -68,10 +70,31 @@ public sealed class DomainHost : IAsyncDisposable
     public T Get<T>()
         where T : notnull => _host.Services.GetRequiredService<T>();
 
+    /// <summary>
+    /// Ends the host as a process that dies would: its hosted services are never stopped, so nothing they hold (a lease)
+    /// is let go and nothing queued is flushed; the container is disposed, which ends their loops.
+    /// </summary>
+    public void Die()
+    {
+        _dead = true;
+        _host.Dispose();
+    }
+
+    /// <summary>Stops and disposes the host (once: a test may stop a server before its end).</summary>
     public async ValueTask DisposeAsync()
     {
-        await _host.StopAsync();
-        _host.Dispose();
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        if (!_dead)
+        {
+            await _host.StopAsync();
+            _host.Dispose();
+        }
+
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         _directory.Delete(recursive: true);
     }

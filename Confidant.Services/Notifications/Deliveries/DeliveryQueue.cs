@@ -8,7 +8,9 @@ namespace Confidant.Services.Notifications.Deliveries;
 /// One channel endpoint's bounded queue and its sender, shared by webhooks and e-mail. Notifications go out one at a
 /// time in order; an attempt that failed in a way worth retrying is retried after an exponential backoff with jitter,
 /// up to the endpoint's attempts; a refusal ends it. Every attempt goes to the <see cref="DeliveryLog"/>. A full
-/// queue drops its oldest notification, so a dead endpoint costs bounded memory and holds up nothing else.
+/// queue drops its oldest notification, so a dead endpoint costs bounded memory and holds up nothing else. A channel
+/// that keeps its retries elsewhere (webhooks: in the store) is handed each one instead, and keeps it here only when
+/// the hand-over fails.
 /// </summary>
 internal sealed class DeliveryQueue<T>
     where T : class, IDeliverable
@@ -20,13 +22,16 @@ internal sealed class DeliveryQueue<T>
     private readonly DeliveryLog _log;
     private readonly TimeProvider _time;
     private readonly Action<string> _count;
+    private readonly Func<T, int, DateTimeOffset, CancellationToken, Task<bool>>? _handOver;
     private readonly ILogger _logger;
     private readonly Channel<T> _queue;
 
     /// <summary>
     /// A queue for <paramref name="endpoint"/> of <paramref name="channel"/>: <paramref name="attempt"/> makes one attempt
     /// within the endpoint's timeout and never throws for a delivery failure; <paramref name="count"/> counts each
-    /// attempt's outcome (<c>delivered</c>, <c>failed</c>, <c>refused</c>) and each drop.
+    /// attempt's outcome (<c>delivered</c>, <c>failed</c>, <c>refused</c>) and each drop; <paramref name="handOver"/>, when
+    /// given, takes a retry (the notification, the number of its next attempt, when that is due) out of this queue and
+    /// says whether it did.
     /// </summary>
     public DeliveryQueue(
         string channel,
@@ -36,7 +41,8 @@ internal sealed class DeliveryQueue<T>
         DeliveryLog log,
         TimeProvider time,
         Action<string> count,
-        ILogger logger)
+        ILogger logger,
+        Func<T, int, DateTimeOffset, CancellationToken, Task<bool>>? handOver = null)
     {
         _channel = channel;
         _endpoint = endpoint;
@@ -45,6 +51,7 @@ internal sealed class DeliveryQueue<T>
         _log = log;
         _time = time;
         _count = count;
+        _handOver = handOver;
         _logger = logger;
         _queue = Channel.CreateBounded<T>(
             new BoundedChannelOptions(options.QueueCapacity) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true },
@@ -66,42 +73,57 @@ internal sealed class DeliveryQueue<T>
         }
     }
 
+    /// <summary>
+    /// Makes attempt number <paramref name="attempt"/> of <paramref name="item"/>, counts it and logs it. Returns when the
+    /// next attempt is due, or null when this one ended the notification (delivered, refused, or the last attempt).
+    /// </summary>
+    public async Task<DateTimeOffset?> AttemptAsync(T item, int attempt, CancellationToken stopping)
+    {
+        var started = _time.GetUtcNow();
+        var result = await _attempt(item, stopping);
+        _count(result.Outcome.ToString().ToLowerInvariant());
+        var last = result.Outcome != AttemptOutcome.Failed || attempt >= _options.MaxAttempts;
+        var next = last ? (DateTimeOffset?)null : _time.GetUtcNow() + Backoff(attempt);
+        _log.Record(new DeliveryAttempt(
+            DeliveryAttemptIds.New(),
+            item.Id,
+            item.Type,
+            _channel,
+            _endpoint,
+            attempt,
+            started,
+            Outcome(result.Outcome, last),
+            result.Status,
+            result.Error,
+            next));
+        if (result.Outcome == AttemptOutcome.Delivered)
+        {
+            return null;
+        }
+
+        DeliveryQueueLog.AttemptFailed(_logger, _channel, _endpoint, item.Type, item.Id, attempt, result.Status ?? "no answer", result.Error ?? "-");
+        if (last)
+        {
+            DeliveryQueueLog.GaveUp(_logger, _channel, _endpoint, item.Type, item.Id, attempt);
+        }
+
+        return next;
+    }
+
     private async Task DeliverAsync(T item, CancellationToken stopping)
     {
-        for (var attempt = 1; ; attempt++)
+        for (var attempt = 1; await AttemptAsync(item, attempt, stopping) is { } next; attempt++)
         {
-            var started = _time.GetUtcNow();
-            var result = await _attempt(item, stopping);
-            _count(result.Outcome.ToString().ToLowerInvariant());
-            var last = result.Outcome != AttemptOutcome.Failed || attempt >= _options.MaxAttempts;
-            var wait = last ? (TimeSpan?)null : Backoff(attempt);
-            _log.Record(new DeliveryAttempt(
-                DeliveryAttemptIds.New(),
-                item.Id,
-                item.Type,
-                _channel,
-                _endpoint,
-                attempt,
-                started,
-                Outcome(result.Outcome, last),
-                result.Status,
-                result.Error,
-                _time.GetUtcNow() + wait));
-            if (result.Outcome == AttemptOutcome.Delivered)
+            if (_handOver is not null && await _handOver(item, attempt + 1, next, stopping))
             {
                 return;
             }
 
-            DeliveryQueueLog.AttemptFailed(_logger, _channel, _endpoint, item.Type, item.Id, attempt, result.Status ?? "no answer", result.Error ?? "-");
-            if (last)
-            {
-                DeliveryQueueLog.GaveUp(_logger, _channel, _endpoint, item.Type, item.Id, attempt);
-                return;
-            }
-
-            await Task.Delay(wait!.Value, _time, stopping);
+            await Task.Delay(Max(next - _time.GetUtcNow(), TimeSpan.Zero), _time, stopping);
         }
     }
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
     private static string Outcome(AttemptOutcome outcome, bool last) => outcome switch
     {

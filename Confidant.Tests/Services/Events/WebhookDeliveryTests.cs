@@ -134,10 +134,12 @@ public sealed class WebhookDeliveryTests : IAsyncLifetime
             ["Events:Webhooks:ops:Url"] = "ftp://example.com/hook",
             ["Events:Webhooks:ops:Secret"] = "short",
             ["Events:Webhooks:ops:Events:0"] = "credential_created",
+            ["Events:RetryPollSeconds"] = "20",
         }));
 
         Assert.Contains("Events:Webhooks:ops:Url must be an absolute http or https URL.", error.Failures);
         Assert.Contains(error.Failures, f => f.StartsWith("Events:Webhooks:ops:Secret must be at least 32 characters", StringComparison.Ordinal));
         Assert.Contains(error.Failures, f => f.StartsWith("Events:Webhooks:ops:Events names an unknown event type 'credential_created'", StringComparison.Ordinal));
+        Assert.Contains("Events:RetryPollSeconds must be at least 1 and at most a third of Events:RetryLeaseSeconds (was 20).", error.Failures);
     }
 }

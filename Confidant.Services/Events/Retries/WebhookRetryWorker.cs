@@ -1,0 +1,166 @@
+using System.Security.Cryptography;
+using Confidant.Services.Background;
+using Confidant.Services.Faults;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Confidant.Services.Events.Retries;
+
+/// <summary>
+/// Works the webhook retries kept in the store, on one server at a time. Every server runs it; each round (every
+/// <c>Events:RetryPollSeconds</c>) it takes or renews the lease <see cref="LeaseName"/> for
+/// <c>Events:RetryLeaseSeconds</c>, and only the holder reads the due retries and makes them, each endpoint's in order,
+/// the endpoints side by side. Each attempt is first claimed with a conditional write, so even two servers that both
+/// believe they hold the lease never send the same attempt twice. A holder that stops lets go of the lease; one that
+/// dies holds it until it runs out, and then another server takes the work over.
+/// </summary>
+internal sealed partial class WebhookRetryWorker : BackgroundService
+{
+    public const string LeaseName = "webhook-retries";
+
+    private readonly WebhookRetries _retries;
+    private readonly WebhookDispatcher _dispatcher;
+    private readonly StoreLease _lease;
+    private readonly EventsOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger<WebhookRetryWorker> _logger;
+
+    public WebhookRetryWorker(
+        WebhookRetries retries,
+        WebhookDispatcher dispatcher,
+        StoreLease lease,
+        IOptions<EventsOptions> options,
+        TimeProvider time,
+        ILogger<WebhookRetryWorker> logger)
+    {
+        _retries = retries;
+        _dispatcher = dispatcher;
+        _lease = lease;
+        _options = options.Value;
+        _time = time;
+        _logger = logger;
+    }
+
+    /// <summary>This server's name on the lease: one per process and worker, so two hosts in one process differ.</summary>
+    public string Holder { get; } = $"{Environment.MachineName}/{Environment.ProcessId}/{RandomNumberGenerator.GetHexString(8, lowercase: true)}";
+
+    /// <summary>
+    /// One round: takes or renews the lease and, while holding it, makes the retries that are due. The lease is renewed
+    /// every <c>Events:RetryPollSeconds</c> while the round lasts; should that fail, the round ends there.
+    /// </summary>
+    internal async Task StepAsync(CancellationToken stopping)
+    {
+        if (!await _lease.TryHoldAsync(LeaseName, Holder, _options.RetryLease, stopping))
+        {
+            return;
+        }
+
+        var due = await _retries.DueAsync(_time.GetUtcNow(), stopping);
+        using var round = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        var work = Task.WhenAll(due.GroupBy(r => r.Endpoint, StringComparer.Ordinal).Select(e => WorkAsync(e.Key, [.. e], round.Token)));
+        try
+        {
+            while (!work.IsCompleted)
+            {
+                using var wait = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+                if (await Task.WhenAny(work, Task.Delay(_options.RetryPoll, _time, wait.Token)) == work)
+                {
+                    await wait.CancelAsync();
+                }
+                else if (!await _lease.TryHoldAsync(LeaseName, Holder, _options.RetryLease, stopping))
+                {
+                    await round.CancelAsync();
+                }
+            }
+
+            await work;
+        }
+        catch (OperationCanceledException) when (round.IsCancellationRequested && !stopping.IsCancellationRequested)
+        {
+            // The lease went to another server: the attempt under way when it did is made again from the store.
+        }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        try
+        {
+            await _lease.ReleaseAsync(LeaseName, Holder, cancellationToken);
+        }
+        catch (Exception error) when (error is OperationCanceledException || FaultClassifier.IsUnavailable(error))
+        {
+            // The claim runs out on its own within Events:RetryLeaseSeconds.
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        // Off the start-up path: the host goes on starting while the lease is first tried.
+        await Task.Yield();
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await StepAsync(stoppingToken);
+                await Task.Delay(_options.RetryPoll, _time, stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception error) when (FaultClassifier.IsUnavailable(error))
+            {
+                // The guard around the store has logged the fault; the next round tries again.
+                await WaitQuietlyAsync(stoppingToken);
+            }
+            catch (Exception error) when (error is not OutOfMemoryException)
+            {
+                LogFailed(error);
+                await WaitQuietlyAsync(stoppingToken);
+            }
+        }
+    }
+
+    private async Task WorkAsync(string endpointName, IReadOnlyList<PendingRetry> due, CancellationToken round)
+    {
+        var endpoint = _dispatcher.Endpoint(endpointName);
+        foreach (var retry in due)
+        {
+            if (endpoint is null)
+            {
+                LogEndpointGone(endpointName, retry.Event.Type, retry.Event.Id);
+                await _retries.RemoveAsync(retry, round);
+            }
+            else if (await _retries.ClaimAsync(retry, _time.GetUtcNow() + endpoint.AttemptAndRetryDelay, round) is { } claimed)
+            {
+                if (await endpoint.RetryAsync(retry.Event, retry.Attempt, round) is { } next)
+                {
+                    await _retries.RescheduleAsync(claimed, next, round);
+                }
+                else
+                {
+                    await _retries.RemoveAsync(claimed, round);
+                }
+            }
+        }
+    }
+
+    private async Task WaitQuietlyAsync(CancellationToken stopping)
+    {
+        try
+        {
+            await Task.Delay(_options.RetryPoll, _time, stopping);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Webhook retries: a round failed; the next round tries again")]
+    private partial void LogFailed(Exception error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Webhook {Endpoint} is no longer configured: the retry of {EventType} {EventId} is dropped")]
+    private partial void LogEndpointGone(string endpoint, string eventType, string eventId);
+}
