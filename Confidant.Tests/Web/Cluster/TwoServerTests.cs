@@ -130,6 +130,37 @@ public sealed class TwoServerTests(DynaliteFixture dynalite) : IAsyncLifetime, I
     }
 
     [Fact]
+    public async Task PersonBehindTheBalancer_AntiforgeryTokenFromOneServerAcceptedByTheOther()
+    {
+        await using var a = await StartServerAsync();
+        await using var b = await StartServerAsync();
+        await using var proxy = await RoundRobinProxy.StartAsync(new Dictionary<string, Uri> { ["a"] = a.Url, ["b"] = b.Url });
+        var cookies = new CookieContainer();
+        using var handler = new HttpClientHandler { CookieContainer = cookies };
+        using var person = new HttpClient(handler) { BaseAddress = proxy.Address };
+        person.DefaultRequestHeaders.Add("X-Confidant-User", "alice");
+        person.DefaultRequestHeaders.Add("X-Confidant-Email", "alice@example.com");
+
+        // The first answer, from whichever server, sets the antiforgery cookie and the XSRF token the UI echoes.
+        using var first = await person.GetAsync(new Uri("/v1/user/email", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        var issuedBy = first.Headers.GetValues(RoundRobinProxy.ServedByHeader).Single();
+        var xsrf = cookies.GetCookies(proxy.Address)["XSRF-TOKEN"]?.Value ?? throw new InvalidOperationException("no XSRF-TOKEN cookie");
+        person.DefaultRequestHeaders.Add("X-XSRF-TOKEN", Uri.UnescapeDataString(xsrf));
+
+        var writers = new List<string>();
+        for (var i = 0; i < 6; i++)
+        {
+            using var response = await person.PostAsync(new Uri("/v1/credentials", UriKind.Relative), Json(
+                $"{{\"name\": \"s{i}\", \"credential_pairs\": {{\"password\": \"p{i}\"}}, \"enabled\": true}}"));
+            Assert.True(response.StatusCode == HttpStatusCode.OK, $"write {i}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+            writers.Add(response.Headers.GetValues(RoundRobinProxy.ServedByHeader).Single());
+        }
+
+        Assert.Contains(issuedBy == "a" ? "b" : "a", writers);
+    }
+
+    [Fact]
     public async Task RekeyJob_WorkedByOneServerAtATime_TakenOverWhenItsServerDies()
     {
         var seed = await RekeySeed.WriteAsync(_operator.Services, credentials: 30, revisions: 2);
@@ -186,7 +217,10 @@ public sealed class TwoServerTests(DynaliteFixture dynalite) : IAsyncLifetime, I
 
     private async Task<Server> StartServerAsync()
     {
-        var process = ConfidantProcess.Start(Environment());
+        // A home directory of its own, as on a machine of its own: nothing per-user (such as a default key folder) is shared.
+        var environment = Environment();
+        environment["HOME"] = Directory.CreateDirectory(_directory.File($"home-{Guid.NewGuid():N}")).FullName;
+        var process = ConfidantProcess.Start(environment);
         return new Server(process, await process.BaseAddressAsync());
     }
 
@@ -201,6 +235,7 @@ public sealed class TwoServerTests(DynaliteFixture dynalite) : IAsyncLifetime, I
         environment["Auth__Header__UserNameHeader"] = "X-Confidant-User";
         environment["Auth__Header__EmailHeader"] = "X-Confidant-Email";
         environment["Network__TrustedProxies__0"] = "127.0.0.1";
+        environment["Auth__Roles__Default"] = "editor";
         environment["AWS_ACCESS_KEY_ID"] = "x";
         environment["AWS_SECRET_ACCESS_KEY"] = "x";
         environment["AWS_DEFAULT_REGION"] = "us-east-1";
