@@ -1,6 +1,8 @@
 using System.Text;
 using System.Text.Json;
+using Confidant.Services.Background;
 using Confidant.Services.BlindCredentials;
+using Confidant.Services.Cluster;
 using Confidant.Services.ServiceMappings;
 using Confidant.Services.Storage;
 using Confidant.Tests.Support;
@@ -369,7 +371,10 @@ public sealed class ApiFuzzTests : IAsyncLifetime
         "{\"credentials\": [\"\\udc00\"], \"credential_pairs\": {\"\\ud800\": \"v\"}, \"enabled\": \"x\"}", "{\"enabled\": \"\\ud800\"}", "{\"enabled\": tru}", " ",
     ];
 
-    /// <summary>Every stored item of both tables, serialized, in a stable order.</summary>
+    /// <summary>
+    /// Every stored item of both tables, serialized, in a stable order; but for the bookkeeping servers keep in step by
+    /// (the change beacon, leases on background work), which moves on its own schedule.
+    /// </summary>
     private async Task<List<string>> SnapshotAsync()
     {
         var store = _host.Get<IConfidantStore>();
@@ -378,6 +383,11 @@ public sealed class ApiFuzzTests : IAsyncLifetime
         {
             foreach (var item in (await store.QueryAsync(type, PageRequest.All)).Items.Concat((await store.QueryArchiveAsync(type, PageRequest.All)).Items))
             {
+                if (item.Id == ChangeBeacon.ItemId || item.Id.StartsWith(StoreLease.IdPrefix, StringComparison.Ordinal))
+                {
+                    continue;
+                }
+
                 items.Add(JsonSerializer.Serialize(item, item.GetType()));
             }
         }
