@@ -1,7 +1,7 @@
+using Confidant.Services.Background;
 using Confidant.Services.Crypto;
 using Confidant.Services.Faults;
 using Confidant.Services.Storage;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -15,7 +15,7 @@ namespace Confidant.Services.Cluster;
 /// keys kept in memory are forgotten too. On a server it runs in the background from start to stop; a command
 /// announces its changes before it exits.
 /// </summary>
-public sealed partial class ClusterCoherence : BackgroundService
+public sealed partial class ClusterCoherence : BackgroundLoop
 {
     private readonly ChangeBeacon _beacon;
     private readonly StoreGeneration _generation;
@@ -25,8 +25,7 @@ public sealed partial class ClusterCoherence : BackgroundService
     private readonly ILogger<ClusterCoherence> _logger;
     // Never disposed: a host may stop this service after disposing it (as BackgroundService allows).
     private readonly SemaphoreSlim _turn = new(1, 1);
-    private readonly string _name = $"{Environment.MachineName}/{Environment.ProcessId}";
-    private readonly TaskCompletionSource _firstRound = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly string _name = NewWorkerName();
     private BeaconState? _seen;
 
     internal ClusterCoherence(
@@ -44,11 +43,6 @@ public sealed partial class ClusterCoherence : BackgroundService
         _time = time;
         _logger = logger;
     }
-
-    /// <summary>Completes once the background loop has made its first round (looked at the beacon, or failed to).</summary>
-#pragma warning disable VSTHRD003 // Completed by this instance's own loop.
-    internal Task FirstRound => _firstRound.Task;
-#pragma warning restore VSTHRD003
 
     /// <summary>Announces this process's changes that are not announced yet (none: nothing is written).</summary>
     public async Task AnnounceAsync(CancellationToken cancellationToken = default)
@@ -92,40 +86,11 @@ public sealed partial class ClusterCoherence : BackgroundService
         }
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        // Off the start-up path: the host goes on starting while the beacon is first read.
-        await Task.Yield();
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await StepAsync(stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception error) when (FaultClassifier.IsUnavailable(error))
-            {
-                // The guard around the store has logged the fault; the next round tries again.
-            }
-            catch (Exception error) when (error is not OutOfMemoryException)
-            {
-                LogFailed(error);
-            }
+    protected override Task RoundAsync(CancellationToken stopping) => StepAsync(stopping);
 
-            _firstRound.TrySetResult();
-            try
-            {
-                await _generation.Unannounced.WaitAsync(_options.Coherence, _time, stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-        }
-    }
+    protected override Task PauseAsync(CancellationToken stopping) => _generation.Unannounced.WaitAsync(_options.Coherence, _time, stopping);
+
+    protected override void RoundFailed(Exception failure) => LogFailed(failure);
 
     private async Task AnnounceInTurnAsync(CancellationToken cancellationToken)
     {

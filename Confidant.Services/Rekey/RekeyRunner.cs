@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
 using Confidant.Services.Audit;
 using Confidant.Services.Authorization;
 using Confidant.Services.Errors;
@@ -60,10 +59,6 @@ public sealed partial class RekeyRunner
         _metrics = metrics;
         _logger = logger;
     }
-
-    /// <summary>A name for a worker on the job's claim: host, process id and a random suffix.</summary>
-    public static string NewWorkerName() =>
-        $"{Environment.MachineName}/{Environment.ProcessId}/{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(3))}";
 
     /// <summary>
     /// Works the job until it ends, is paused, or <paramref name="cancellationToken"/> stops this worker (the job is then

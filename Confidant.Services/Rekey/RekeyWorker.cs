@@ -1,7 +1,6 @@
 using Confidant.Services.Audit;
 using Confidant.Services.Authorization;
-using Confidant.Services.Faults;
-using Microsoft.Extensions.Hosting;
+using Confidant.Services.Background;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -16,7 +15,7 @@ internal sealed partial class RekeyWorker(
     RekeySignal signal,
     IOptions<RekeyOptions> options,
     TimeProvider clock,
-    ILogger<RekeyWorker> logger) : BackgroundService
+    ILogger<RekeyWorker> logger) : BackgroundLoop
 {
     /// <summary>The worker as the audit trail names it: the server itself, not a person.</summary>
     internal static ConfidantPrincipal System { get; } = new("confidant", "system")
@@ -25,40 +24,13 @@ internal sealed partial class RekeyWorker(
         Origin = new AuditOrigin(AuditChannels.System, "rekey worker"),
     };
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        // Off the start-up path: the host goes on starting while the worker looks for a job.
-        await Task.Yield();
-        var worker = RekeyRunner.NewWorkerName();
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await runner.RunAsync(System, worker, null, stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception error) when (FaultClassifier.IsUnavailable(error))
-            {
-                // The guard around the store or key service has logged the fault; look again at the next poll.
-            }
-            catch (Exception error) when (error is not OutOfMemoryException)
-            {
-                LogFailed(error);
-            }
+    private readonly string _worker = NewWorkerName();
 
-            try
-            {
-                await signal.WaitAsync(options.Value.Poll, clock, stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-        }
-    }
+    protected override Task RoundAsync(CancellationToken stopping) => runner.RunAsync(System, _worker, null, stopping);
+
+    protected override Task PauseAsync(CancellationToken stopping) => signal.WaitAsync(options.Value.Poll, clock, stopping);
+
+    protected override void RoundFailed(Exception failure) => LogFailed(failure);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The rekey worker failed; it looks again at its next poll")]
     private partial void LogFailed(Exception error);

@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using Confidant.Services.Audit;
+using Confidant.Services.Background;
 using Confidant.Services.Rekey;
 using Confidant.Web.Auth.Origins;
 using Microsoft.Extensions.Options;
@@ -76,7 +77,7 @@ public static class RekeyRunCommand
         var runner = services.GetRequiredService<RekeyRunner>();
         var clock = services.GetRequiredKeyedService<TimeProvider>(RekeyClock.Key);
         var poll = TimeSpan.FromSeconds(Math.Min(1, services.GetRequiredService<IOptions<RekeyOptions>>().Value.LeaseSeconds));
-        var worker = RekeyRunner.NewWorkerName();
+        var worker = BackgroundLoop.NewWorkerName();
         var printed = clock.GetTimestamp() - (long)(PrintInterval.TotalSeconds * clock.TimestampFrequency);
         string? following = null;
         void Print(RekeyJob job)

@@ -1,7 +1,5 @@
-using System.Security.Cryptography;
 using Confidant.Services.Background;
 using Confidant.Services.Faults;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -15,7 +13,7 @@ namespace Confidant.Services.Events.Retries;
 /// believe they hold the lease never send the same attempt twice. A holder that stops lets go of the lease; one that
 /// dies holds it until it runs out, and then another server takes the work over.
 /// </summary>
-internal sealed partial class WebhookRetryWorker : BackgroundService
+internal sealed partial class WebhookRetryWorker : BackgroundLoop
 {
     public const string LeaseName = "webhook-retries";
 
@@ -43,7 +41,7 @@ internal sealed partial class WebhookRetryWorker : BackgroundService
     }
 
     /// <summary>This server's name on the lease: one per process and worker, so two hosts in one process differ.</summary>
-    public string Holder { get; } = $"{Environment.MachineName}/{Environment.ProcessId}/{RandomNumberGenerator.GetHexString(8, lowercase: true)}";
+    public string Holder { get; } = NewWorkerName();
 
     /// <summary>
     /// One round: takes or renews the lease and, while holding it, makes the retries that are due. The lease is renewed
@@ -95,33 +93,11 @@ internal sealed partial class WebhookRetryWorker : BackgroundService
         }
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        // Off the start-up path: the host goes on starting while the lease is first tried.
-        await Task.Yield();
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await StepAsync(stoppingToken);
-                await Task.Delay(_options.RetryPoll, _time, stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception error) when (FaultClassifier.IsUnavailable(error))
-            {
-                // The guard around the store has logged the fault; the next round tries again.
-                await WaitQuietlyAsync(stoppingToken);
-            }
-            catch (Exception error) when (error is not OutOfMemoryException)
-            {
-                LogFailed(error);
-                await WaitQuietlyAsync(stoppingToken);
-            }
-        }
-    }
+    protected override Task RoundAsync(CancellationToken stopping) => StepAsync(stopping);
+
+    protected override Task PauseAsync(CancellationToken stopping) => Task.Delay(_options.RetryPoll, _time, stopping);
+
+    protected override void RoundFailed(Exception failure) => LogFailed(failure);
 
     private async Task WorkAsync(string endpointName, IReadOnlyList<PendingRetry> due, CancellationToken round)
     {
@@ -144,17 +120,6 @@ internal sealed partial class WebhookRetryWorker : BackgroundService
                     await _retries.RemoveAsync(claimed, round);
                 }
             }
-        }
-    }
-
-    private async Task WaitQuietlyAsync(CancellationToken stopping)
-    {
-        try
-        {
-            await Task.Delay(_options.RetryPoll, _time, stopping);
-        }
-        catch (OperationCanceledException)
-        {
         }
     }
 
