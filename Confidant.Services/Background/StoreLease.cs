@@ -73,16 +73,8 @@ public sealed class StoreLease(IConfidantStore store, TimeProvider time)
         }
     }
 
-    private static JobItem Item(string name, int revision, Claim claim, DateTimeOffset now) => new()
-    {
-        Id = IdPrefix + name,
-        DataType = DataType.Job,
-        Revision = revision,
-        Enabled = true,
-        ModifiedDate = ConfidantDates.TruncateToMicroseconds(now),
-        ModifiedBy = claim.Holder,
-        Body = JsonSerializer.Serialize(claim, Json),
-    };
+    private static JobItem Item(string name, int revision, Claim claim, DateTimeOffset now) =>
+        JobItem.At(IdPrefix + name, revision, JsonSerializer.Serialize(claim, Json), now, claim.Holder);
 
     private sealed record Claim([property: JsonRequired] string Holder, [property: JsonRequired] DateTimeOffset Until);
 

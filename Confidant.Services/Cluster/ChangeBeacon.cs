@@ -50,16 +50,8 @@ public sealed class ChangeBeacon(IConfidantStore store, TimeProvider time)
         }
     }
 
-    private JobItem Item(BeaconState state, string announcer) => new()
-    {
-        Id = ItemId,
-        DataType = DataType.Job,
-        Revision = state.Revision,
-        Enabled = true,
-        ModifiedDate = ConfidantDates.TruncateToMicroseconds(time.GetUtcNow()),
-        ModifiedBy = announcer,
-        Body = JsonSerializer.Serialize(new Body(state.DataKeyPurges)),
-    };
+    private JobItem Item(BeaconState state, string announcer) =>
+        JobItem.At(ItemId, state.Revision, JsonSerializer.Serialize(new Body(state.DataKeyPurges)), time.GetUtcNow(), announcer);
 
     private static BeaconState Parse(JobItem item)
     {

@@ -48,16 +48,7 @@ public sealed class RekeyJobStore(IConfidantStore store)
     {
         var saved = job with { Revision = job.Revision + 1, UpdatedAt = now };
         await store.SaveJobAsync(
-            new JobItem
-            {
-                Id = ItemId,
-                DataType = DataType.Job,
-                Revision = saved.Revision,
-                Enabled = true,
-                ModifiedDate = ConfidantDates.TruncateToMicroseconds(now),
-                ModifiedBy = savedBy,
-                Body = JsonSerializer.Serialize(saved, Json),
-            },
+            JobItem.At(ItemId, saved.Revision, JsonSerializer.Serialize(saved, Json), now, savedBy),
             cancellationToken);
         return saved;
     }

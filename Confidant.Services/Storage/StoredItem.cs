@@ -100,4 +100,16 @@ public sealed record ServiceItem : StoredItem
 public sealed record JobItem : StoredItem
 {
     public required string Body { get; init; }
+
+    /// <summary>Revision <paramref name="revision"/> of a job item, saved at <paramref name="now"/> (to the stored microsecond) by <paramref name="savedBy"/>.</summary>
+    public static JobItem At(string id, int revision, string body, DateTimeOffset now, string savedBy) => new()
+    {
+        Id = id,
+        DataType = DataType.Job,
+        Revision = revision,
+        Enabled = true,
+        ModifiedDate = ConfidantDates.TruncateToMicroseconds(now),
+        ModifiedBy = savedBy,
+        Body = body,
+    };
 }

@@ -60,16 +60,7 @@ internal sealed class StoreXmlRepository(IConfidantStore store, TimeProvider tim
     }
 
     private Task SaveAsync(string id, string body, CancellationToken cancellationToken) => store.SaveJobAsync(
-        new JobItem
-        {
-            Id = id,
-            DataType = DataType.Job,
-            Revision = 1,
-            Enabled = true,
-            ModifiedDate = ConfidantDates.TruncateToMicroseconds(time.GetUtcNow()),
-            ModifiedBy = WrittenBy,
-            Body = body,
-        },
+        JobItem.At(id, 1, body, time.GetUtcNow(), WrittenBy),
         cancellationToken);
 
     private static string Decode(JobItem job)

@@ -109,16 +109,8 @@ internal sealed partial class WebhookRetries(IConfidantStore store, TimeProvider
         }
     }
 
-    private JobItem Item(string id, int revision, Body body) => new()
-    {
-        Id = id,
-        DataType = DataType.Job,
-        Revision = revision,
-        Enabled = true,
-        ModifiedDate = ConfidantDates.TruncateToMicroseconds(time.GetUtcNow()),
-        ModifiedBy = "webhook-retries",
-        Body = JsonSerializer.Serialize(body, Json),
-    };
+    private JobItem Item(string id, int revision, Body body) =>
+        JobItem.At(id, revision, JsonSerializer.Serialize(body, Json), time.GetUtcNow(), "webhook-retries");
 
     private sealed record Body(
         [property: JsonRequired] string Endpoint,
