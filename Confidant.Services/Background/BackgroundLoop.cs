@@ -29,6 +29,25 @@ public abstract class BackgroundLoop : BackgroundService
 
     protected abstract void RoundFailed(Exception failure);
 
+    /// <summary>What the loop hands back when the host stops (a claim, unannounced changes); best effort.</summary>
+    protected virtual Task LetGoAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>
+    /// Stops the loop, then lets go. A host may stop its services after disposing the container, so the store may be
+    /// gone (disposed) as well as unreachable: either way what was held runs out by itself.
+    /// </summary>
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        try
+        {
+            await LetGoAsync(cancellationToken);
+        }
+        catch (Exception failure) when (failure is OperationCanceledException or ObjectDisposedException || FaultClassifier.IsUnavailable(failure))
+        {
+        }
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await Task.Yield();

@@ -1,6 +1,5 @@
 using Confidant.Services.Background;
 using Confidant.Services.Crypto;
-using Confidant.Services.Faults;
 using Confidant.Services.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -73,18 +72,8 @@ public sealed partial class ClusterCoherence : BackgroundLoop
         }
     }
 
-    public override async Task StopAsync(CancellationToken cancellationToken)
-    {
-        await base.StopAsync(cancellationToken);
-        try
-        {
-            await AnnounceAsync(cancellationToken);
-        }
-        catch (Exception error) when (error is OperationCanceledException || FaultClassifier.IsUnavailable(error))
-        {
-            // Others' caches still expire on their own (Api:ServiceResponseCacheSeconds).
-        }
-    }
+    // Should the store be gone by then, others' caches still expire on their own (Api:ServiceResponseCacheSeconds).
+    protected override Task LetGoAsync(CancellationToken cancellationToken) => AnnounceAsync(cancellationToken);
 
     protected override Task RoundAsync(CancellationToken stopping) => StepAsync(stopping);
 

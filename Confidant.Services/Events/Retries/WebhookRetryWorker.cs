@@ -1,5 +1,4 @@
 using Confidant.Services.Background;
-using Confidant.Services.Faults;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -80,18 +79,8 @@ internal sealed partial class WebhookRetryWorker : BackgroundLoop
         }
     }
 
-    public override async Task StopAsync(CancellationToken cancellationToken)
-    {
-        await base.StopAsync(cancellationToken);
-        try
-        {
-            await _lease.ReleaseAsync(LeaseName, Holder, cancellationToken);
-        }
-        catch (Exception error) when (error is OperationCanceledException || FaultClassifier.IsUnavailable(error))
-        {
-            // The claim runs out on its own within Events:RetryLeaseSeconds.
-        }
-    }
+    // Should the store be gone by then, the claim runs out on its own within Events:RetryLeaseSeconds.
+    protected override Task LetGoAsync(CancellationToken cancellationToken) => _lease.ReleaseAsync(LeaseName, Holder, cancellationToken);
 
     protected override Task RoundAsync(CancellationToken stopping) => StepAsync(stopping);
 
