@@ -93,15 +93,17 @@ public sealed class SqliteAuditStoreTests() : AuditStoreContract(new SqliteAudit
 
         wal.Refresh();
         var beforeFirstCheckpoint = wal.Length;
-        for (var i = 0; i < 3 * SqliteWalCheckpointer.AppendsPerCheckpoint; i++)
+        for (var i = 0; i < 9 * SqliteWalCheckpointer.AppendsPerCheckpoint; i++)
         {
             head = await AppendOneAsync(store, head, i);
         }
 
         await store.DisposeAsync();
 
+        // Unchecked, the log would hold ten rounds of appends. Appends go on during the passive copy, so on a busy
+        // machine a round may reach into the next before the restart: a few rounds, never ten.
         wal.Refresh();
-        Assert.InRange(wal.Length, 1, 2 * beforeFirstCheckpoint);
+        Assert.InRange(wal.Length, 1, 4 * beforeFirstCheckpoint);
         Assert.Equal(head.Sequence, (await ChainAsync(head.ChainId)).Count);
         Assert.True((await VerifyAsync()).Passed);
     }
