@@ -7,7 +7,8 @@ public sealed class CatalogueOptions
 
     /// <summary>
     /// The longest a catalogue is kept, whatever the store generation says: a bound on staleness should a change be
-    /// missed. It is rebuilt on the next read after that, which costs one listing of every item.
+    /// missed. The first read after that starts a rebuild in the background (one listing of every item) and is served
+    /// from the catalogue in hand meanwhile.
     /// </summary>
     public int MaxAgeSeconds { get; set; } = 60;
 }

@@ -2,6 +2,7 @@ using Confidant.Services.Authorization;
 using Confidant.Services.Errors;
 using Confidant.Services.Exposure;
 using Confidant.Services.Storage;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Confidant.Services.Catalogue;
@@ -10,24 +11,47 @@ namespace Confidant.Services.Catalogue;
 /// The names and clear metadata of every credential, blind credential, service and archived credential, with their
 /// exposure, kept once per process for every list of the UI: a page load reads this instead of listing the store,
 /// which with tens of thousands of credentials cost far more than the rest of the page. It holds no value, ciphertext
-/// or data key. It is built on first use, by one caller while the others wait, and built again on the next read
-/// after <see cref="StoreGeneration"/> moves (any write that changes what reads show) or after
-/// <see cref="CatalogueOptions.MaxAgeSeconds"/>. Reads take the caller and check the same ACL action as the domain's
-/// lists (<c>list</c> on the resource type, spec §3), so a caller sees only what it may list.
+/// or data key. It is built on first use, by one caller while the others wait. On the next read after
+/// <see cref="StoreGeneration"/> moves (any write that changes what reads show) it is brought up to date: when every
+/// change since is a new revision of a resource made through this process, only those resources are read again and
+/// put in place; otherwise (an archive, an exposure mark, a change made elsewhere) it is built again. After
+/// <see cref="CatalogueOptions.MaxAgeSeconds"/> it is also built again, in the background, while reads go on being
+/// served from the one in hand. Reads take the caller and check the same ACL action as the domain's lists
+/// (<c>list</c> on the resource type, spec §3), so a caller sees only what it may list.
 /// </summary>
-public sealed class ResourceCatalogue(
+public sealed partial class ResourceCatalogue(
     IConfidantStore store,
     ExposureIndex exposures,
     StoreGeneration generation,
     IAclPolicy acl,
     IOptions<CatalogueOptions> options,
-    TimeProvider time) : IDisposable
+    TimeProvider time,
+    ILogger<ResourceCatalogue> logger) : IDisposable
 {
     // Items read from the store per page while building: bounds the transient memory of a build.
     private const int BuildPageSize = 1000;
 
+    private static readonly Comparer<CatalogueEntry> ByName = Comparer<CatalogueEntry>.Create((a, b) =>
+        StringComparer.OrdinalIgnoreCase.Compare(a.Name, b.Name) is var byName and not 0 ? byName : string.CompareOrdinal(a.Id, b.Id));
+
     private readonly SemaphoreSlim _building = new(1, 1);
+    private readonly Lock _gate = new();
     private volatile Snapshot? _snapshot;
+    private Task _refreshing = Task.CompletedTask;
+
+    /// <summary>The background rebuild last started after the maximum age, or a completed task.</summary>
+    internal Task Refreshing
+    {
+        get
+        {
+            lock (_gate)
+            {
+#pragma warning disable VSTHRD003 // Started by this instance; it ends on its own.
+                return _refreshing;
+#pragma warning restore VSTHRD003
+            }
+        }
+    }
 
     /// <summary>Current credentials, by name.</summary>
     public async Task<IReadOnlyList<CatalogueEntry>> CredentialsAsync(ConfidantPrincipal caller, CancellationToken cancellationToken = default)
@@ -61,7 +85,7 @@ public sealed class ResourceCatalogue(
 
     private async Task<Snapshot> SnapshotAsync(CancellationToken cancellationToken)
     {
-        if (Fresh(_snapshot) is { } snapshot)
+        if (UpToDate(_snapshot) is { } snapshot)
         {
             return snapshot;
         }
@@ -69,14 +93,14 @@ public sealed class ResourceCatalogue(
         await _building.WaitAsync(cancellationToken);
         try
         {
-            // Built meanwhile by the caller this one waited for.
-            if (Fresh(_snapshot) is { } built)
+            // Brought up to date meanwhile by the caller this one waited for.
+            if (UpToDate(_snapshot) is { } done)
             {
-                return built;
+                return done;
             }
 
             // Shared by every waiting caller, so one caller leaving does not cancel it.
-            var fresh = await BuildAsync(CancellationToken.None);
+            var fresh = await BringUpToDateAsync(_snapshot, CancellationToken.None);
             _snapshot = fresh;
             return fresh;
         }
@@ -86,12 +110,100 @@ public sealed class ResourceCatalogue(
         }
     }
 
-    private Snapshot? Fresh(Snapshot? snapshot) =>
-        snapshot is not null
-        && snapshot.Generation == generation.Current
-        && time.GetElapsedTime(snapshot.BuiltAt) < TimeSpan.FromSeconds(options.Value.MaxAgeSeconds)
-            ? snapshot
-            : null;
+    // The snapshot when it shows every change this process knows of; past its maximum age, a rebuild starts beside.
+    private Snapshot? UpToDate(Snapshot? snapshot)
+    {
+        if (snapshot is null || snapshot.Generation != generation.Current)
+        {
+            return null;
+        }
+
+        if (time.GetElapsedTime(snapshot.BuiltAt) >= TimeSpan.FromSeconds(options.Value.MaxAgeSeconds))
+        {
+            RefreshInBackground(snapshot);
+        }
+
+        return snapshot;
+    }
+
+    private void RefreshInBackground(Snapshot old)
+    {
+        lock (_gate)
+        {
+            if (_refreshing.IsCompleted)
+            {
+                _refreshing = Task.Run(() => RefreshAsync(old));
+            }
+        }
+    }
+
+    private async Task RefreshAsync(Snapshot old)
+    {
+        try
+        {
+            await _building.WaitAsync();
+            try
+            {
+                // Unless a rebuild already replaced it meanwhile.
+                if (_snapshot?.BuiltAt == old.BuiltAt)
+                {
+                    _snapshot = await BuildAsync(CancellationToken.None);
+                }
+            }
+            finally
+            {
+                _building.Release();
+            }
+        }
+        catch (Exception error) when (error is not OutOfMemoryException)
+        {
+            // The catalogue in hand is kept; the next read past the maximum age tries again.
+            LogRefreshFailed(error);
+        }
+    }
+
+    private async Task<Snapshot> BringUpToDateAsync(Snapshot? old, CancellationToken cancellationToken)
+    {
+        // Taken before the reads: a write that lands meanwhile makes the result stale at once.
+        var through = generation.Current;
+        return old is not null && generation.TryTouchedSince(old.Generation, through, out var touched)
+            ? await PatchAsync(old, touched, through, cancellationToken)
+            : await BuildAsync(cancellationToken);
+    }
+
+    // Reads the touched resources again and puts them in place of what the lists held for them (none when gone).
+    private async Task<Snapshot> PatchAsync(Snapshot old, IReadOnlySet<string> touched, long through, CancellationToken cancellationToken)
+    {
+        var items = await store.GetManyAsync(touched, cancellationToken);
+        var marks = await exposures.SnapshotAsync(cancellationToken);
+        return old with
+        {
+            Credentials = Replace(old.Credentials, touched, items.OfType<CredentialItem>().Where(i => i.DataType == DataType.Credential).Select(i => Entry(CatalogueKind.Credential, i, marks))),
+            BlindCredentials = Replace(old.BlindCredentials, touched, items.OfType<BlindCredentialItem>().Select(i => Entry(CatalogueKind.BlindCredential, i, marks))),
+            Services = Replace(old.Services, touched, items.OfType<ServiceItem>().Select(i => Entry(i, marks))),
+            Generation = through,
+        };
+    }
+
+    // A list untouched stays the very same list, shared as before; a touched one is copied once.
+    private static IReadOnlyList<CatalogueEntry> Replace(IReadOnlyList<CatalogueEntry> list, IReadOnlySet<string> touched, IEnumerable<CatalogueEntry> now)
+    {
+        var added = now.ToList();
+        if (added.Count == 0 && !list.Any(e => touched.Contains(e.Id)))
+        {
+            return list;
+        }
+
+        var result = new List<CatalogueEntry>(list.Count + added.Count);
+        result.AddRange(list.Where(e => !touched.Contains(e.Id)));
+        foreach (var entry in added)
+        {
+            var at = result.BinarySearch(entry, ByName);
+            result.Insert(at < 0 ? ~at : at, entry);
+        }
+
+        return result;
+    }
 
     private async Task<Snapshot> BuildAsync(CancellationToken cancellationToken)
     {
@@ -104,13 +216,10 @@ public sealed class ResourceCatalogue(
         await ReadAllAsync(DataType.BlindCredential, archive: false, item => blind.Add(Entry(CatalogueKind.BlindCredential, (BlindCredentialItem)item, marks)), cancellationToken);
         await ReadAllAsync(DataType.Service, archive: false, item => services.Add(Entry((ServiceItem)item, marks)), cancellationToken);
         await ReadAllAsync(DataType.Credential, archive: true, item => archived.Add(Entry(CatalogueKind.ArchivedCredential, (CredentialItem)item, null)), cancellationToken);
-        return new Snapshot(
-            [.. credentials.OrderBy(e => e.Name, StringComparer.OrdinalIgnoreCase)],
-            [.. blind.OrderBy(e => e.Name, StringComparer.OrdinalIgnoreCase)],
-            [.. services.OrderBy(e => e.Id, StringComparer.OrdinalIgnoreCase)],
-            [.. archived.OrderByDescending(e => e.ArchiveDate ?? e.ModifiedDate)],
-            before,
-            builtAt);
+        credentials.Sort(ByName);
+        blind.Sort(ByName);
+        services.Sort(ByName);
+        return new Snapshot(credentials, blind, services, [.. archived.OrderByDescending(e => e.ArchiveDate ?? e.ModifiedDate)], before, builtAt);
     }
 
     // Page by page, so that only one page of whole items (ciphertexts included) is held at a time.
@@ -168,6 +277,9 @@ public sealed class ResourceCatalogue(
             throw ConfidantException.Forbidden($"{caller.Name} does not have access to list {what}");
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The catalogue of names could not be built again after its maximum age; the one in hand is kept")]
+    private partial void LogRefreshFailed(Exception error);
 
     private sealed record Snapshot(
         IReadOnlyList<CatalogueEntry> Credentials,

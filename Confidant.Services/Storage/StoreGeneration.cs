@@ -13,6 +13,12 @@ namespace Confidant.Services.Storage;
 /// </summary>
 public sealed class StoreGeneration
 {
+    // How many recent changes are remembered with the item they touched; a reader further behind rebuilds.
+    private const int Remembered = 1024;
+
+    private readonly Lock _gate = new();
+    private readonly string?[] _touched = new string?[Remembered];
+    private readonly long[] _at = new long[Remembered];
     private long _value;
     private int _unannounced;
     private int _dataKeysUnannounced;
@@ -23,12 +29,7 @@ public sealed class StoreGeneration
     internal WakeSignal Unannounced { get; } = new();
 
     /// <summary>This process changed what reads show: caches here drop what they hold, other processes are told.</summary>
-    public void Advance()
-    {
-        Interlocked.Increment(ref _value);
-        Interlocked.Exchange(ref _unannounced, 1);
-        Unannounced.Wake();
-    }
+    public void Advance() => AdvanceHere(null);
 
     /// <summary>
     /// As <see cref="Advance"/>, and every process also forgets the plaintext data keys it keeps in memory (an item was
@@ -40,8 +41,66 @@ public sealed class StoreGeneration
         Advance();
     }
 
+    /// <summary>
+    /// As <see cref="Advance"/>, for a change that touched the one current item <paramref name="itemId"/> and nothing
+    /// else (a new revision of a resource): a cache that knows how may bring itself up to date by reading that item
+    /// again (<see cref="TryTouchedSince"/>) instead of everything.
+    /// </summary>
+    internal void AdvanceTouching(string itemId) => AdvanceHere(itemId);
+
     /// <summary>Another process changed the store (the change beacon moved): caches here drop what they hold.</summary>
-    internal void AdvanceFromElsewhere() => Interlocked.Increment(ref _value);
+    internal void AdvanceFromElsewhere() => Move(null);
+
+    /// <summary>
+    /// The items touched by the changes after generation <paramref name="from"/> up to <paramref name="to"/>, when each
+    /// of them is remembered as touching one item only; false when any is not (a change made elsewhere, an archive, an
+    /// exposure mark) or is no longer remembered.
+    /// </summary>
+    internal bool TryTouchedSince(long from, long to, out IReadOnlySet<string> itemIds)
+    {
+        var touched = new HashSet<string>(StringComparer.Ordinal);
+        itemIds = touched;
+        if (to < from || to - from > Remembered)
+        {
+            return false;
+        }
+
+        lock (_gate)
+        {
+            for (var generation = from + 1; generation <= to; generation++)
+            {
+                var slot = (int)(generation % Remembered);
+                if (_at[slot] != generation || _touched[slot] is not { } id)
+                {
+                    return false;
+                }
+
+                touched.Add(id);
+            }
+        }
+
+        return true;
+    }
+
+    private void AdvanceHere(string? itemId)
+    {
+        Move(itemId);
+        Interlocked.Exchange(ref _unannounced, 1);
+        Unannounced.Wake();
+    }
+
+    private void Move(string? itemId)
+    {
+        lock (_gate)
+        {
+            // Remembered before the count moves: a reader that sees the new generation finds what it touched.
+            var next = _value + 1;
+            var slot = (int)(next % Remembered);
+            _touched[slot] = itemId;
+            _at[slot] = next;
+            Interlocked.Exchange(ref _value, next);
+        }
+    }
 
     /// <summary>Takes the changes not yet announced: whether there were any, and whether data keys are to be forgotten.</summary>
     internal (bool Changed, bool ForgetDataKeys) TakeUnannounced() =>
@@ -87,10 +146,10 @@ internal sealed class GenerationTrackingStore(IConfidantStore inner, StoreGenera
         inner.QueryArchiveAsync(dataType, request, cancellationToken);
 
     public Task WriteRevisionAsync(StoredItem current, CancellationToken cancellationToken = default) =>
-        WriteAsync(() => inner.WriteRevisionAsync(current, cancellationToken));
+        WriteAsync(() => inner.WriteRevisionAsync(current, cancellationToken), touching: current.Id);
 
     public Task TouchAsync(StoredItem item, CancellationToken cancellationToken = default) =>
-        WriteAsync(() => inner.TouchAsync(item, cancellationToken));
+        WriteAsync(() => inner.TouchAsync(item, cancellationToken), touching: item.Id);
 
     public Task ArchiveAsync(string id, int expectedRevision, DateTimeOffset archiveDate, CancellationToken cancellationToken = default) =>
         WriteAsync(() => inner.ArchiveAsync(id, expectedRevision, archiveDate, cancellationToken), forgetDataKeys: true);
@@ -114,7 +173,7 @@ internal sealed class GenerationTrackingStore(IConfidantStore inner, StoreGenera
     public Task<bool> DeleteJobAsync(string id, int revision, CancellationToken cancellationToken = default) =>
         inner.DeleteJobAsync(id, revision, cancellationToken);
 
-    private async Task WriteAsync(Func<Task> write, bool forgetDataKeys = false)
+    private async Task WriteAsync(Func<Task> write, bool forgetDataKeys = false, string? touching = null)
     {
         try
         {
@@ -125,6 +184,10 @@ internal sealed class GenerationTrackingStore(IConfidantStore inner, StoreGenera
             if (forgetDataKeys)
             {
                 generation.AdvanceForgettingDataKeys();
+            }
+            else if (touching is not null)
+            {
+                generation.AdvanceTouching(touching);
             }
             else
             {

@@ -90,7 +90,37 @@ public sealed class ResourceCatalogueTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Read_AnotherInstancesWrite_ShowsAfterTheMaximumAge()
+    public async Task Write_NewRevisionsMadeHere_OnlyThoseResourcesReadAgainAndPutInPlace()
+    {
+        var alpha = await Credentials.CreateAsync(DomainHost.Alice, TestData.Credential("alpha", ("k", "v")));
+        await Credentials.CreateAsync(DomainHost.Alice, TestData.Credential("delta", ("k", "v")));
+        await _host.Get<ServiceMappingService>().PutAsync(DomainHost.Alice, "api", new ServiceMappingInput());
+        var before = await Catalogue.CredentialsAsync(DomainHost.Alice);
+        var services = await Catalogue.ServicesAsync(DomainHost.Alice);
+
+        await Credentials.CreateAsync(DomainHost.Alice, TestData.Credential("Beta", ("k", "v")));
+        await Credentials.UpdateAsync(DomainHost.Alice, alpha.Item.Id, new CredentialInput { Name = "omega", Enabled = false });
+        var after = await Catalogue.CredentialsAsync(DomainHost.Alice);
+
+        // Put in place in name order; the entry nobody touched is the very same one, the untouched kind the same list:
+        // nothing was listed again.
+        Assert.Equal(["Beta", "delta", "omega"], Names(after));
+        var omega = after.Single(e => e.Name == "omega");
+        Assert.Equal((2, false), (omega.Revision, omega.Enabled));
+        var delta = after.Single(e => e.Name == "delta");
+        Assert.Same(before.Single(e => e.Name == "delta"), delta);
+        Assert.Same(services, await Catalogue.ServicesAsync(DomainHost.Alice));
+
+        // A change this process cannot place (an archive) has everything read again.
+        Assert.True(await Credentials.ArchiveAsync(DomainHost.Alice, alpha.Item.Id, force: true));
+        var rebuilt = await Catalogue.CredentialsAsync(DomainHost.Alice);
+        Assert.Equal(["Beta", "delta"], Names(rebuilt));
+        Assert.NotSame(delta, rebuilt.Single(e => e.Name == "delta"));
+        Assert.Equal(["omega"], Names(await Catalogue.ArchivedCredentialsAsync(DomainHost.Alice)));
+    }
+
+    [Fact]
+    public async Task Read_AnotherInstancesWrite_ShowsOnceTheRebuildAfterTheMaximumAgeEnds()
     {
         Assert.Empty(await Catalogue.ServicesAsync(DomainHost.Alice));
         await using var other = await OtherInstanceAsync();
@@ -98,8 +128,16 @@ public sealed class ResourceCatalogueTests : IAsyncLifetime
 
         _host.Time.Advance(TimeSpan.FromSeconds(29));
         Assert.Empty(await Catalogue.ServicesAsync(DomainHost.Alice));
+        Assert.True(Catalogue.Refreshing.IsCompleted);
+
+        // Past the maximum age the read is still served at once, from the catalogue in hand, while it is built again.
         _host.Time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Empty(await Catalogue.ServicesAsync(DomainHost.Alice));
+#pragma warning disable VSTHRD003 // The catalogue's own rebuild, which ends on its own.
+        await Catalogue.Refreshing;
+#pragma warning restore VSTHRD003
         Assert.Equal(["from-other"], Names(await Catalogue.ServicesAsync(DomainHost.Alice)));
+        Assert.True(Catalogue.Refreshing.IsCompleted);
     }
 
     [Fact]
