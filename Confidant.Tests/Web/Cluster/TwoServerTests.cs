@@ -114,11 +114,13 @@ public sealed class TwoServerTests(DynaliteFixture dynalite) : IAsyncLifetime, I
             }
         }
 
-        // Round-robin before the kill, server b alone once the balancer saw a fail its health check.
+        // Round-robin before the kill, server b alone once the balancer saw a fail its health check (probed every second;
+        // the writes after the kill may all have been answered before the first failed probe).
         var beforeKill = servedBy.TakeWhile(s => s != "killed").ToList();
         Assert.Contains("a", beforeKill);
         Assert.Contains("b", beforeKill);
         Assert.All(servedBy.TakeLast(10), s => Assert.Equal("b", s));
+        await WaitUntilServedOnlyByAsync(alice, "b");
         foreach (var (id, value) in written)
         {
             var read = JsonNode.Parse(await SendAsync(alice, HttpMethod.Get, $"/v1/credentials/{id}", null))!;
@@ -259,6 +261,23 @@ public sealed class TwoServerTests(DynaliteFixture dynalite) : IAsyncLifetime, I
     {
         var body = JsonNode.Parse(await SendAsync(workload, HttpMethod.Get, "/v1/services/svc?metadata_only=False", null))!;
         return body["credentials"]!.AsArray().Single()!["credential_pairs"]!["password"]!.GetValue<string>();
+    }
+
+    // Until the balancer answers a few requests in a row from that server alone.
+    private static async Task WaitUntilServedOnlyByAsync(HttpClient client, string server)
+    {
+        var clock = Stopwatch.StartNew();
+        for (var inARow = 0; inARow < 4;)
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(15), $"the balancer still sends requests elsewhere than to {server}");
+            using var response = await client.GetAsync(new Uri("/healthz", UriKind.Relative));
+            var servedBy = response.Headers.TryGetValues(RoundRobinProxy.ServedByHeader, out var names) ? names.Single() : null;
+            inARow = response.StatusCode == HttpStatusCode.OK && servedBy == server ? inARow + 1 : 0;
+            if (inARow == 0)
+            {
+                await Task.Delay(200);
+            }
+        }
     }
 
     private static async Task<string> SendAsync(HttpClient client, HttpMethod method, string path, string? body)
