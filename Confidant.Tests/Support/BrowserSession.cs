@@ -106,11 +106,32 @@ public sealed class BrowserSession : IAsyncLifetime, IAsyncDisposable
             Headless = true,
             Args = ChromiumArgs,
         });
-        _page = await _browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 900 } });
+        _page = await OpenPageAsync(storageState: null);
+    }
+
+    /// <summary>
+    /// Goes on in a new page of a new browser context with this one's cookies (the sign-in kept), and closes the old
+    /// one: Playwright keeps every request and response of a context in this process until the context closes, which a
+    /// long run of loads in one page would pile up.
+    /// </summary>
+    public async Task RenewPageAsync()
+    {
+        var old = Page;
+        _page = await OpenPageAsync(await old.Context.StorageStateAsync());
+        await old.Context.CloseAsync();
+    }
+
+    private async Task<IPage> OpenPageAsync(string? storageState)
+    {
+        var page = await _browser!.NewPageAsync(new BrowserNewPageOptions
+        {
+            ViewportSize = new ViewportSize { Width = 1280, Height = 900 },
+            StorageState = storageState,
+        });
         // A whole test run shares two cores: allow a slow start rather than fail on it.
-        _page.SetDefaultTimeout(60_000);
-        _page.SetDefaultNavigationTimeout(60_000);
-        _page.Console += (_, message) =>
+        page.SetDefaultTimeout(60_000);
+        page.SetDefaultNavigationTimeout(60_000);
+        page.Console += (_, message) =>
         {
             if (message.Type is "error" || message.Text.Contains("Content Security Policy", StringComparison.Ordinal))
             {
@@ -120,14 +141,14 @@ public sealed class BrowserSession : IAsyncLifetime, IAsyncDisposable
                 }
             }
         };
-        _page.PageError += (_, error) =>
+        page.PageError += (_, error) =>
         {
             lock (_problems)
             {
                 _problems.Add(error);
             }
         };
-        _page.Dialog += (_, dialog) =>
+        page.Dialog += (_, dialog) =>
         {
             lock (_dialogs)
             {
@@ -137,6 +158,7 @@ public sealed class BrowserSession : IAsyncLifetime, IAsyncDisposable
             // A page waiting on an open dialog would stall the test; the record above is what is asserted.
             _ = dialog.DismissAsync();
         };
+        return page;
     }
 
     /// <summary>Signs in through the development sign-in form and waits for the Blazor circuit.</summary>

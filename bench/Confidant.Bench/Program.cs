@@ -296,6 +296,7 @@ static IEnumerable<string> SidebarLines(SidebarBrowserResult sidebar)
             MarkdownReport.Invariant($"CPU per load **{v.Load.CpuMsPerOp:0} ms** (target < 1 s: {Verdict(v.Load.CpuMsPerOp < 1000)})"),
             MarkdownReport.Invariant($"keystroke p50 {v.Keystroke.P50Ms:0.0} ms, **{keystrokeRatio:0.00}×**{(v.Count <= 10_000 && v != baseline ? $" (target ≤ 1.2×: {Verdict(keystrokeRatio <= 1.2)})" : string.Empty)}"),
             MarkdownReport.Invariant($"first load after start (builds the catalogue) {v.FirstLoad.TotalMilliseconds:0} ms, {v.FirstLoadCpu.TotalMilliseconds:0} ms CPU"),
+            MarkdownReport.Invariant($"load after an update of one credential p50 {v.AfterUpdateLoad.TotalMilliseconds:0} ms, **{v.AfterUpdateCpu.TotalMilliseconds:0} ms CPU** (target < 1 s: {Verdict(v.AfterUpdateCpu.TotalMilliseconds < 1000)})"),
             MarkdownReport.Invariant($"rows in the DOM {v.DomRows} (virtualised; target < 200: {Verdict(v.DomRows < 200)})"),
         ];
         yield return string.Join("; ", parts);
