@@ -8,13 +8,17 @@ namespace Confidant.Services.Audit.Sqlite;
 /// The chains' blocks in SQLite: one row per group commit (<see cref="AuditBlock"/>), keyed by chain and first
 /// sequence, with its last sequence, time and hash beside it as search hints (never trusted by a verifier); and the
 /// item lists that blocks name by digest (<c>audit_item_sets</c>), each written once, in the transaction of the first
-/// block naming it. Lists this process has stored or read are kept in memory.
+/// block naming it. The lists this process stored or read last are kept in memory.
 /// </summary>
 internal sealed class SqliteAuditBlocks(TimeProvider time)
 {
     private const string Columns = "first_seq, size, records";
 
-    private readonly BoundedLruCache<string, AuditItem[]> _lists = new(50_000, TimeSpan.FromDays(1), time);
+    // Every new revision delivered makes a new list (a kilobyte or two each): a few hot lists per polling service are
+    // what saves work, and a list not kept costs no more than one INSERT OR IGNORE or one indexed read.
+    private const int ListsKept = 1024;
+
+    private readonly BoundedLruCache<string, AuditItem[]> _lists = new(ListsKept, TimeSpan.FromDays(1), time);
 
     /// <summary>The statements that write blocks on <paramref name="connection"/>; one writer per connection.</summary>
     public Writer CreateWriter(SqliteConnection connection) => new(this, connection);

@@ -25,6 +25,7 @@ internal sealed class SoakScenario(BenchOptions options)
     // Page loads before the browser page (and its context) is replaced: Playwright keeps each context's requests in
     // this process, which would count against the app's memory.
     private const int LoadsPerPage = 100;
+    private const int WarmupSeconds = 210;
     private static readonly TimeSpan WriteEvery = TimeSpan.FromMilliseconds(250);
 
     private readonly TimeProvider _time = TimeProvider.System;
@@ -51,7 +52,9 @@ internal sealed class SoakScenario(BenchOptions options)
         await session.SignInAsync("bench@example.com");
 
         var total = TimeSpan.FromSeconds(options.SoakSeconds);
-        var warmup = TimeSpan.FromSeconds(Math.Min(30, options.SoakSeconds / 10.0));
+        // Long enough for what is kept for a bounded time to reach its steady amount: Blazor keeps a circuit left
+        // without a goodbye for 3 minutes (DisconnectedCircuitRetentionPeriod), and each page load leaves one.
+        var warmup = TimeSpan.FromSeconds(Math.Min(WarmupSeconds, options.SoakSeconds / 2.0));
         using var stop = new CancellationTokenSource(warmup + total);
         var counts = new long[3];
         progress($"soak: {warmup.TotalSeconds:0} s of warm-up, then {total.TotalSeconds:0} s measured");
