@@ -83,13 +83,13 @@ public sealed partial class ClusterCoherence : BackgroundLoop
 
     private async Task AnnounceInTurnAsync(CancellationToken cancellationToken)
     {
-        var (changed, forgetDataKeys) = _generation.TakeUnannounced();
-        if (!changed)
+        var pending = _generation.TakeUnannounced();
+        if (!pending.Changed)
         {
             return;
         }
 
-        if (forgetDataKeys)
+        if (pending.ForgetDataKeys)
         {
             _dataKeys.Clear();
         }
@@ -97,20 +97,21 @@ public sealed partial class ClusterCoherence : BackgroundLoop
         Announcement announcement;
         try
         {
-            announcement = await _beacon.AnnounceAsync(forgetDataKeys, _name, cancellationToken);
+            announcement = await _beacon.AnnounceAsync(pending.ForgetDataKeys, pending.Touched, _name, cancellationToken);
         }
         catch
         {
-            _generation.Unannounce(forgetDataKeys);
+            _generation.Unannounce(pending);
             throw;
         }
 
-        Observe(announcement.State, announcement.Own, forgetDataKeys);
+        Observe(announcement.State, announcement.Own, pending.ForgetDataKeys);
     }
 
     /// <summary>
     /// Takes in the beacon as read or as an announcement of this process left it: anything counted on it since it was
-    /// last seen, besides this process's own announcement, was changed elsewhere.
+    /// last seen, besides this process's own announcement, was changed elsewhere. When that is exactly one announcement
+    /// of another process, read here, the items it names are what changed; otherwise what changed is not known.
     /// </summary>
     private void Observe(BeaconState state, bool own, bool forgotHere = false)
     {
@@ -123,9 +124,10 @@ public sealed partial class ClusterCoherence : BackgroundLoop
         }
 
         // Not only more: a beacon restored from a backup, or deleted, also means the store changed under every cache.
-        if (state.Revision != seen.Revision + (own ? 1 : 0))
+        var elsewhere = state.Revision - seen.Revision - (own ? 1 : 0);
+        if (elsewhere != 0)
         {
-            _generation.AdvanceFromElsewhere();
+            _generation.AdvanceFromElsewhere(elsewhere == 1 && !own ? state.Touched : null);
         }
 
         if (state.DataKeyPurges != seen.DataKeyPurges + (forgotHere && own ? 1 : 0))

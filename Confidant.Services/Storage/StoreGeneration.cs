@@ -22,6 +22,7 @@ public sealed class StoreGeneration
     private long _value;
     private int _unannounced;
     private int _dataKeysUnannounced;
+    private long _announcedThrough;
 
     public long Current => Interlocked.Read(ref _value);
 
@@ -48,8 +49,23 @@ public sealed class StoreGeneration
     /// </summary>
     internal void AdvanceTouching(string itemId) => AdvanceHere(itemId);
 
-    /// <summary>Another process changed the store (the change beacon moved): caches here drop what they hold.</summary>
-    internal void AdvanceFromElsewhere() => Move(null);
+    /// <summary>
+    /// Another process changed the store (the change beacon moved): caches here drop what they hold, or, when the
+    /// announcement named the items it touched (<paramref name="touched"/>), may read those again instead.
+    /// </summary>
+    internal void AdvanceFromElsewhere(IReadOnlyCollection<string>? touched = null)
+    {
+        if (touched is null)
+        {
+            Move(null);
+            return;
+        }
+
+        foreach (var id in touched)
+        {
+            Move(id);
+        }
+    }
 
     /// <summary>
     /// The items touched by the changes after generation <paramref name="from"/> up to <paramref name="to"/>, when each
@@ -102,14 +118,28 @@ public sealed class StoreGeneration
         }
     }
 
-    /// <summary>Takes the changes not yet announced: whether there were any, and whether data keys are to be forgotten.</summary>
-    internal (bool Changed, bool ForgetDataKeys) TakeUnannounced() =>
-        (Interlocked.Exchange(ref _unannounced, 0) == 1, Interlocked.Exchange(ref _dataKeysUnannounced, 0) == 1);
+    /// <summary>
+    /// Takes the changes not yet announced (one announcer at a time): whether there were any, whether data keys are to
+    /// be forgotten, and the items they touched when each of them is known to touch one item only.
+    /// </summary>
+    internal PendingAnnouncement TakeUnannounced()
+    {
+        var changed = Interlocked.Exchange(ref _unannounced, 0) == 1;
+        var forgetDataKeys = Interlocked.Exchange(ref _dataKeysUnannounced, 0) == 1;
+
+        // Read after the flag is taken: a change that sets it again later is announced again, never missed.
+        var from = _announcedThrough;
+        var through = Current;
+        _announcedThrough = through;
+        var touched = changed && TryTouchedSince(from, through, out var items) ? items : null;
+        return new PendingAnnouncement(changed, forgetDataKeys, touched, from);
+    }
 
     /// <summary>Puts back changes whose announcement failed, to be announced at the next attempt.</summary>
-    internal void Unannounce(bool forgetDataKeys)
+    internal void Unannounce(PendingAnnouncement pending)
     {
-        if (forgetDataKeys)
+        _announcedThrough = Math.Min(_announcedThrough, pending.From);
+        if (pending.ForgetDataKeys)
         {
             Interlocked.Exchange(ref _dataKeysUnannounced, 1);
         }

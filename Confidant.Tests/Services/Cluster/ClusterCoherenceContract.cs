@@ -152,6 +152,51 @@ public abstract class ClusterCoherenceContract : IAsyncLifetime
         Assert.Equal(["db-renamed"], (await _b.Get<ResourceCatalogue>().ArchivedCredentialsAsync(DomainHost.Alice)).Select(e => e.Name));
     }
 
+    [Fact]
+    public async Task Catalogue_OneAnnouncementOfANewRevisionOnA_BReadsThatItemAloneAndPutsItInPlace()
+    {
+        var credentials = _a.Get<CredentialService>();
+        var (db, before) = await TwoCredentialsListedOnBAsync();
+
+        await credentials.UpdateAsync(DomainHost.Alice, db, new CredentialInput { Name = "zdb" });
+        await LookAsync(_a);
+        await LookAsync(_b);
+        var after = await _b.Get<ResourceCatalogue>().CredentialsAsync(DomainHost.Alice);
+
+        // The beacon named the item: B read it again and kept every other entry as it was.
+        Assert.Equal(["queue", "zdb"], after.Select(e => e.Name));
+        Assert.Same(before.Single(e => e.Name == "queue"), after.Single(e => e.Name == "queue"));
+    }
+
+    [Fact]
+    public async Task Catalogue_TwoAnnouncementsBetweenBsLooks_BBuildsItsCatalogueAgain()
+    {
+        var credentials = _a.Get<CredentialService>();
+        var (db, before) = await TwoCredentialsListedOnBAsync();
+
+        await credentials.UpdateAsync(DomainHost.Alice, db, new CredentialInput { Name = "db2" });
+        await LookAsync(_a);
+        await credentials.CreateAsync(DomainHost.Alice, TestData.Credential("cache", ("password", "p1")));
+        await LookAsync(_a);
+        await LookAsync(_b);
+        var after = await _b.Get<ResourceCatalogue>().CredentialsAsync(DomainHost.Alice);
+
+        // B saw the last announcement's items only; not knowing the first one's, it listed everything again.
+        Assert.Equal(["cache", "db2", "queue"], after.Select(e => e.Name));
+        Assert.NotSame(before.Single(e => e.Name == "queue"), after.Single(e => e.Name == "queue"));
+    }
+
+    // Credentials "db" and "queue" made on A, announced and seen by B, whose catalogue is returned as it then is.
+    private async Task<(string DbId, IReadOnlyList<CatalogueEntry> OnB)> TwoCredentialsListedOnBAsync()
+    {
+        var credentials = _a.Get<CredentialService>();
+        var db = await credentials.CreateAsync(DomainHost.Alice, TestData.Credential("db", ("password", "p1")));
+        await credentials.CreateAsync(DomainHost.Alice, TestData.Credential("queue", ("password", "p1")));
+        await LookAsync(_a);
+        await LookAsync(_b);
+        return (db.Item.Id, await _b.Get<ResourceCatalogue>().CredentialsAsync(DomainHost.Alice));
+    }
+
     private async Task<List<string>> NamesOnBAsync() =>
         [.. (await _b.Get<ResourceCatalogue>().CredentialsAsync(DomainHost.Alice)).Select(e => e.Name)];
 

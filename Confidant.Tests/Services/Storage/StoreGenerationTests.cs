@@ -51,4 +51,26 @@ public sealed class StoreGenerationTests
         Assert.True(generation.TryTouchedSince(from + 1, generation.Current, out var touched));
         Assert.Equal(["a"], touched);
     }
+
+    [Fact]
+    public void TakeUnannounced_NewRevisionsSinceTheLastAnnouncement_NamesTheirItemsAndAFailedOneIsTakenAgain()
+    {
+        var generation = new StoreGeneration();
+        generation.AdvanceTouching("a");
+        var first = generation.TakeUnannounced();
+        generation.AdvanceTouching("b");
+        generation.AdvanceTouching("c");
+        var failed = generation.TakeUnannounced();
+        generation.Unannounce(failed);
+        generation.AdvanceTouching("d");
+        var retried = generation.TakeUnannounced();
+        generation.AdvanceForgettingDataKeys();
+        var archive = generation.TakeUnannounced();
+
+        Assert.Equal((true, false), (first.Changed, first.ForgetDataKeys));
+        Assert.Equal(["a"], first.Touched!);
+        Assert.Equal(["b", "c", "d"], retried.Touched!.Order(StringComparer.Ordinal));
+        Assert.Equal((true, true, null), (archive.Changed, archive.ForgetDataKeys, archive.Touched));
+        Assert.False(generation.TakeUnannounced().Changed);
+    }
 }
