@@ -55,7 +55,7 @@ internal sealed class SoakScenario(BenchOptions options)
         // Long enough for what is kept for a bounded time to reach its steady amount: Blazor keeps a circuit left
         // without a goodbye for 3 minutes (DisconnectedCircuitRetentionPeriod), and each page load leaves one.
         var warmup = TimeSpan.FromSeconds(Math.Min(WarmupSeconds, options.SoakSeconds / 2.0));
-        using var stop = new CancellationTokenSource(warmup + total);
+        using var stop = new CancellationTokenSource();
         var counts = new long[3];
         progress($"soak: {warmup.TotalSeconds:0} s of warm-up, then {total.TotalSeconds:0} s measured");
         var work = Task.WhenAll(
@@ -63,25 +63,30 @@ internal sealed class SoakScenario(BenchOptions options)
             WritesAsync(session, ids, counts, stop.Token),
             PageLoadsAsync(session, counts, stop.Token));
 
+        // Start and end are each taken while the work goes on, as the median of a few samples: one sample may catch
+        // a page load's or a write's objects in flight, which are not what the process keeps.
         await Task.Delay(warmup);
-        var start = Memory.Take();
         var countsAtStart = counts.ToArray();
         var clock = Stopwatch.StartNew();
+        var start = await Memory.MedianAsync();
         progress($"soak: start: working set {start.WorkingSetMb:0} MB, GC heap {start.HeapMb:0} MB, GC committed {start.CommittedMb:0} MB");
-        while (!work.IsCompleted)
+        var endSamplesAt = total - Memory.MedianSpan;
+        while (clock.Elapsed < endSamplesAt && !work.IsCompleted)
         {
-            await Task.WhenAny(work, Task.Delay(TimeSpan.FromSeconds(30)));
-            if (!work.IsCompleted)
+            var next = TimeSpan.FromSeconds(30) < endSamplesAt - clock.Elapsed ? TimeSpan.FromSeconds(30) : endSamplesAt - clock.Elapsed;
+            await Task.WhenAny(work, Task.Delay(next));
+            if (!work.IsCompleted && clock.Elapsed < endSamplesAt)
             {
                 var now = Memory.Take();
                 progress($"soak: {clock.Elapsed.TotalSeconds:0} s: working set {now.WorkingSetMb:0} MB, GC heap {now.HeapMb:0} MB, GC committed {now.CommittedMb:0} MB, {counts[0] - countsAtStart[0]:#,0} reads, {counts[1] - countsAtStart[1]:#,0} writes, {counts[2] - countsAtStart[2]:#,0} page loads");
             }
         }
 
-        await work;
+        var end = await Memory.MedianAsync();
         var seconds = clock.Elapsed.TotalSeconds;
-        var end = Memory.Take();
         var done = counts.Select((c, i) => c - countsAtStart[i]).ToArray();
+        await stop.CancelAsync();
+        await work;
         var workingSetGrowth = (end.WorkingSetMb / start.WorkingSetMb) - 1;
         var heapGrowth = (end.HeapMb / start.HeapMb) - 1;
         List<string> lines =
@@ -163,6 +168,30 @@ internal sealed class SoakScenario(BenchOptions options)
     // working set then counts what the process holds, not what the GC keeps at hand for the next allocations.
     private sealed record Memory(double WorkingSetMb, double HeapMb, double CommittedMb)
     {
+        private const int Samples = 3;
+        private static readonly TimeSpan Between = TimeSpan.FromSeconds(5);
+
+        /// <summary>How long <see cref="MedianAsync"/> takes.</summary>
+        public static TimeSpan MedianSpan => Between * (Samples - 1);
+
+        /// <summary>Each figure's median over a few samples, <see cref="Between"/> apart.</summary>
+        public static async Task<Memory> MedianAsync()
+        {
+            var samples = new List<Memory>();
+            for (var i = 0; i < Samples; i++)
+            {
+                if (i > 0)
+                {
+                    await Task.Delay(Between);
+                }
+
+                samples.Add(Take());
+            }
+
+            static double Median(IEnumerable<double> values) => values.Order().ElementAt(Samples / 2);
+            return new Memory(Median(samples.Select(s => s.WorkingSetMb)), Median(samples.Select(s => s.HeapMb)), Median(samples.Select(s => s.CommittedMb)));
+        }
+
         public static Memory Take()
         {
             GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
