@@ -11,7 +11,9 @@ namespace Confidant.Services.Catalogue;
 /// The names and clear metadata of every credential, blind credential, service and archived credential, with their
 /// exposure, kept once per process for every list of the UI: a page load reads this instead of listing the store,
 /// which with tens of thousands of credentials cost far more than the rest of the page. It holds no value, ciphertext
-/// or data key. It is built on first use, by one caller while the others wait. On the next read after
+/// or data key. It is built on first use, by one caller while the others wait, from the names and list fields of the
+/// items (<see cref="IConfidantStore.ListNamesAsync"/>): only the few exposed resources are read whole, for their pending
+/// keys, and the services while anything is exposed, for the incidents of what they map. On the next read after
 /// <see cref="StoreGeneration"/> moves (any write that changes what reads show) it is brought up to date: when every
 /// change since is a new revision of a resource made through this process, only those resources are read again and
 /// put in place; otherwise (an archive, an exposure mark, a change made elsewhere) it is built again. After
@@ -211,44 +213,94 @@ public sealed partial class ResourceCatalogue(
         var before = generation.Current;
         var builtAt = time.GetTimestamp();
         var marks = await exposures.SnapshotAsync(cancellationToken);
-        List<CatalogueEntry> credentials = [], blind = [], services = [], archived = [];
-        await ReadAllAsync(DataType.Credential, archive: false, item => credentials.Add(Entry(CatalogueKind.Credential, (CredentialItem)item, marks)), cancellationToken);
-        await ReadAllAsync(DataType.BlindCredential, archive: false, item => blind.Add(Entry(CatalogueKind.BlindCredential, (BlindCredentialItem)item, marks)), cancellationToken);
-        await ReadAllAsync(DataType.Service, archive: false, item => services.Add(Entry((ServiceItem)item, marks)), cancellationToken);
-        await ReadAllAsync(DataType.Credential, archive: true, item => archived.Add(Entry(CatalogueKind.ArchivedCredential, (CredentialItem)item, null)), cancellationToken);
+        var exposedCredentials = marks.ExposedIds(AclResources.Credential);
+        var exposedBlind = marks.ExposedIds(AclResources.BlindCredential);
+        var credentials = await ListAsync(StoreTable.Primary, DataType.Credential, CatalogueKind.Credential, cancellationToken);
+        var blind = await ListAsync(StoreTable.Primary, DataType.BlindCredential, CatalogueKind.BlindCredential, cancellationToken);
+
+        // A service shows the incidents of what it maps, which only its whole item names: while nothing is exposed
+        // (most of the time) no service can be, and its name and mapped count do.
+        var services = exposedCredentials.Count == 0 && exposedBlind.Count == 0
+            ? await ListAsync(StoreTable.Primary, DataType.Service, CatalogueKind.Service, cancellationToken)
+            : await ReadServicesAsync(marks, cancellationToken);
+        var archived = await ListAsync(StoreTable.Archive, DataType.Credential, CatalogueKind.ArchivedCredential, cancellationToken);
+
+        credentials = await WithExposureAsync(credentials, DataType.Credential, exposedCredentials, marks, cancellationToken);
+        blind = await WithExposureAsync(blind, DataType.BlindCredential, exposedBlind, marks, cancellationToken);
         credentials.Sort(ByName);
         blind.Sort(ByName);
         services.Sort(ByName);
         return new Snapshot(credentials, blind, services, [.. archived.OrderByDescending(e => e.ArchiveDate ?? e.ModifiedDate)], before, builtAt);
     }
 
-    // Page by page, so that only one page of whole items (ciphertexts included) is held at a time.
-    private async Task ReadAllAsync(DataType type, bool archive, Action<StoredItem> add, CancellationToken cancellationToken)
+    // Names only, page by page: no ciphertext, pair or metadata is read.
+    private async Task<List<CatalogueEntry>> ListAsync(StoreTable table, DataType type, CatalogueKind kind, CancellationToken cancellationToken)
     {
+        var entries = new List<CatalogueEntry>();
         string? token = null;
         do
         {
-            var request = new PageRequest(BuildPageSize, Descending: false, token);
-            var page = archive
-                ? await store.QueryArchiveAsync(type, request, cancellationToken)
-                : await store.QueryAsync(type, request, cancellationToken);
-            foreach (var item in page.Items)
-            {
-                // The archive table also holds revision records; only current items are listed.
-                if (item.DataType == type && (type == DataType.Service ? item is ServiceItem : item is CredentialItem or BlindCredentialItem))
-                {
-                    add(item);
-                }
-            }
-
+            var page = await store.ListNamesAsync(table, type, new PageRequest(BuildPageSize, Descending: false, token), cancellationToken);
+            entries.AddRange(page.Items.Select(n =>
+                new CatalogueEntry(kind, n.Id, n.Name, n.Enabled, n.Revision, n.ModifiedDate, n.ArchiveDate, n.MappedCount, null, null)));
             token = page.NextToken;
         }
         while (token is not null);
+
+        return entries;
     }
 
-    private static CatalogueEntry Entry(CatalogueKind kind, CredentialItem item, ExposureSnapshot? marks)
+    // The few exposed resources are read whole: their pending keys come from their values' fingerprints. One gone
+    // since its name was read is left out, as a listing made now would.
+    private async Task<List<CatalogueEntry>> WithExposureAsync(
+        List<CatalogueEntry> entries, DataType type, IReadOnlySet<string> exposed, ExposureSnapshot marks, CancellationToken cancellationToken)
     {
-        var exposure = marks?.Of(item);
+        var ids = entries.Where(e => exposed.Contains(e.Id)).Select(e => e.Id).ToList();
+        if (ids.Count == 0)
+        {
+            return entries;
+        }
+
+        var whole = (await store.GetManyAsync(ids, cancellationToken))
+            .Where(i => i.DataType == type)
+            .ToDictionary(i => i.Id, StringComparer.Ordinal);
+        var result = new List<CatalogueEntry>(entries.Count);
+        foreach (var entry in entries)
+        {
+            if (!exposed.Contains(entry.Id))
+            {
+                result.Add(entry);
+            }
+            else if (whole.TryGetValue(entry.Id, out var item))
+            {
+                result.Add(item is CredentialItem credential
+                    ? Entry(entry.Kind, credential, marks)
+                    : Entry(entry.Kind, (BlindCredentialItem)item, marks));
+            }
+        }
+
+        return result;
+    }
+
+    // Page by page, so that only one page of whole items is held at a time.
+    private async Task<List<CatalogueEntry>> ReadServicesAsync(ExposureSnapshot marks, CancellationToken cancellationToken)
+    {
+        var entries = new List<CatalogueEntry>();
+        string? token = null;
+        do
+        {
+            var page = await store.QueryAsync(DataType.Service, new PageRequest(BuildPageSize, Descending: false, token), cancellationToken);
+            entries.AddRange(page.Items.OfType<ServiceItem>().Select(item => Entry(item, marks)));
+            token = page.NextToken;
+        }
+        while (token is not null);
+
+        return entries;
+    }
+
+    private static CatalogueEntry Entry(CatalogueKind kind, CredentialItem item, ExposureSnapshot marks)
+    {
+        var exposure = marks.Of(item);
         return new CatalogueEntry(kind, item.Id, item.Name, item.Enabled, item.Revision, item.ModifiedDate, item.ArchiveDate, 0, exposure?.Incidents, exposure?.Pending);
     }
 

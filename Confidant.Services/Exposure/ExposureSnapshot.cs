@@ -24,6 +24,15 @@ public sealed class ExposureSnapshot(IReadOnlyList<ExposureMark> marks)
     public bool IsExposed(string resourceType, string resourceId) => _byResource[(resourceType, resourceId)].Any(m => m.IsActive);
 
     /// <summary>
+    /// The ids of the resources of one type that are exposed (<see cref="IsExposed"/>): the only ones of that type whose
+    /// current item has an exposure (<see cref="Of(StoredItem)"/>), and the only ones a service's <see cref="Of(ServiceItem)"/> looks at.
+    /// </summary>
+    public IReadOnlySet<string> ExposedIds(string resourceType) =>
+        Marks.Where(m => m.IsActive && string.Equals(m.ResourceType, resourceType, StringComparison.Ordinal))
+            .Select(m => m.ResourceId)
+            .ToHashSet(StringComparer.Ordinal);
+
+    /// <summary>
     /// A credential's or blind credential's exposure: for its current item, its active marks and the keys still
     /// pending; for a revision record, the marks covering that revision. Null when there is none.
     /// </summary>

@@ -33,6 +33,9 @@ internal sealed class GuardedConfidantStore(IConfidantStore inner, CallGuard gua
     public Task<ItemPage> QueryArchiveAsync(DataType dataType, PageRequest request, CancellationToken cancellationToken = default) =>
         guard.RunAsync(nameof(QueryArchiveAsync), token => inner.QueryArchiveAsync(dataType, request, token), cancellationToken);
 
+    public Task<NamePage> ListNamesAsync(StoreTable table, DataType dataType, PageRequest request, CancellationToken cancellationToken = default) =>
+        guard.RunAsync(nameof(ListNamesAsync), token => inner.ListNamesAsync(table, dataType, request, token), cancellationToken);
+
     public Task<bool> RestoreAsync(string id, CancellationToken cancellationToken = default) =>
         guard.RunAsync(nameof(RestoreAsync), token => inner.RestoreAsync(id, token), cancellationToken);
 

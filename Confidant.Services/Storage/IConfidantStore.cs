@@ -55,6 +55,14 @@ public interface IConfidantStore
     Task<ItemPage> QueryArchiveAsync(DataType dataType, PageRequest request, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// The names and list fields of the current items (<see cref="DataType.Credential"/>,
+    /// <see cref="DataType.BlindCredential"/> or <see cref="DataType.Service"/>) of one table, in the order and with the
+    /// page tokens of <see cref="QueryAsync"/> (a malformed token is the same bad request). Only those fields are read:
+    /// no ciphertext, pair or metadata is handed over or decoded, which a list of every resource has no use for.
+    /// </summary>
+    Task<NamePage> ListNamesAsync(StoreTable table, DataType dataType, PageRequest request, CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// Copies an archived resource back into the primary table (items that already exist there are kept as they
     /// are) and removes it from the archive table. Returns false when the archive holds no such resource.
     /// </summary>

@@ -15,6 +15,9 @@ internal sealed record PageToken(string Id, DataType DataType, string ModifiedDa
     public static PageToken From(StoredItem item) =>
         new(item.Id, item.DataType, ConfidantDates.ToStored(item.ModifiedDate));
 
+    public static PageToken From(NamedItem item) =>
+        new(item.Id, item.DataType, ConfidantDates.ToStored(item.ModifiedDate));
+
     public string Encode()
     {
         var json = new StringBuilder();

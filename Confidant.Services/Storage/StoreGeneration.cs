@@ -175,6 +175,9 @@ internal sealed class GenerationTrackingStore(IConfidantStore inner, StoreGenera
     public Task<ItemPage> QueryArchiveAsync(DataType dataType, PageRequest request, CancellationToken cancellationToken = default) =>
         inner.QueryArchiveAsync(dataType, request, cancellationToken);
 
+    public Task<NamePage> ListNamesAsync(StoreTable table, DataType dataType, PageRequest request, CancellationToken cancellationToken = default) =>
+        inner.ListNamesAsync(table, dataType, request, cancellationToken);
+
     public Task WriteRevisionAsync(StoredItem current, CancellationToken cancellationToken = default) =>
         WriteAsync(() => inner.WriteRevisionAsync(current, cancellationToken), touching: current.Id);
 

@@ -43,13 +43,35 @@ internal sealed partial class DynamoDbConfidantStore
     private async Task<ItemPage> QueryTableAsync(
         string table, DataType dataType, PageRequest request, CancellationToken cancellationToken)
     {
+        var (items, next) = await QueryPagesAsync(table, dataType, request, null, ItemCodec.Decode, cancellationToken);
+        return new ItemPage(items, next);
+    }
+
+    /// <summary>
+    /// The query on the date index behind every listing by data type; <paramref name="projection"/>, when given, names
+    /// the only attributes read (an expression and its attribute names).
+    /// </summary>
+    private async Task<(List<T> Items, string? NextToken)> QueryPagesAsync<T>(
+        string table,
+        DataType dataType,
+        PageRequest request,
+        (string Expression, IReadOnlyDictionary<string, string> Names)? projection,
+        Func<Dictionary<string, AttributeValue>, T> decode,
+        CancellationToken cancellationToken)
+    {
         if (request.Limit is < 1)
         {
             throw new ArgumentOutOfRangeException(nameof(request), request.Limit, "Limit must be at least 1.");
         }
 
         var startKey = request.StartToken is null ? null : ToKey(PageToken.Decode(request.StartToken, dataType));
-        var items = new List<StoredItem>();
+        var names = new Dictionary<string, string>(StringComparer.Ordinal) { ["#data_type"] = "data_type" };
+        foreach (var (placeholder, name) in projection?.Names ?? new Dictionary<string, string>())
+        {
+            names[placeholder] = name;
+        }
+
+        var items = new List<T>();
         while (true)
         {
             var response = await client.QueryAsync(
@@ -58,18 +80,19 @@ internal sealed partial class DynamoDbConfidantStore
                     TableName = table,
                     IndexName = TableBootstrapper.DateIndexName,
                     KeyConditionExpression = "#data_type = :data_type",
-                    ExpressionAttributeNames = new() { ["#data_type"] = "data_type" },
+                    ProjectionExpression = projection?.Expression,
+                    ExpressionAttributeNames = names,
                     ExpressionAttributeValues = new() { [":data_type"] = ItemCodec.S(dataType.ToWire()) },
                     ScanIndexForward = !request.Descending,
                     Limit = request.Limit,
                     ExclusiveStartKey = startKey,
                 },
                 cancellationToken);
-            items.AddRange((response.Items ?? []).Select(ItemCodec.Decode));
+            items.AddRange((response.Items ?? []).Select(decode));
             startKey = response.LastEvaluatedKey is { Count: > 0 } last ? last : null;
             if (request.Limit is not null || startKey is null)
             {
-                return new ItemPage(items, startKey is null ? null : FromKey(startKey));
+                return (items, startKey is null ? null : FromKey(startKey));
             }
         }
     }

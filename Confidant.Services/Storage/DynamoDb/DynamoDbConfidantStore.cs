@@ -32,6 +32,20 @@ internal sealed partial class DynamoDbConfidantStore(
     public Task<ItemPage> QueryAsync(DataType dataType, PageRequest request, CancellationToken cancellationToken = default) =>
         QueryTableAsync(_table, dataType, request, cancellationToken);
 
+    public async Task<NamePage> ListNamesAsync(
+        StoreTable table, DataType dataType, PageRequest request, CancellationToken cancellationToken = default)
+    {
+        NamedItems.RequireListable(dataType);
+        var (names, next) = await QueryPagesAsync(
+            table == StoreTable.Archive ? RequireArchiveTable() : _table,
+            dataType,
+            request,
+            NameCodec.Projection(dataType),
+            NameCodec.Decode,
+            cancellationToken);
+        return new NamePage(names, next);
+    }
+
     public async Task<IReadOnlyList<string>> FindIdsByNameAsync(DataType dataType, string name, CancellationToken cancellationToken = default)
     {
         var ids = new List<string>();

@@ -50,6 +50,21 @@ internal sealed partial class SqliteConfidantStore(string databasePath, TimeSpan
     public Task<ItemPage> QueryArchiveAsync(DataType dataType, PageRequest request, CancellationToken cancellationToken = default) =>
         QueryTableAsync(SqliteSchema.ArchiveItems, dataType, request, cancellationToken);
 
+    public async Task<NamePage> ListNamesAsync(
+        StoreTable table, DataType dataType, PageRequest request, CancellationToken cancellationToken = default)
+    {
+        NamedItems.RequireListable(dataType);
+        var (names, next) = await QueryPageAsync(
+            table == StoreTable.Archive ? SqliteSchema.ArchiveItems : SqliteSchema.Items,
+            SqliteNames.Columns(dataType),
+            dataType,
+            request,
+            SqliteNames.Read,
+            PageToken.From,
+            cancellationToken);
+        return new NamePage(names, next);
+    }
+
     public async Task<IReadOnlyList<string>> FindIdsByNameAsync(DataType dataType, string name, CancellationToken cancellationToken = default)
     {
         await using var connection = await OpenAsync(cancellationToken);
@@ -116,18 +131,32 @@ internal sealed partial class SqliteConfidantStore(string databasePath, TimeSpan
     private async Task<ItemPage> QueryTableAsync(
         string table, DataType dataType, PageRequest request, CancellationToken cancellationToken)
     {
+        var (items, next) = await QueryPageAsync(
+            table, "data_type, body", dataType, request, SqliteRows.ReadItem, PageToken.From, cancellationToken);
+        return new ItemPage(items, next);
+    }
+
+    // The same token as DynamoDB's (spec §4.0): keyset paging on (modified_date, id) after the token's item.
+    private async Task<(List<T> Rows, string? NextToken)> QueryPageAsync<T>(
+        string table,
+        string columns,
+        DataType dataType,
+        PageRequest request,
+        Func<SqliteDataReader, T> read,
+        Func<T, PageToken> tokenOf,
+        CancellationToken cancellationToken)
+    {
         if (request.Limit is < 1)
         {
             throw new ArgumentOutOfRangeException(nameof(request), request.Limit, "Limit must be at least 1.");
         }
 
-        // The same token as DynamoDB's (spec §4.0): keyset paging on (modified_date, id) after the token's item.
         var start = request.StartToken is null ? null : PageToken.Decode(request.StartToken, dataType);
         var (comparison, direction) = request.Descending ? ("<", "DESC") : (">", "ASC");
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = $"""
-            SELECT data_type, body FROM {table}
+            SELECT {columns} FROM {table}
             WHERE data_type = $data_type {(start is null ? string.Empty : $"AND (modified_date, id) {comparison} ($modified_date, $id)")}
             ORDER BY modified_date {direction}, id {direction}
             LIMIT $limit
@@ -140,14 +169,22 @@ internal sealed partial class SqliteConfidantStore(string databasePath, TimeSpan
             command.Parameters.AddWithValue("$id", start.Id);
         }
 
-        var items = await SqliteRows.ReadAllAsync(command, cancellationToken);
-        if (request.Limit is { } pageSize && items.Count > pageSize)
+        var rows = new List<T>();
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
-            items.RemoveRange(pageSize, items.Count - pageSize);
-            return new ItemPage(items, PageToken.From(items[^1]).Encode());
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                rows.Add(read(reader));
+            }
         }
 
-        return new ItemPage(items, null);
+        if (request.Limit is { } pageSize && rows.Count > pageSize)
+        {
+            rows.RemoveRange(pageSize, rows.Count - pageSize);
+            return (rows, tokenOf(rows[^1]).Encode());
+        }
+
+        return (rows, null);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "SQLite store ready at {Path}")]

@@ -51,17 +51,18 @@ internal static class SqliteRows
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            var dataTypeText = reader.GetString(0);
-            if (!DataTypes.TryParse(dataTypeText, out var dataType))
-            {
-                throw new InvalidDataException("A stored row has an unknown data_type.");
-            }
-
-            items.Add(StoredItemJson.Deserialize(reader.GetString(1), dataType));
+            items.Add(ReadItem(reader));
         }
 
         return items;
     }
+
+    /// <summary>The item of a row selected as <c>data_type, body</c>.</summary>
+    public static StoredItem ReadItem(SqliteDataReader reader) =>
+        StoredItemJson.Deserialize(reader.GetString(1), DataTypeOf(reader.GetString(0)));
+
+    public static DataType DataTypeOf(string text) =>
+        DataTypes.TryParse(text, out var dataType) ? dataType : throw new InvalidDataException("A stored row has an unknown data_type.");
 
     /// <summary>Writes a row; <paramref name="verb"/> is <c>INSERT</c>, <c>INSERT OR REPLACE</c> or <c>INSERT OR IGNORE</c>.</summary>
     public static async Task<bool> WriteAsync(

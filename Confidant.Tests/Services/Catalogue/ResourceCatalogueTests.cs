@@ -1,7 +1,9 @@
 using Confidant.Services.Authorization;
+using Confidant.Services.BlindCredentials;
 using Confidant.Services.Catalogue;
 using Confidant.Services.Credentials;
 using Confidant.Services.Errors;
+using Confidant.Services.Exposure;
 using Confidant.Services.ServiceMappings;
 using Confidant.Services.Storage;
 using Confidant.Tests.Support;
@@ -138,6 +140,38 @@ public sealed class ResourceCatalogueTests : IAsyncLifetime
 #pragma warning restore VSTHRD003
         Assert.Equal(["from-other"], Names(await Catalogue.ServicesAsync(DomainHost.Alice)));
         Assert.True(Catalogue.Refreshing.IsCompleted);
+    }
+
+    [Fact]
+    public async Task Read_ExposedResourcesAfterAFullBuild_ShowTheirIncidentsAndPendingKeys()
+    {
+        var exposed = (await Credentials.CreateAsync(DomainHost.Alice, TestData.Credential("db", ("user", "admin"), ("password", "leaked-1")))).Item.Id;
+        await Credentials.CreateAsync(DomainHost.Alice, TestData.Credential("quiet", ("password", "other")));
+        var blind = (await _host.Get<BlindCredentialService>().CreateAsync(DomainHost.Alice, TestData.BlindCredential("sealed", "api_key"))).Id;
+        await _host.Get<ServiceMappingService>().PutAsync(DomainHost.Alice, "web", new ServiceMappingInput { Credentials = [exposed] });
+        await _host.Get<ServiceMappingService>().PutAsync(DomainHost.Alice, "batch", new ServiceMappingInput());
+        var incident = new ExposureInput("pasted in a public channel", "INC-7");
+        await _host.Get<ExposureService>().MarkAsync(DomainHost.Alice, AclResources.Credential, exposed, incident);
+        await _host.Get<ExposureService>().MarkAsync(DomainHost.Alice, AclResources.BlindCredential, blind, incident);
+        await Credentials.UpdateAsync(DomainHost.Alice, exposed, new CredentialInput { Pairs = TestData.Pairs(("user", "admin"), ("password", "fresh-2")) });
+
+        // A change made elsewhere: everything is built again, from the names, the exposed resources read whole.
+        _host.Get<StoreGeneration>().Advance();
+        var credentials = await Catalogue.CredentialsAsync(DomainHost.Alice);
+        var blindEntry = Assert.Single(await Catalogue.BlindCredentialsAsync(DomainHost.Alice));
+        var services = await Catalogue.ServicesAsync(DomainHost.Alice);
+
+        Assert.Equal(["db", "quiet"], Names(credentials));
+        var db = credentials[0];
+        Assert.Equal(2, db.Revision);
+        Assert.Equal(["INC-7"], db.Incidents);
+        Assert.Equal(["user"], db.Pending);
+        Assert.Null(credentials[1].Incidents);
+        Assert.Null(credentials[1].Pending);
+        Assert.Equal(["INC-7"], blindEntry.Incidents);
+        Assert.Equal(["api_key"], blindEntry.Pending);
+        Assert.Equal(new (string, string?)[] { ("batch", null), ("web", "INC-7") }, services.Select(s => (s.Name, s.Incidents?.Single())));
+        Assert.Equal(1, services[1].MappedCount);
     }
 
     [Fact]

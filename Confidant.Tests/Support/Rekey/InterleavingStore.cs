@@ -61,6 +61,9 @@ public sealed class InterleavingStore(IConfidantStore inner, IServiceProvider se
     public Task<ItemPage> QueryArchiveAsync(DataType dataType, PageRequest request, CancellationToken cancellationToken = default) =>
         inner.QueryArchiveAsync(dataType, request, cancellationToken);
 
+    public Task<NamePage> ListNamesAsync(StoreTable table, DataType dataType, PageRequest request, CancellationToken cancellationToken = default) =>
+        inner.ListNamesAsync(table, dataType, request, cancellationToken);
+
     public Task<bool> RestoreAsync(string id, CancellationToken cancellationToken = default) => inner.RestoreAsync(id, cancellationToken);
 
     public Task<bool> PutExposureAsync(ExposureMark mark, CancellationToken cancellationToken = default) =>
