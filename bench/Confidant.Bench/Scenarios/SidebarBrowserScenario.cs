@@ -46,7 +46,6 @@ internal sealed class SidebarBrowserScenario(BenchOptions options)
     {
         var counts = options.SidebarCredentials;
         var sessions = new List<BrowserSession>();
-        var seeded = new List<IReadOnlyList<string>>();
         try
         {
             foreach (var count in counts)
@@ -58,7 +57,7 @@ internal sealed class SidebarBrowserScenario(BenchOptions options)
                 await session.SignInAsync("bench@example.com");
                 progress($"seeding {count:#,0} credentials");
                 var seeding = Stopwatch.StartNew();
-                seeded.Add(await SampleCredentials.SeedAsync(session.Services, count, _time));
+                await SampleCredentials.SeedAsync(session.Services, count, _time);
                 progress($"seeded {count:#,0} credentials in {seeding.Elapsed.TotalSeconds:0.0} s");
             }
 
@@ -92,7 +91,7 @@ internal sealed class SidebarBrowserScenario(BenchOptions options)
             var afterUpdates = new List<(TimeSpan Wall, TimeSpan Cpu)>();
             for (var v = 0; v < counts.Count; v++)
             {
-                afterUpdates.Add(await LoadsAfterAnUpdateAsync(sessions[v], seeded[v], counts[v]));
+                afterUpdates.Add(await LoadsAfterAnUpdateAsync(sessions[v], counts[v]));
             }
 
             return new SidebarBrowserResult(
@@ -123,20 +122,23 @@ internal sealed class SidebarBrowserScenario(BenchOptions options)
             new PageWaitForFunctionOptions { PollingInterval = 5, Timeout = (float)StepTimeout.TotalMilliseconds });
     }
 
-    // A person's update of one credential through the domain (a rename: the count stays), then a full load, timed
-    // alone: the p50 wall time and the mean CPU of the loads that each follow one.
-    private static async Task<(TimeSpan Wall, TimeSpan Cpu)> LoadsAfterAnUpdateAsync(BrowserSession session, IReadOnlyList<string> ids, int count)
+    // A person's update of one credential through the domain (a rename), then a full load, timed alone: the p50 wall
+    // time and the mean CPU of the loads that each follow one. The credential is made through the domain first (the
+    // seeded ones are not encrypted under their own ids), and shown once, untimed.
+    private static async Task<(TimeSpan Wall, TimeSpan Cpu)> LoadsAfterAnUpdateAsync(BrowserSession session, int count)
     {
         var credentials = session.Services.GetRequiredService<CredentialService>();
+        var person = BrowserSession.Person("bench@example.com");
+        var created = await credentials.CreateAsync(person, new CredentialInput { Name = "updated-0", Pairs = TestData.Pairs(SampleCredentials.Pairs("u_")) });
+        await LoadAsync(session, count + 1);
         var walls = new List<TimeSpan>();
         var cpu = TimeSpan.Zero;
-        for (var i = 0; i < LoadsAfterAnUpdate; i++)
+        for (var i = 1; i <= LoadsAfterAnUpdate; i++)
         {
-            var id = ids[i * ids.Count / LoadsAfterAnUpdate];
-            await credentials.UpdateAsync(BrowserSession.Person("bench@example.com"), id, new CredentialInput { Name = $"renamed-{i}" });
+            await credentials.UpdateAsync(person, created.Item.Id, new CredentialInput { Name = $"updated-{i}" });
             var cpuBefore = Environment.CpuUsage.TotalTime;
             var wall = Stopwatch.StartNew();
-            await LoadAsync(session, count);
+            await LoadAsync(session, count + 1);
             walls.Add(wall.Elapsed);
             cpu += Environment.CpuUsage.TotalTime - cpuBefore;
         }
