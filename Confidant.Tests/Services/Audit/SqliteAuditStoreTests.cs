@@ -101,9 +101,10 @@ public sealed class SqliteAuditStoreTests() : AuditStoreContract(new SqliteAudit
         await store.DisposeAsync();
 
         // Unchecked, the log would hold ten rounds of appends. Appends go on during the passive copy, so on a busy
-        // machine a round may reach into the next before the restart: a few rounds, never ten.
+        // machine a round may reach into the next before the restart: a few rounds, never ten. (Closed by the last
+        // connection, the log is copied in and removed.)
         wal.Refresh();
-        Assert.InRange(wal.Length, 1, 4 * beforeFirstCheckpoint);
+        Assert.InRange(wal.Exists ? wal.Length : 0, 0, 4 * beforeFirstCheckpoint);
         Assert.Equal(head.Sequence, (await ChainAsync(head.ChainId)).Count);
         Assert.True((await VerifyAsync()).Passed);
     }
