@@ -73,6 +73,7 @@ public static class ConfidantServicesExtensions
         builder.Services.AddOptions<CatalogueOptions>().BindConfiguration(CatalogueOptions.SectionName)
             .Validate(o => o.MaxAgeSeconds is >= 1 and <= 3600, "Catalogue:MaxAgeSeconds must be between 1 and 3600.")
             .ValidateOnStart();
+        builder.Services.AddSingleton<CatalogueReader>();
         builder.Services.AddSingleton<ResourceCatalogue>();
         FaultClock.AddTo(builder.Services);
         builder.Services.AddSingleton<RevisionWriter>();

@@ -1,6 +1,5 @@
 using Confidant.Services.Authorization;
 using Confidant.Services.Errors;
-using Confidant.Services.Exposure;
 using Confidant.Services.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -22,20 +21,13 @@ namespace Confidant.Services.Catalogue;
 /// (<c>list</c> on the resource type, spec §3), so a caller sees only what it may list.
 /// </summary>
 public sealed partial class ResourceCatalogue(
-    IConfidantStore store,
-    ExposureIndex exposures,
+    CatalogueReader reader,
     StoreGeneration generation,
     IAclPolicy acl,
     IOptions<CatalogueOptions> options,
     TimeProvider time,
     ILogger<ResourceCatalogue> logger) : IDisposable
 {
-    // Items read from the store per page while building: bounds the transient memory of a build.
-    private const int BuildPageSize = 1000;
-
-    private static readonly Comparer<CatalogueEntry> ByName = Comparer<CatalogueEntry>.Create((a, b) =>
-        StringComparer.OrdinalIgnoreCase.Compare(a.Name, b.Name) is var byName and not 0 ? byName : string.CompareOrdinal(a.Id, b.Id));
-
     private readonly SemaphoreSlim _building = new(1, 1);
     private readonly Lock _gate = new();
     private volatile Snapshot? _snapshot;
@@ -176,21 +168,19 @@ public sealed partial class ResourceCatalogue(
     // Reads the touched resources again and puts them in place of what the lists held for them (none when gone).
     private async Task<Snapshot> PatchAsync(Snapshot old, IReadOnlySet<string> touched, long through, CancellationToken cancellationToken)
     {
-        var items = await store.GetManyAsync(touched, cancellationToken);
-        var marks = await exposures.SnapshotAsync(cancellationToken);
+        var now = await reader.ReadAgainAsync(touched, cancellationToken);
         return old with
         {
-            Credentials = Replace(old.Credentials, touched, items.OfType<CredentialItem>().Where(i => i.DataType == DataType.Credential).Select(i => Entry(CatalogueKind.Credential, i, marks))),
-            BlindCredentials = Replace(old.BlindCredentials, touched, items.OfType<BlindCredentialItem>().Select(i => Entry(CatalogueKind.BlindCredential, i, marks))),
-            Services = Replace(old.Services, touched, items.OfType<ServiceItem>().Select(i => Entry(i, marks))),
+            Credentials = Replace(old.Credentials, touched, now.Credentials),
+            BlindCredentials = Replace(old.BlindCredentials, touched, now.BlindCredentials),
+            Services = Replace(old.Services, touched, now.Services),
             Generation = through,
         };
     }
 
     // A list untouched stays the very same list, shared as before; a touched one is copied once.
-    private static IReadOnlyList<CatalogueEntry> Replace(IReadOnlyList<CatalogueEntry> list, IReadOnlySet<string> touched, IEnumerable<CatalogueEntry> now)
+    private static IReadOnlyList<CatalogueEntry> Replace(IReadOnlyList<CatalogueEntry> list, IReadOnlySet<string> touched, List<CatalogueEntry> added)
     {
-        var added = now.ToList();
         if (added.Count == 0 && !list.Any(e => touched.Contains(e.Id)))
         {
             return list;
@@ -200,7 +190,7 @@ public sealed partial class ResourceCatalogue(
         result.AddRange(list.Where(e => !touched.Contains(e.Id)));
         foreach (var entry in added)
         {
-            var at = result.BinarySearch(entry, ByName);
+            var at = result.BinarySearch(entry, CatalogueReader.ByName);
             result.Insert(at < 0 ? ~at : at, entry);
         }
 
@@ -212,115 +202,9 @@ public sealed partial class ResourceCatalogue(
         // Taken before the reads: a write that lands meanwhile makes this snapshot stale at once.
         var before = generation.Current;
         var builtAt = time.GetTimestamp();
-        var marks = await exposures.SnapshotAsync(cancellationToken);
-        var exposedCredentials = marks.ExposedIds(AclResources.Credential);
-        var exposedBlind = marks.ExposedIds(AclResources.BlindCredential);
-        var credentials = await ListAsync(StoreTable.Primary, DataType.Credential, CatalogueKind.Credential, cancellationToken);
-        var blind = await ListAsync(StoreTable.Primary, DataType.BlindCredential, CatalogueKind.BlindCredential, cancellationToken);
-
-        // A service shows the incidents of what it maps, which only its whole item names: while nothing is exposed
-        // (most of the time) no service can be, and its name and mapped count do.
-        var services = exposedCredentials.Count == 0 && exposedBlind.Count == 0
-            ? await ListAsync(StoreTable.Primary, DataType.Service, CatalogueKind.Service, cancellationToken)
-            : await ReadServicesAsync(marks, cancellationToken);
-        var archived = await ListAsync(StoreTable.Archive, DataType.Credential, CatalogueKind.ArchivedCredential, cancellationToken);
-
-        credentials = await WithExposureAsync(credentials, DataType.Credential, exposedCredentials, marks, cancellationToken);
-        blind = await WithExposureAsync(blind, DataType.BlindCredential, exposedBlind, marks, cancellationToken);
-        credentials.Sort(ByName);
-        blind.Sort(ByName);
-        services.Sort(ByName);
-        return new Snapshot(credentials, blind, services, [.. archived.OrderByDescending(e => e.ArchiveDate ?? e.ModifiedDate)], before, builtAt);
+        var lists = await reader.ReadAllAsync(cancellationToken);
+        return new Snapshot(lists.Credentials, lists.BlindCredentials, lists.Services, lists.Archived, before, builtAt);
     }
-
-    // Names only, page by page: no ciphertext, pair or metadata is read.
-    private async Task<List<CatalogueEntry>> ListAsync(StoreTable table, DataType type, CatalogueKind kind, CancellationToken cancellationToken)
-    {
-        var entries = new List<CatalogueEntry>();
-        string? token = null;
-        do
-        {
-            var page = await store.ListNamesAsync(table, type, new PageRequest(BuildPageSize, Descending: false, token), cancellationToken);
-            entries.AddRange(page.Items.Select(n =>
-                new CatalogueEntry(kind, n.Id, n.Name, n.Enabled, n.Revision, n.ModifiedDate, n.ArchiveDate, n.MappedCount, null, null)));
-            token = page.NextToken;
-        }
-        while (token is not null);
-
-        return entries;
-    }
-
-    // The few exposed resources are read whole: their pending keys come from their values' fingerprints. One gone
-    // since its name was read is left out, as a listing made now would.
-    private async Task<List<CatalogueEntry>> WithExposureAsync(
-        List<CatalogueEntry> entries, DataType type, IReadOnlySet<string> exposed, ExposureSnapshot marks, CancellationToken cancellationToken)
-    {
-        var ids = entries.Where(e => exposed.Contains(e.Id)).Select(e => e.Id).ToList();
-        if (ids.Count == 0)
-        {
-            return entries;
-        }
-
-        var whole = (await store.GetManyAsync(ids, cancellationToken))
-            .Where(i => i.DataType == type)
-            .ToDictionary(i => i.Id, StringComparer.Ordinal);
-        var result = new List<CatalogueEntry>(entries.Count);
-        foreach (var entry in entries)
-        {
-            if (!exposed.Contains(entry.Id))
-            {
-                result.Add(entry);
-            }
-            else if (whole.TryGetValue(entry.Id, out var item))
-            {
-                result.Add(item is CredentialItem credential
-                    ? Entry(entry.Kind, credential, marks)
-                    : Entry(entry.Kind, (BlindCredentialItem)item, marks));
-            }
-        }
-
-        return result;
-    }
-
-    // Page by page, so that only one page of whole items is held at a time.
-    private async Task<List<CatalogueEntry>> ReadServicesAsync(ExposureSnapshot marks, CancellationToken cancellationToken)
-    {
-        var entries = new List<CatalogueEntry>();
-        string? token = null;
-        do
-        {
-            var page = await store.QueryAsync(DataType.Service, new PageRequest(BuildPageSize, Descending: false, token), cancellationToken);
-            entries.AddRange(page.Items.OfType<ServiceItem>().Select(item => Entry(item, marks)));
-            token = page.NextToken;
-        }
-        while (token is not null);
-
-        return entries;
-    }
-
-    private static CatalogueEntry Entry(CatalogueKind kind, CredentialItem item, ExposureSnapshot marks)
-    {
-        var exposure = marks.Of(item);
-        return new CatalogueEntry(kind, item.Id, item.Name, item.Enabled, item.Revision, item.ModifiedDate, item.ArchiveDate, 0, exposure?.Incidents, exposure?.Pending);
-    }
-
-    private static CatalogueEntry Entry(CatalogueKind kind, BlindCredentialItem item, ExposureSnapshot marks)
-    {
-        var exposure = marks.Of(item);
-        return new CatalogueEntry(kind, item.Id, item.Name, item.Enabled, item.Revision, item.ModifiedDate, item.ArchiveDate, 0, exposure?.Incidents, exposure?.Pending);
-    }
-
-    private static CatalogueEntry Entry(ServiceItem item, ExposureSnapshot marks) => new(
-        CatalogueKind.Service,
-        item.Id,
-        item.Id,
-        item.Enabled,
-        item.Revision,
-        item.ModifiedDate,
-        item.ArchiveDate,
-        item.Credentials.Count + item.BlindCredentials.Count,
-        marks.Of(item)?.Incidents,
-        null);
 
     private void RequireList(ConfidantPrincipal caller, string resource, string what)
     {
