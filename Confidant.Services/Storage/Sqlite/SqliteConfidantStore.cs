@@ -56,7 +56,7 @@ internal sealed partial class SqliteConfidantStore(string databasePath, TimeSpan
         NamedItems.RequireListable(dataType);
         var (names, next) = await QueryPageAsync(
             table == StoreTable.Archive ? SqliteSchema.ArchiveItems : SqliteSchema.Items,
-            SqliteNames.Columns(dataType),
+            SqliteNames.Columns,
             dataType,
             request,
             SqliteNames.Read,
@@ -90,11 +90,13 @@ internal sealed partial class SqliteConfidantStore(string databasePath, TimeSpan
         // Same revision and same write time: only bookkeeping of that very revision may change.
         // ... and a credential's data key as read: a touch must not undo a re-encryption made since (RewriteDataKeyAsync).
         command.CommandText = $"""
-            UPDATE {SqliteSchema.Items} SET body = $body
+            UPDATE {SqliteSchema.Items} SET body = $body, {SqliteNames.Assignments}
             WHERE id = $id AND data_type = $data_type AND revision = $revision AND modified_date = $modified_date
               AND ($data_key IS NULL OR json_extract(body, '$.data_key') = $data_key)
             """;
-        command.Parameters.AddWithValue("$body", StoredItemJson.Serialize(item with { ArchiveDate = null }));
+        var touched = item with { ArchiveDate = null };
+        command.Parameters.AddWithValue("$body", StoredItemJson.Serialize(touched));
+        SqliteNames.Bind(command, touched);
         command.Parameters.AddWithValue("$id", item.Id);
         command.Parameters.AddWithValue("$data_type", item.DataType.ToWire());
         command.Parameters.AddWithValue("$revision", item.Revision);
@@ -204,10 +206,11 @@ internal sealed partial class SqliteConfidantStore(string databasePath, TimeSpan
         // One conditional statement: of two writers of the same version, exactly one changes the row.
         await using var command = connection.CreateCommand();
         command.CommandText = $"""
-            UPDATE {SqliteSchema.Items} SET body = $body, revision = $revision, modified_date = $modified_date
+            UPDATE {SqliteSchema.Items} SET body = $body, revision = $revision, modified_date = $modified_date, {SqliteNames.Assignments}
             WHERE id = $id AND data_type = $data_type AND revision = $previous
             """;
         command.Parameters.AddWithValue("$body", StoredItemJson.Serialize(mark));
+        SqliteNames.Bind(command, mark);
         command.Parameters.AddWithValue("$revision", mark.Revision);
         command.Parameters.AddWithValue("$modified_date", ConfidantDates.ToStored(mark.ModifiedDate));
         command.Parameters.AddWithValue("$id", mark.Id);

@@ -3,17 +3,38 @@ using Microsoft.Data.Sqlite;
 namespace Confidant.Services.Storage.Sqlite;
 
 /// <summary>
-/// The list fields of a row (<see cref="IConfidantStore.ListNamesAsync"/>): the columns as they are, and the enabled
-/// flag, archive date and a service's mapped count taken out of the JSON body by SQLite itself, so that the body (its
-/// ciphertexts, pairs and metadata) is never handed to .NET nor decoded there.
+/// The list fields of a row (<see cref="IConfidantStore.ListNamesAsync"/>): the name, enabled flag, archive date and a
+/// service's mapped count, kept as columns beside the body by every write, so that the names read is answered by the
+/// list index alone (<see cref="SqliteSchema"/>): neither a row nor its body (ciphertexts, pairs, metadata) is read.
 /// </summary>
 internal static class SqliteNames
 {
-    public static string Columns(DataType dataType) => $"""
-        id, data_type, name, revision, modified_date,
-        json_extract(body, '$.enabled'), json_extract(body, '$.archive_date'),
-        {(dataType == DataType.Service ? "ifnull(json_array_length(body, '$.credentials'), 0) + ifnull(json_array_length(body, '$.blind_credentials'), 0)" : "0")}
-        """;
+    /// <summary>The list columns, in the order <see cref="Read"/> takes them.</summary>
+    public const string Columns = "id, data_type, name, revision, modified_date, enabled, archive_date, mapped_count";
+
+    /// <summary>The list columns a write sets beside the name, as parameters that <see cref="Bind"/> gives.</summary>
+    public const string WrittenColumns = "enabled, archive_date, mapped_count";
+
+    /// <summary><see cref="WrittenColumns"/> as the SET clause of an UPDATE that replaces a row's body.</summary>
+    public const string Assignments = "enabled = $enabled, archive_date = $archive_date, mapped_count = $mapped_count";
+
+    /// <summary><see cref="WrittenColumns"/> as the parameter list of an INSERT.</summary>
+    public const string Values = "$enabled, $archive_date, $mapped_count";
+
+    /// <summary>Gives the list fields of <paramref name="item"/>, the body written with them, as parameters.</summary>
+    public static void Bind(SqliteCommand command, StoredItem item)
+    {
+        bool? enabled = item switch
+        {
+            CredentialItem credential => credential.Enabled,
+            BlindCredentialItem blind => blind.Enabled,
+            ServiceItem service => service.Enabled,
+            _ => null,
+        };
+        command.Parameters.AddWithValue("$enabled", enabled is { } flag ? flag : DBNull.Value);
+        command.Parameters.AddWithValue("$archive_date", item.ArchiveDate is { } date ? ConfidantDates.ToStored(date) : DBNull.Value);
+        command.Parameters.AddWithValue("$mapped_count", item is ServiceItem mapping ? mapping.Credentials.Count + mapping.BlindCredentials.Count : 0);
+    }
 
     public static NamedItem Read(SqliteDataReader reader)
     {

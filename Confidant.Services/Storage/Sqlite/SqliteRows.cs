@@ -73,12 +73,16 @@ internal static class SqliteRows
         StoredItem item,
         CancellationToken cancellationToken)
     {
-        var archive = table == SqliteSchema.ArchiveItems;
+        if (table == SqliteSchema.ArchiveItems && item.ArchiveDate is null)
+        {
+            throw new ArgumentException("An archived item needs an archive date.", nameof(item));
+        }
+
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;
         command.CommandText = $"""
-            {verb} INTO {table} (id, data_type, modified_date, revision, name, body{(archive ? ", archive_date" : string.Empty)})
-            VALUES ($id, $data_type, $modified_date, $revision, $name, $body{(archive ? ", $archive_date" : string.Empty)})
+            {verb} INTO {table} (id, data_type, modified_date, revision, name, body, {SqliteNames.WrittenColumns})
+            VALUES ($id, $data_type, $modified_date, $revision, $name, $body, {SqliteNames.Values})
             """;
         command.Parameters.AddWithValue("$id", item.Id);
         command.Parameters.AddWithValue("$data_type", item.DataType.ToWire());
@@ -86,11 +90,7 @@ internal static class SqliteRows
         command.Parameters.AddWithValue("$revision", item.Revision);
         command.Parameters.AddWithValue("$name", NameOf(item) is { } name ? name : DBNull.Value);
         command.Parameters.AddWithValue("$body", StoredItemJson.Serialize(item));
-        if (archive)
-        {
-            var archiveDate = item.ArchiveDate ?? throw new ArgumentException("An archived item needs an archive date.", nameof(item));
-            command.Parameters.AddWithValue("$archive_date", ConfidantDates.ToStored(archiveDate));
-        }
+        SqliteNames.Bind(command, item);
 
         return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
     }
