@@ -16,18 +16,24 @@ namespace Confidant.Services.Audit.DynamoDb;
 internal sealed class DynamoDbItemSets(IAmazonDynamoDB client, string table, DynamoDbWriteUnits units, TimeProvider time)
 {
     private const int BatchGetSize = 100;
+    // A list id known to be stored saves a conditional put (a write unit) on the next append naming it, and costs
+    // about 200 bytes; a list's content (1–2 KB) only saves a read when records are read back, so far fewer are kept.
+    private const int StoredIdsKept = 50_000;
+    private const int ListsKept = 1_024;
 
-    private readonly BoundedLruCache<string, AuditItem[]> _known = new(50_000, TimeSpan.FromDays(1), time);
+    private readonly BoundedLruCache<string, bool> _stored = new(StoredIdsKept, TimeSpan.FromDays(1), time);
+    private readonly BoundedLruCache<string, AuditItem[]> _lists = new(ListsKept, TimeSpan.FromDays(1), time);
 
     /// <summary>Stores the lists this process has not stored or read yet (conditional puts: a list is written once).</summary>
     public async Task EnsureAsync(IEnumerable<(string Id, IReadOnlyList<AuditItem> Items)> sets, CancellationToken cancellationToken)
     {
         // Two appends writing the same new list at once write the same items: harmless.
-        var pending = sets.DistinctBy(s => s.Id).Where(s => !_known.TryGet(s.Id, out _)).ToList();
+        var pending = sets.DistinctBy(s => s.Id).Where(s => !_stored.TryGet(s.Id, out _)).ToList();
         await Task.WhenAll(pending.Select(set => WriteAsync(set.Id, set.Items, cancellationToken)));
         foreach (var (id, items) in pending)
         {
-            _known.Set(id, [.. items]);
+            _stored.Set(id, true);
+            _lists.Set(id, [.. items]);
         }
     }
 
@@ -38,7 +44,7 @@ internal sealed class DynamoDbItemSets(IAmazonDynamoDB client, string table, Dyn
         var missing = new List<string>();
         foreach (var id in ids.Distinct(StringComparer.Ordinal))
         {
-            if (_known.TryGet(id, out var items))
+            if (_lists.TryGet(id, out var items))
             {
                 found[id] = items;
             }
@@ -62,7 +68,8 @@ internal sealed class DynamoDbItemSets(IAmazonDynamoDB client, string table, Dyn
                     var id = item["set_id"].S;
                     var items = Read(id, item);
                     found[id] = items;
-                    _known.Set(id, items);
+                    _stored.Set(id, true);
+                    _lists.Set(id, items);
                 }
 
                 request = response.UnprocessedKeys is { Count: > 0 } left ? left : [];
