@@ -73,6 +73,12 @@ public static class AuditActions
     public const string RekeyPause = "rekey_pause";
     public const string RekeyResume = "rekey_resume";
 
+    /// <summary>
+    /// The <c>backup</c> verb copied the SQLite database, ciphertexts and audit trail, to a file (resource type
+    /// <c>store</c>, the database path; detail: the copy's path and size, or why it failed).
+    /// </summary>
+    public const string Backup = "backup";
+
     /// <summary>A key of the local key ring was rotated, disabled or enabled (resource type <c>key</c>).</summary>
     public const string KeyChange = "key_change";
 

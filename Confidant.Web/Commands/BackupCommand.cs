@@ -1,4 +1,6 @@
+using Confidant.Services.Audit;
 using Confidant.Services.Storage.Sqlite;
+using Confidant.Web.Auth.Origins;
 using Microsoft.Data.Sqlite;
 
 namespace Confidant.Web.Commands;
@@ -6,11 +8,15 @@ namespace Confidant.Web.Commands;
 /// <summary>
 /// <c>backup --to FILE</c>: an online backup of the SQLite database (docs/operations.md, "Backups"), consistent while
 /// servers keep writing. DynamoDB is backed up by DynamoDB itself (point-in-time recovery, on-demand backups), which
-/// the command says instead of copying anything.
+/// the command says instead of copying anything. Each copy, or failed attempt, is on record in the audit trail with
+/// the operating-system user who ran it: the file holds every ciphertext.
 /// </summary>
 public static class BackupCommand
 {
     public const string Usage = "usage: backup --to FILE";
+
+    /// <summary>The audit resource type of a backup: the store itself, named by its database path.</summary>
+    public const string StoreResource = "store";
 
     public static CommandVerb Verb { get; } = new(
         ["backup"],
@@ -36,15 +42,21 @@ public static class BackupCommand
             return CommandLine.BadArguments;
         }
 
+        // The host is not started, so the audit store is readied here as the server readies it.
+        await services.GetRequiredService<IAuditStore>().InitializeAsync();
+        var recorder = services.GetRequiredService<AuditRecorder>();
+        var entry = AuditEntry.For(CallerOrigins.ForCommand(Verb.Name), AuditActions.Backup, StoreResource, backup.DatabasePath);
         try
         {
             var result = await backup.CopyToAsync(destination);
+            await recorder.SucceededAsync(entry with { Detail = $"backup: copied to {result.Path} ({result.Pages} pages, {result.Bytes} bytes)" });
             await output.WriteLineAsync(
                 $"backup: {backup.DatabasePath} copied to {result.Path} ({result.Pages} pages, {result.Bytes} bytes); integrity check ok");
             return 0;
         }
         catch (Exception failure) when (failure is IOException or UnauthorizedAccessException or SqliteException or InvalidDataException)
         {
+            await recorder.FailedAsync(entry with { Detail = $"backup to {destination}: {failure.Message}" });
             await error.WriteLineAsync($"backup: {failure.Message}");
             return 1;
         }

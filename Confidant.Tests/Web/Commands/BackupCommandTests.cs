@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using Confidant.Services.Audit;
 using Confidant.Services.Credentials;
 using Confidant.Services.Kms;
 using Confidant.Services.KmsAuth;
@@ -103,6 +104,27 @@ public sealed class BackupCommandTests(DynaliteFixture dynalite) : IDisposable
         Assert.Equal(1, exit);
         Assert.Contains("already exists", error, StringComparison.Ordinal);
         Assert.Equal("not a backup", await File.ReadAllTextAsync(existing));
+        var record = await BackupRecordAsync(host);
+        Assert.Equal(AuditOutcomes.Failed, record.Outcome);
+        Assert.Contains($"backup to {existing}: ", record.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_Copied_OnRecordWithTheOperatingSystemUserAndTheCopy()
+    {
+        await using var host = ApiTestHost.Create();
+        await host.CreateCredentialAsync("kept", ("password", "x"));
+        var destination = _directory.File("recorded.db");
+
+        var (exit, _, error) = await RunAsync(host, "backup", "--to", destination);
+
+        Assert.True(exit == 0, error);
+        var record = await BackupRecordAsync(host);
+        Assert.Equal(
+            (AuditOutcomes.Succeeded, AuditChannels.Command, "backup", Environment.UserName, BackupCommand.StoreResource),
+            (record.Outcome, record.Origin.Channel, record.Origin.Route, record.Actor.Name, record.ResourceType));
+        Assert.StartsWith($"backup: copied to {destination} (", record.Detail, StringComparison.Ordinal);
+        Assert.DoesNotContain("password", record.Detail, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -178,6 +200,9 @@ public sealed class BackupCommandTests(DynaliteFixture dynalite) : IDisposable
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{token.Username}:{token.Token}")));
         return client;
     }
+
+    private static async Task<AuditEntry> BackupRecordAsync(ApiTestHost host) =>
+        Assert.Single((await host.Get<AuditLog>().QueryAsync(new AuditQuery { Action = AuditActions.Backup })).Records).Entry;
 
     private static async Task<(int Exit, string Output, string Error)> RunAsync(ApiTestHost host, params string[] args)
     {
