@@ -18,7 +18,7 @@ public static class CommandLine
         TablesCreateCommand.Verb, CopyStoreCommand.Verb, BackupCommand.Verb, BootstrapCommand.GenerateVerb, BootstrapCommand.DecryptVerb,
         RekeyCommands.Start, RekeyCommands.Status, RekeyCommands.Pause, RekeyCommands.Resume, RekeyRunCommand.Verb,
         KeysCommands.List, KeysCommands.Rotate, KeysCommands.Disable, KeysCommands.Enable,
-        FingerprintsBackfillCommand.Verb,
+        FingerprintsBackfillCommand.Verb, SessionsRevokeCommand.Verb,
     ];
 
     /// <summary>Whether <paramref name="args"/> ask for a command (or for the list of them) rather than the server.</summary>

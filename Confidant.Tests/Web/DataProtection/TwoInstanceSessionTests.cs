@@ -1,7 +1,9 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using Confidant.Services.Audit;
 using Confidant.Tests.Support;
+using Confidant.Web.Commands;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
@@ -10,7 +12,8 @@ namespace Confidant.Tests.Web.DataProtection;
 
 /// <summary>
 /// Two real app hosts on Kestrel over one store and one key ring file, as two instances behind a load balancer: a
-/// person's antiforgery token, sign-in cookie and XSRF token from one are accepted by the other.
+/// person's antiforgery token, sign-in cookie and XSRF token from one are accepted by the other, and a revocation of the
+/// ring (<c>sessions revoke --all</c>) through one ends them on both.
 /// </summary>
 [Collection(DynaliteCollection.Name)]
 public sealed class TwoInstanceSessionTests(DynaliteFixture dynalite) : IDisposable
@@ -77,6 +80,71 @@ public sealed class TwoInstanceSessionTests(DynaliteFixture dynalite) : IDisposa
         Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
     }
 
+    [Fact]
+    public async Task SessionsRevokedThroughOneInstance_AreRefusedByEveryInstanceUntilSignedInAgainAsync()
+    {
+        var settings = (await SharedSettingsAsync("sqlite")).Append("--DataProtection:KeyRingRefreshSeconds=1").ToArray();
+        await using var first = ConfidantAppHost.Build(settings);
+        await using var second = ConfidantAppHost.Build(settings);
+        await first.StartAsync();
+        await second.StartAsync();
+        var cookies = new CookieContainer();
+        using var onFirst = Client(first, cookies);
+        using var onSecond = Client(second, cookies);
+        using (var signIn = await SignInClient.PostSignInAsync(onFirst, "alice@example.com", null))
+        {
+            Assert.Equal(HttpStatusCode.Redirect, signIn.StatusCode);
+        }
+
+        Assert.Equal(HttpStatusCode.OK, await EmailStatusAsync(onSecond));
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+
+        var exit = await CommandLine.RunAsync(first.Services, ["sessions", "revoke", "--all"], output, error);
+
+        Assert.True(exit == 0, error.ToString());
+        Assert.StartsWith("sessions revoke: 1 keys revoked.", output.ToString(), StringComparison.Ordinal);
+        // Data Protection reads a ring again in the background and serves the one in hand meanwhile: this instance
+        // follows within a request or two, the other at its next read of the ring (every second here).
+        await Eventually.HoldsAsync(async () => await EmailStatusAsync(onFirst) == HttpStatusCode.Unauthorized, TimeSpan.FromSeconds(15), "the first instance refusing the session");
+        await Eventually.HoldsAsync(async () => await EmailStatusAsync(onSecond) == HttpStatusCode.Unauthorized, TimeSpan.FromSeconds(15), "the second instance refusing the session");
+        var record = Assert.Single((await first.Services.GetRequiredService<AuditLog>().QueryAsync(new AuditQuery { Action = AuditActions.Admin })).Records).Entry;
+        Assert.Equal((SessionsRevokeCommand.Resource, "*", Environment.UserName), (record.ResourceType, record.ResourceId, record.Actor.Name));
+
+        // Signing in again makes a new key, which the other instance reads too.
+        using (var again = await SignInClient.PostSignInAsync(onSecond, "alice@example.com", null))
+        {
+            Assert.Equal(HttpStatusCode.Redirect, again.StatusCode);
+        }
+
+        await Eventually.HoldsAsync(async () => await EmailStatusAsync(onFirst) == HttpStatusCode.OK, TimeSpan.FromSeconds(15), "the first instance accepting the new session");
+    }
+
+    [Theory]
+    [InlineData("sessions", "revoke")]
+    [InlineData("sessions", "revoke", "--all", "--all")]
+    [InlineData("sessions", "revoke", "alice@example.com")]
+    public async Task SessionsRevoke_WithoutAll_Exit2WithTheUsageAndRevokesNothingAsync(params string[] args)
+    {
+        await using var host = ConfidantAppHost.Build(await SharedSettingsAsync("sqlite"));
+        await host.StartAsync();
+        var cookies = new CookieContainer();
+        using var client = Client(host, cookies);
+        using (var signIn = await SignInClient.PostSignInAsync(client, "alice@example.com", null))
+        {
+            Assert.Equal(HttpStatusCode.Redirect, signIn.StatusCode);
+        }
+
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+
+        var exit = await CommandLine.RunAsync(host.Services, args, output, error);
+
+        Assert.Equal(CommandLine.BadArguments, exit);
+        Assert.Contains(SessionsRevokeCommand.Usage, error.ToString(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, await EmailStatusAsync(client));
+    }
+
     public void Dispose()
     {
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
@@ -103,6 +171,12 @@ public sealed class TwoInstanceSessionTests(DynaliteFixture dynalite) : IDisposa
         }
 
         return [.. settings];
+    }
+
+    private static async Task<HttpStatusCode> EmailStatusAsync(HttpClient client)
+    {
+        using var response = await client.GetAsync(new Uri("/v1/user/email", UriKind.Relative));
+        return response.StatusCode;
     }
 
     private static HttpClient Client(ConfidantAppHost host, CookieContainer cookies)
