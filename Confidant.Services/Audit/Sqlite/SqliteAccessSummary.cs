@@ -40,8 +40,11 @@ internal sealed class SqliteAccessSummary : IAsyncDisposable
             "$set", "$actorType", "$actor", "$account", "$count", "$first", "$last");
     }
 
-    /// <summary>Counts a block's deliveries in <paramref name="transaction"/>; call <see cref="Committed"/> once it commits.</summary>
-    public async Task AddAsync(SqliteTransaction transaction, IReadOnlyList<AuditRecord> block, CancellationToken cancellationToken)
+    /// <summary>
+    /// Counts a block's deliveries in <paramref name="transaction"/>, or in the transaction the connection's owner began
+    /// by statement when null; call <see cref="Committed"/> once it commits.
+    /// </summary>
+    public async Task AddAsync(SqliteTransaction? transaction, IReadOnlyList<AuditRecord> block, CancellationToken cancellationToken)
     {
         _newSets.Clear();
         _counts.Clear();

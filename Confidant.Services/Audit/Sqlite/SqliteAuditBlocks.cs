@@ -199,8 +199,11 @@ internal sealed class SqliteAuditBlocks(TimeProvider time)
             _blockParameters = [.. BlockParameters.Select(name => _block.Parameters.Add(new SqliteParameter { ParameterName = name }))];
         }
 
-        /// <summary>Writes the block (and the lists it names first) in <paramref name="transaction"/>; call <see cref="Committed"/> once it commits.</summary>
-        public async Task WriteAsync(SqliteTransaction transaction, IReadOnlyList<AuditRecord> block, CancellationToken cancellationToken)
+        /// <summary>
+        /// Writes the block (and the lists it names first) in <paramref name="transaction"/>, or in the transaction the
+        /// connection's owner began by statement when null; call <see cref="Committed"/> once it commits.
+        /// </summary>
+        public async Task WriteAsync(SqliteTransaction? transaction, IReadOnlyList<AuditRecord> block, CancellationToken cancellationToken)
         {
             _list.Transaction = transaction;
             await WriteNewListsAsync(block, cancellationToken);
