@@ -12,6 +12,8 @@ using Confidant.Services.Storage;
 using Confidant.Tests.Support;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Confidant.Bench.Scenarios;
 
@@ -232,7 +234,13 @@ internal sealed class ApiHotPathScenario(BenchOptions options)
             ["Api:ServiceResponseCacheSeconds"] = cacheSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
         CountingAuditAppends.Counts? audit = null;
-        var host = ApiTestHost.Create(settings, countKeyServiceCalls: true, configureServices: services => audit = CountingAuditAppends.Decorate(services));
+        // The real clock, as the product runs: the test host's settable clock takes a lock on every reading.
+        var host = ApiTestHost.Create(settings, countKeyServiceCalls: true, configureServices: services =>
+        {
+            services.RemoveAll<TimeProvider>();
+            services.AddSingleton(TimeProvider.System);
+            audit = CountingAuditAppends.Decorate(services);
+        });
         host.Factory.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
         host.Factory.StartServer();
         var address = new Uri(host.Get<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single());
