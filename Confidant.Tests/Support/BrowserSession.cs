@@ -164,11 +164,27 @@ public sealed class BrowserSession : IAsyncLifetime, IAsyncDisposable
     /// <summary>Signs in through the development sign-in form and waits for the Blazor circuit.</summary>
     public async Task SignInAsync(string name, string role = ConfidantRoles.Admin, string returnPath = "/")
     {
-        await Page.GotoAsync(BaseUrl + "/signin?returnUrl=" + Uri.EscapeDataString(returnPath));
-        await Page.FillAsync("#name", name);
-        await Page.SelectOptionAsync("#role", role);
-        await Page.ClickAsync("button[type=submit]");
-        await Page.WaitForURLAsync(BaseUrl + returnPath, new() { WaitUntil = WaitUntilState.DOMContentLoaded });
+        // A second attempt, reported on standard error, when the first does not arrive: on a busy run the form's
+        // submit has once gone nowhere (no request, the page left on the form), which no other step waits out.
+        for (var attempt = 1; ; attempt++)
+        {
+            await Page.GotoAsync(BaseUrl + "/signin?returnUrl=" + Uri.EscapeDataString(returnPath));
+            await Page.FillAsync("#name", name);
+            await Page.SelectOptionAsync("#role", role);
+            await Page.ClickAsync("button[type=submit]");
+            try
+            {
+                await Page.WaitForURLAsync(BaseUrl + returnPath, new() { WaitUntil = WaitUntilState.DOMContentLoaded, Timeout = 30_000 });
+                break;
+            }
+            catch (TimeoutException) when (attempt == 1)
+            {
+                var text = await Page.InnerTextAsync("body");
+                await Console.Error.WriteLineAsync(
+                    $"Sign-in as {name} did not arrive at {returnPath}: the page is {Page.Url}, showing '{text[..Math.Min(text.Length, 300)]}'. Trying again.");
+            }
+        }
+
         await WaitForCircuitAsync();
     }
 
