@@ -109,7 +109,7 @@ internal sealed class SqliteAuditStore : IAuditStore, IAsyncDisposable
             _appendGate.Release();
         }
 
-        _checkpointer.Appended();
+        await _checkpointer.AppendedAsync().WaitAsync(cancellationToken);
     }
 
     public async Task<AuditRecord?> HeadAsync(string chainId, CancellationToken cancellationToken = default)

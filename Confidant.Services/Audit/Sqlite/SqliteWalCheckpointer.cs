@@ -11,11 +11,16 @@ namespace Confidant.Services.Audit.Sqlite;
 /// append write the log from its start, so that the log does not grow without bound under continuous load. The second
 /// one runs between two appends (it takes <paramref name="appendGate"/>, so it never waits on an append in flight), holds
 /// the next one up for about one file sync, and waits for readers (a long query, <c>audit verify</c>) no longer than
-/// <see cref="RestartWait"/>: when they are still reading it gives up, and the next round tries again.
+/// <see cref="RestartWait"/>: when they are still reading it gives up, and the next round tries again. Appends wait for
+/// a checkpoint that has fallen two rounds behind (<see cref="AppendedAsync"/>).
 /// </summary>
 internal sealed class SqliteWalCheckpointer(string connectionString, SemaphoreSlim appendGate) : IAsyncDisposable
 {
     public const int AppendsPerCheckpoint = 1000;
+
+    // Appends made since a checkpoint started that is still running, after which the next append waits for it: a
+    // checkpoint kept from running (a busy machine) must not let the log grow without bound.
+    private const int AppendsBeforeWaiting = 2 * AppendsPerCheckpoint;
 
     private static readonly TimeSpan RestartWait = TimeSpan.FromMilliseconds(100);
 
@@ -23,18 +28,31 @@ internal sealed class SqliteWalCheckpointer(string connectionString, SemaphoreSl
     private int _appends;
     private Task _running = Task.CompletedTask;
 
-    /// <summary>Counts an append; starts a checkpoint when enough have been made and none is running.</summary>
-    public void Appended()
+    /// <summary>
+    /// Counts an append; starts a checkpoint when enough have been made and none is running. Completes at once, unless
+    /// <see cref="AppendsBeforeWaiting"/> appends were made since the running checkpoint started: then when it ends, so
+    /// that the log holds at most three rounds of appends whatever the checkpoint's delay.
+    /// </summary>
+    public Task AppendedAsync()
     {
         lock (_gate)
         {
-            if (++_appends < AppendsPerCheckpoint || !_running.IsCompleted)
+            ++_appends;
+            if (!_running.IsCompleted)
             {
-                return;
+                // Its failures are its own (the next round tries again): the append only waits for it to end.
+                return _appends < AppendsBeforeWaiting
+                    ? Task.CompletedTask
+                    : _running.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
             }
 
-            _appends = 0;
-            _running = Task.Run(CheckpointAsync);
+            if (_appends >= AppendsPerCheckpoint)
+            {
+                _appends = 0;
+                _running = Task.Run(CheckpointAsync);
+            }
+
+            return Task.CompletedTask;
         }
     }
 

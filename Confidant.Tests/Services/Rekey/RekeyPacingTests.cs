@@ -13,6 +13,7 @@ namespace Confidant.Tests.Services.Rekey;
 public sealed class RekeyPacingTests
 {
     private const int Rate = 20;
+    private static readonly TimeSpan Step = TimeSpan.FromMilliseconds(10);
 
     [Fact]
     public async Task Run_KmsCallsPerSecond_NoSecondHoldsMoreCallsThanTheRateAsync()
@@ -32,7 +33,7 @@ public sealed class RekeyPacingTests
         var watch = Stopwatch.StartNew();
         while (!run.IsCompleted && watch.Elapsed < TimeSpan.FromSeconds(60))
         {
-            clock.Advance(TimeSpan.FromMilliseconds(10));
+            clock.Advance(Step);
             await Task.Delay(1);
         }
 
@@ -43,9 +44,11 @@ public sealed class RekeyPacingTests
         var paced = calls.Where(c => c.Operation is "ReEncrypt" or "Decrypt").Select(c => c.At).ToList();
         Assert.Equal(seed.Items * 2, paced.Count);
         Assert.Equal(paced.Count + 0L, job.KmsCalls);
+        // A call's time is read when it reaches the key service, which may be one step of the clock after the pacer
+        // let it go: two calls a second apart for the pacer may show one step less.
         for (var i = 0; i + Rate < paced.Count; i++)
         {
-            Assert.True(paced[i + Rate] - paced[i] >= TimeSpan.FromSeconds(1), $"calls {i} to {i + Rate} fell within {paced[i + Rate] - paced[i]}");
+            Assert.True(paced[i + Rate] - paced[i] >= TimeSpan.FromSeconds(1) - Step, $"calls {i} to {i + Rate} fell within {paced[i + Rate] - paced[i]}");
         }
 
         Assert.True(paced[^1] - paced[0] >= TimeSpan.FromSeconds((paced.Count - 1.0) / Rate));
