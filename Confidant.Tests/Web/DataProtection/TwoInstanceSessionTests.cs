@@ -26,13 +26,8 @@ public sealed class TwoInstanceSessionTests(DynaliteFixture dynalite) : IDisposa
     public async Task SessionStartedOnOneInstance_WorksOnTheOtherAsync(string backend)
     {
         var settings = await SharedSettingsAsync(backend);
-        await using var first = ConfidantAppHost.Build(settings);
-        await using var second = ConfidantAppHost.Build(settings);
-        await first.StartAsync();
-        await second.StartAsync();
-        var cookies = new CookieContainer();
-        using var onFirst = Client(first, cookies);
-        using var onSecond = Client(second, cookies);
+        await using var pair = await InstancePair.StartAsync(settings);
+        var (first, onFirst, onSecond) = (pair.First, pair.OnFirst, pair.OnSecond);
 
         // The form (and its antiforgery token) from the first, posted to the second, which issues the session cookie.
         var formToken = await SignInClient.GetAntiforgeryTokenAsync(onFirst);
@@ -44,7 +39,7 @@ public sealed class TwoInstanceSessionTests(DynaliteFixture dynalite) : IDisposa
         using var email = await onFirst.GetAsync(new Uri("/v1/user/email", UriKind.Relative));
         Assert.Equal(HttpStatusCode.OK, email.StatusCode);
         Assert.Contains("alice@example.com", await email.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-        var xsrf = cookies.GetCookies(onFirst.BaseAddress!)["XSRF-TOKEN"]?.Value;
+        var xsrf = pair.Cookies.GetCookies(onFirst.BaseAddress!)["XSRF-TOKEN"]?.Value;
         Assert.False(string.IsNullOrEmpty(xsrf), "the first instance set no XSRF cookie");
         using var write = new HttpRequestMessage(HttpMethod.Post, new Uri("/v1/credentials", UriKind.Relative))
         {
@@ -84,13 +79,8 @@ public sealed class TwoInstanceSessionTests(DynaliteFixture dynalite) : IDisposa
     public async Task SessionsRevokedThroughOneInstance_AreRefusedByEveryInstanceUntilSignedInAgainAsync()
     {
         var settings = (await SharedSettingsAsync("sqlite")).Append("--DataProtection:KeyRingRefreshSeconds=1").ToArray();
-        await using var first = ConfidantAppHost.Build(settings);
-        await using var second = ConfidantAppHost.Build(settings);
-        await first.StartAsync();
-        await second.StartAsync();
-        var cookies = new CookieContainer();
-        using var onFirst = Client(first, cookies);
-        using var onSecond = Client(second, cookies);
+        await using var pair = await InstancePair.StartAsync(settings);
+        var (first, onFirst, onSecond) = (pair.First, pair.OnFirst, pair.OnSecond);
         using (var signIn = await SignInClient.PostSignInAsync(onFirst, "alice@example.com", null))
         {
             Assert.Equal(HttpStatusCode.Redirect, signIn.StatusCode);
@@ -171,6 +161,43 @@ public sealed class TwoInstanceSessionTests(DynaliteFixture dynalite) : IDisposa
         }
 
         return [.. settings];
+    }
+
+    // Two instances on the same settings, and a client of each sharing one cookie jar, as a browser behind a balancer.
+    private sealed class InstancePair : IAsyncDisposable
+    {
+        private InstancePair(ConfidantAppHost first, ConfidantAppHost second)
+        {
+            (First, Second) = (first, second);
+            (OnFirst, OnSecond) = (Client(first, Cookies), Client(second, Cookies));
+        }
+
+        public CookieContainer Cookies { get; } = new();
+
+        public ConfidantAppHost First { get; }
+
+        public ConfidantAppHost Second { get; }
+
+        public HttpClient OnFirst { get; }
+
+        public HttpClient OnSecond { get; }
+
+        public static async Task<InstancePair> StartAsync(string[] settings)
+        {
+            var first = ConfidantAppHost.Build(settings);
+            var second = ConfidantAppHost.Build(settings);
+            await first.StartAsync();
+            await second.StartAsync();
+            return new InstancePair(first, second);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            OnFirst.Dispose();
+            OnSecond.Dispose();
+            await First.DisposeAsync();
+            await Second.DisposeAsync();
+        }
     }
 
     private static async Task<HttpStatusCode> EmailStatusAsync(HttpClient client)
